@@ -1,0 +1,5 @@
+import sys
+
+from fptheory.cli import main
+
+sys.exit(main())

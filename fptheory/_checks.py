@@ -1,0 +1,49 @@
+"""Input checks shared by the numeric entry points: clear ValueErrors that name the argument."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+__all__ = ["is_traced", "as_finite", "check_nonzero", "check_broadcast"]
+
+
+def is_traced(value: Any) -> bool:
+    """True for a JAX tracer (inside jit/grad/vmap), whose values cannot be checked."""
+    try:
+        from jax.core import Tracer
+    except ImportError:  # pragma: no cover - jax is a dependency
+        return False
+    return isinstance(value, Tracer)
+
+
+def as_finite(name: str, value: Any, *, complex_ok: bool = False) -> Any:
+    """Return ``value`` unchanged after checking that every entry is a finite number."""
+    if is_traced(value):
+        return value
+    arr = np.asarray(value)
+    if arr.dtype.kind not in ("b", "i", "u", "f") + (("c",) if complex_ok else ()):
+        kind = "real or complex" if complex_ok else "real"
+        raise ValueError(f"{name} must be {kind} numbers; got dtype {arr.dtype}")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must be finite; got {np.count_nonzero(~np.isfinite(arr))} non-finite value(s)")
+    return value
+
+
+def check_nonzero(name: str, value: Any, why: str) -> None:
+    """Raise if any entry of ``value`` is 0 (``why`` says what is singular there)."""
+    if is_traced(value):
+        return
+    if np.any(np.asarray(value) == 0):
+        raise ValueError(f"{name} must be nonzero ({why}); allowed: any finite real except 0")
+
+
+def check_broadcast(**arrays: Any) -> tuple[int, ...]:
+    """The broadcast shape of the named arrays, or a ValueError naming their shapes."""
+    shapes = {name: np.shape(v) for name, v in arrays.items()}
+    try:
+        return np.broadcast_shapes(*shapes.values())
+    except ValueError:
+        listed = ", ".join(f"{n} {s}" for n, s in shapes.items())
+        raise ValueError(f"shapes do not broadcast: {listed}") from None
