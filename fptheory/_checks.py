@@ -39,11 +39,10 @@ def check_nonzero(name: str, value: Any, why: str) -> None:
         raise ValueError(f"{name} must be nonzero ({why}); allowed: any finite real except 0")
 
 
-def check_broadcast(**arrays: Any) -> tuple[int, ...]:
-    """The broadcast shape of the named arrays, or a ValueError naming their shapes."""
-    shapes = {name: np.shape(v) for name, v in arrays.items()}
+def check_broadcast(**shapes: tuple[int, ...]) -> tuple[int, ...]:
+    """The broadcast of the named shapes, or a ValueError naming them all."""
     try:
         return np.broadcast_shapes(*shapes.values())
     except ValueError:
-        listed = ", ".join(f"{n} {s}" for n, s in shapes.items())
+        listed = ", ".join(f"{n} {tuple(s)}" for n, s in shapes.items())
         raise ValueError(f"shapes do not broadcast: {listed}") from None

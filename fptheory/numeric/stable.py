@@ -110,6 +110,12 @@ def reduced_phase(b_: Any, k_: Any, w_: Any, *, backend: str = "numpy") -> Any:
     return y + q_low
 
 
+def _log_abs(x: Any, xp: Any) -> Any:
+    """log|x|, -inf at 0 without a numpy warning (a zero gradient has log -inf, by definition)."""
+    with np.errstate(divide="ignore"):
+        return xp.log(xp.abs(x))
+
+
 def log_abs_sinh(z: Any, *, backend: str = "numpy") -> Any:
     """``log|sinh z| = |z| + log(-expm1(-2|z|)) - log 2``: finite and accurate for every real z ≠ 0."""
     xp = _xp(backend)
@@ -131,37 +137,44 @@ def zcothz_minus_one(z: Any, *, backend: str = "numpy") -> Any:
     return xp.where(small, _series_fn(backend)(z) + 0 * z, z_big / xp.tanh(z_big) - 1)
 
 
-def log_abs_E(k_: Any, w_: Any, *, backend: str = "numpy") -> Any:
-    """``log|E(k)|`` with ``E = -1/(2 sinh(πk/(2w)))`` (THEORY.md §2); ≈ -π|k|/(2|w|) for small |w|."""
-    _check(k_=k_, w_=w_)
-    return -_LOG2 - log_abs_sinh(math.pi * _xp(backend).asarray(k_) / (2 * _xp(backend).asarray(w_)), backend=backend)
-
-
-def _check(k_: Any = 1.0, a_: Any = 1.0, w_: Any = 1.0, b_: Any = 1.0, fhat: Any = 0.0) -> None:
+def _inputs(backend: str, k_: Any, a_: Any = 1.0, w_: Any = 1.0, b_: Any = 0.0, fhat: Any = 0.0) -> tuple:
+    """Check the arguments (finite, k ≠ 0, w ≠ 0, shapes) and return (xp, k, a, w, b, fhat) as arrays."""
+    xp = _xp(backend)
     for name, value in (("k", k_), ("a", a_), ("w", w_), ("b", b_)):
         as_finite(name, value)
     as_finite("fhat", fhat, complex_ok=True)
     check_nonzero("k", k_, "the transforms are evaluated for k ≠ 0")
     check_nonzero("w", w_, "FT[σ(wx+b)] has a 1/|w| and k/w")
-    params = check_broadcast(a=a_, w=w_, b=b_)
+    params = check_broadcast(a=np.shape(a_), w=np.shape(w_), b=np.shape(b_))
     check_broadcast(k=np.shape(k_) + (1,), parameters=params, fhat=np.shape(fhat) + (1,))
+    real = [xp.asarray(v, dtype=float) for v in (k_, a_, w_, b_)]
+    return (xp, *real, xp.asarray(fhat))
 
 
-def _neuron_terms(k_: Any, a_: Any, w_: Any, b_: Any, xp: Any, backend: str) -> tuple[Any, Any, Any]:
+def log_abs_E(k_: Any, w_: Any, *, backend: str = "numpy") -> Any:
+    """``log|E(k)|`` with ``E = -1/(2 sinh(πk/(2w)))`` (THEORY.md §2); ≈ -π|k|/(2|w|) for small |w|."""
+    _, kk, _, ww, _, _ = _inputs(backend, k_, w_=w_)
+    return -_LOG2 - log_abs_sinh(math.pi * kk / (2 * ww), backend=backend)
+
+
+def _neuron_terms(xp: Any, k_: Any, w_: Any, b_: Any, backend: str) -> tuple[Any, Any, Any]:
     """Per neuron: z, the carrier e^{iψ} from the reduced phase, and 1/sinh z as sign · e^{-log|sinh|}."""
-    kk = xp.asarray(k_)[..., None]
+    kk = k_[..., None]
     z = math.pi * kk / (2 * w_)
     psi = reduced_phase(b_, kk, w_, backend=backend)
     carrier = xp.cos(psi) + 1j * xp.sin(psi)
     return z, carrier, xp.sign(z) * xp.exp(-log_abs_sinh(z, backend=backend))
 
 
+def _transform(xp: Any, k_: Any, a_: Any, w_: Any, b_: Any, backend: str) -> Any:
+    _, carrier, inv_sinh = _neuron_terms(xp, k_, w_, b_, backend)
+    return xp.sum(-1j * math.pi * a_ / xp.abs(w_) * carrier * inv_sinh, axis=-1)
+
+
 def network_transform(k_: Any, a_: Any, w_: Any, b_: Any, *, backend: str = "numpy") -> Any:
     """``ĥ(k) = Σ_j -iπ a_j e^{iψ_j} / (|w_j| sinh z_j)`` (Eq. 26), underflowing to 0, never inf/NaN."""
-    _check(k_, a_, w_, b_)
-    xp = _xp(backend)
-    z, carrier, inv_sinh = _neuron_terms(k_, a_, w_, b_, xp, backend)
-    return xp.sum(-1j * math.pi * a_ / xp.abs(w_) * carrier * inv_sinh, axis=-1)
+    xp, kk, aa, ww, bb, _ = _inputs(backend, k_, a_, w_, b_)
+    return _transform(xp, kk, aa, ww, bb, backend)
 
 
 @cache
@@ -170,32 +183,28 @@ def _reduced_fns(backend: str) -> tuple[Callable, ...]:
     return tuple(compile_expression(exprs[name], (k, a, w, b, G), backend) for name in PARAMETERS)
 
 
-def _trig_parts(k_: Any, a_: Any, w_: Any, b_: Any, fhat: Any, backend: str) -> tuple[Any, Any, Any]:
-    """``T_l = Re(conj(D) e^{iψ} P_l)`` (stacked a, w, b), z, and the residual D = ĥ - f̂."""
-    _check(k_, a_, w_, b_, fhat)
-    xp = _xp(backend)
-    residual = network_transform(k_, a_, w_, b_, backend=backend) - fhat
-    z, carrier, _ = _neuron_terms(k_, a_, w_, b_, xp, backend)
-    kk = xp.asarray(k_)[..., None]
+def _trig_parts(k_: Any, a_: Any, w_: Any, b_: Any, fhat: Any, backend: str) -> tuple[Any, Any, Any, Any]:
+    """xp, ``T_l = Re(conj(D) e^{iψ} P_l)`` (stacked a, w, b), z, and the residual D = ĥ - f̂."""
+    xp, kk, aa, ww, bb, ff = _inputs(backend, k_, a_, w_, b_, fhat)
+    residual = _transform(xp, kk, aa, ww, bb, backend) - ff
+    z, carrier, _ = _neuron_terms(xp, kk, ww, bb, backend)
     g = zcothz_minus_one(z, backend=backend)
-    shape = xp.broadcast_shapes(z.shape, xp.shape(a_), xp.shape(b_))
+    shape = xp.broadcast_shapes(z.shape, aa.shape, bb.shape)
     rotated = xp.conj(residual)[..., None] * carrier
-    parts = [xp.real(rotated * xp.broadcast_to(p(kk, a_, w_, b_, g), shape)) for p in _reduced_fns(backend)]
-    return xp.stack(parts), z, residual
+    parts = [xp.real(rotated * xp.broadcast_to(p(kk[..., None], aa, ww, bb, g), shape)) for p in _reduced_fns(backend)]
+    return xp, xp.stack(parts), z, residual
 
 
 def loss_gradient(k_: Any, a_: Any, w_: Any, b_: Any, fhat: Any, *, backend: str = "numpy") -> Any:
     """``∂L(k)/∂θ_lj`` stacked as (a, w, b) on a new leading axis; underflows to 0 for tiny |w|."""
-    xp = _xp(backend)
-    trig, z, _ = _trig_parts(k_, a_, w_, b_, fhat, backend)
+    xp, trig, z, _ = _trig_parts(k_, a_, w_, b_, fhat, backend)
     return trig * xp.sign(z) * xp.exp(-log_abs_sinh(z, backend=backend))
 
 
 def log_abs_loss_gradient(k_: Any, a_: Any, w_: Any, b_: Any, fhat: Any, *, backend: str = "numpy") -> Any:
     """``log|∂L(k)/∂θ_lj|`` (stacked a, w, b); finite wherever the gradient is nonzero, -inf where it is 0."""
-    xp = _xp(backend)
-    trig, z, _ = _trig_parts(k_, a_, w_, b_, fhat, backend)
-    return xp.log(xp.abs(trig)) - log_abs_sinh(z, backend=backend)
+    xp, trig, z, _ = _trig_parts(k_, a_, w_, b_, fhat, backend)
+    return _log_abs(trig, xp) - log_abs_sinh(z, backend=backend)
 
 
 def log_gradient_factor(k_: Any, a_: Any, w_: Any, b_: Any, fhat: Any, *, backend: str = "numpy") -> Any:
@@ -204,7 +213,6 @@ def log_gradient_factor(k_: Any, a_: Any, w_: Any, b_: Any, fhat: Any, *, backen
     ``F_lj = |Re(e^{i(ψ_j - φ)} P_lj)| · 2/(1 - e^{-2|z_j|})`` is free of the exponential: it grows only
     polynomially in 1/|w_j| (like |w|^-1, |w|^-3, |w|^-2 for l = a, w, b).
     """
-    xp = _xp(backend)
-    trig, z, residual = _trig_parts(k_, a_, w_, b_, fhat, backend)
-    log_a = xp.log(xp.abs(residual))[..., None]
-    return xp.log(xp.abs(trig)) - log_a - xp.log(-xp.expm1(-2 * xp.abs(z))) + _LOG2
+    xp, trig, z, residual = _trig_parts(k_, a_, w_, b_, fhat, backend)
+    log_a = _log_abs(residual, xp)[..., None]
+    return _log_abs(trig, xp) - log_a - xp.log(-xp.expm1(-2 * xp.abs(z))) + _LOG2

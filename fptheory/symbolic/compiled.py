@@ -71,8 +71,8 @@ def _check_inputs(k_: Any, a_: Any, w_: Any, b_: Any) -> None:
         as_finite(name, value)
     check_nonzero("k", k_, "the transforms are evaluated for k ≠ 0")
     check_nonzero("w", w_, "FT[σ(wx+b)] has a 1/|w| and k/w")
-    check_broadcast(a=a_, w=w_, b=b_)
-    check_broadcast(k=np.shape(k_) + (1,), parameters=np.broadcast_shapes(np.shape(a_), np.shape(w_), np.shape(b_)))
+    params = check_broadcast(a=np.shape(a_), w=np.shape(w_), b=np.shape(b_))
+    check_broadcast(k=np.shape(k_) + (1,), parameters=params)
 
 
 @cache
