@@ -1,6 +1,7 @@
 import mpmath
 import sympy as sp
 
+from fptheory.reference import mp_sech2_transform
 from fptheory.symbolic.fourier import b, derivative_factor, fourier_integral, k, scaling_shift_factor, w, x
 
 
@@ -19,12 +20,11 @@ def test_scaling_rule_by_quadrature():
     """FT[sech²(wx+b)](k) by 30-digit quadrature equals e^{ibk/w}/|w| · FT[sech²](k/w), both signs of w."""
     factor = sp.lambdify((k, w, b), scaling_shift_factor(), modules="mpmath")
     with mpmath.workdps(40):
-        ft_sech2 = lambda kk: mpmath.pi * kk / mpmath.sinh(mpmath.pi * kk / 2)  # noqa: E731 - THEORY.md §1
         for ww, bb, kk in ((mpmath.mpf("1.3"), mpmath.mpf("0.4"), mpmath.mpf(2)),
                            (mpmath.mpf("-0.8"), mpmath.mpf("-0.25"), mpmath.mpf("-1.5"))):
             centre = -bb / ww
             f = lambda t: mpmath.sech(ww * t + bb) ** 2 * mpmath.expj(-kk * t)  # noqa: E731
             edges = [centre + s for s in mpmath.linspace(-80, 80, 161)]
             numeric = mpmath.quad(f, edges)
-            derived = factor(kk, ww, bb) * ft_sech2(kk / ww)
+            derived = factor(kk, ww, bb) * mp_sech2_transform(kk / ww)
             assert abs(numeric - derived) <= mpmath.mpf(10) ** -30 * abs(derived)

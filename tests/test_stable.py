@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from scipy.stats import linregress
 
-from conftest import mp_loss_gradient, mp_network_transform
 from fptheory.numeric import stable
+from fptheory.reference import mp_loss_gradient, mp_network_transform
 from fptheory.symbolic.compiled import loss_fn, loss_gradient_fn, network_transform_fn
 
 W_GRID = np.concatenate([np.logspace(-8, 2, 21), -np.logspace(-8, 2, 21)])

@@ -1,0 +1,73 @@
+"""The fptheory command: output, JSON, atomic result files, one-line errors with exit status 2."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import sympy as sp
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "fptheory", *args], capture_output=True, text=True, cwd=cwd, timeout=600)
+
+
+def test_derive_json_round_trips_to_the_derivation():
+    done = run("derive", "--json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    k = sp.Symbol("k", real=True, nonzero=True)
+    transform = sp.sympify(data["transform"], locals={"k": k})
+    assert sp.simplify((transform - (-sp.I * sp.pi * sp.csch(sp.pi * k / 2))).rewrite(sp.exp)) == 0
+    assert set(data["loss_gradient"]) == {"a", "w", "b"}
+
+
+@pytest.mark.parametrize("activation, needle", [("relu", "-1/k**2"), ("sigmoid", "sinh(pi*k)")])
+def test_derive_other_activations(activation, needle):
+    done = run("derive", "--activation", activation)
+    assert done.returncode == 0 and needle in done.stdout
+
+
+def test_derive_latex():
+    done = run("derive", "--latex")
+    assert done.returncode == 0 and "\\sinh" in done.stdout
+
+
+@pytest.mark.parametrize(
+    "args, needle",
+    [
+        (("derive", "--activation", "gelu"), "invalid choice: 'gelu'"),
+        (("derive", "--latex", "--json"), "not allowed with argument"),
+        (("nonsense",), "invalid choice"),
+        (("proofs", "--dir", "/nonexistent/proofs"), "does not exist"),
+        (("proofs", "--only", "no-such-proof"), "matches no proof"),
+    ],
+)
+def test_errors_are_one_line(args, needle):
+    done = run(*args)
+    assert done.returncode == 2
+    assert needle in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
+
+
+def test_proofs_writes_result(tmp_path):
+    done = run("proofs", "--only", "eq26", "--out", str(tmp_path / "out"))
+    assert done.returncode == 0, done.stdout + done.stderr
+    report = json.loads((tmp_path / "out" / "result.json").read_text())
+    assert report["fails"] == 0 and report["errors"] == 0 and report["holds"] == len(report["steps"]) >= 10
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["result.json"]  # no temporary file left
+
+
+def test_proofs_exit_status_on_a_failing_step(tmp_path):
+    (tmp_path / "false_claim.py").write_text(
+        "import sympy as sp\n"
+        "from fptheory.proof import Proof, Step, sympy_identity\n"
+        "x = sp.Symbol('x')\n"
+        "PROOF = Proof('false', 'a false claim', 'test', (Step('s', 'sinh = cosh', lambda: sympy_identity(sp.sinh(x), sp.cosh(x))),))\n"
+    )
+    done = run("proofs", "--dir", str(tmp_path), "--json")
+    assert done.returncode == 1
+    assert json.loads(done.stdout)["fails"] == 1
