@@ -20,7 +20,7 @@ import sympy as sp
 jax.config.update("jax_enable_x64", True)
 
 from fptheory.numeric import stable  # noqa: E402
-from fptheory.reference import mp_loss_gradient, mp_network_transform, mp_sech2_transform  # noqa: E402
+from fptheory.reference import central_difference_gradient, mp_loss_gradient, mp_network_transform, mp_sech2_transform  # noqa: E402
 from fptheory.symbolic.activation import sech2_transform  # noqa: E402
 from fptheory.symbolic.compiled import loss_fn, loss_gradient_fn  # noqa: E402
 from fptheory.symbolic.fourier import k as K  # noqa: E402
@@ -69,16 +69,7 @@ def gradient_agreement(rng: np.random.Generator) -> tuple[float, float]:
         kk, fh = float(rng.uniform(0.5, 5) * rng.choice([-1, 1])), complex(rng.normal(), rng.normal())
         sym = grad(np.float64(kk), a, w, b, fh)
         via_jax = np.stack([np.asarray(g) for g in jax_grad(a, w, b, kk, fh)])
-        fd = np.zeros_like(sym)
-        for l, arr in enumerate((a, w, b)):
-            for j in range(4):
-                h = 1e-3 * max(1.0, abs(arr[j]))
-                vals = []
-                for step in (2, 1, -1, -2):
-                    moved = [p.copy() for p in (a, w, b)]
-                    moved[l][j] += step * h
-                    vals.append(loss_np(np.float64(kk), *moved, fh))
-                fd[l, j] = (-vals[0] + 8 * vals[1] - 8 * vals[2] + vals[3]) / (12 * h)
+        fd = central_difference_gradient(lambda *p: loss_np(np.float64(kk), *p, fh), (a, w, b))
         scale = np.max(np.abs(sym))
         worst_jax = max(worst_jax, float(np.max(np.abs(via_jax - sym)) / scale))
         worst_fd = max(worst_fd, float(np.max(np.abs(fd - sym)) / scale))

@@ -8,11 +8,12 @@ at the precision you need; inputs are taken as exact (floats are converted witho
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Callable, Sequence
 
 import mpmath
+import numpy as np
 
-__all__ = ["mp_network_transform", "mp_loss_gradient", "mp_sech2_transform"]
+__all__ = ["mp_network_transform", "mp_loss_gradient", "mp_sech2_transform", "central_difference_gradient"]
 
 
 def mp_sech2_transform(k: mpmath.mpf) -> mpmath.mpf:
@@ -55,3 +56,24 @@ def mp_loss_gradient(
         + (bj * k / wj**2) * mpmath.cos(psi - phi)
     )
     return da, dw, db
+
+
+def central_difference_gradient(
+    f: Callable[..., float], params: Sequence[np.ndarray], *, relative_step: float = 1e-3
+) -> np.ndarray:
+    """Gradient of ``f(*params)`` by 4th-order central differences, stacked like ``params``.
+
+    ``f'(x) ≈ (-f(x+2h) + 8f(x+h) - 8f(x-h) + f(x-2h)) / (12h)``, ``h = relative_step · max(1, |x|)``:
+    truncation error O(h⁴), rounding error O(ε/h) — about 1e-12 and 1e-13 for O(1) inputs in float64.
+    """
+    grad = np.zeros((len(params), *np.shape(params[0])))
+    for l, arr in enumerate(params):
+        for j in np.ndindex(np.shape(arr)):
+            h = relative_step * max(1.0, abs(float(arr[j])))
+            values = []
+            for step in (2, 1, -1, -2):
+                moved = [np.array(p, dtype=float, copy=True) for p in params]
+                moved[l][j] += step * h
+                values.append(f(*moved))
+            grad[(l, *j)] = (-values[0] + 8 * values[1] - 8 * values[2] + values[3]) / (12 * h)
+    return grad
