@@ -110,6 +110,69 @@ def _cmd_proofs(args: argparse.Namespace) -> int:
     return 2 if report["errors"] else (1 if report["fails"] else 0)
 
 
+class _Progress:
+    """Progress on stderr (steps, ETA), at most once a second and only once a run has lasted 2 s."""
+
+    def __init__(self) -> None:
+        import time
+
+        self._time = time.monotonic
+        self._start = self._time()
+        self._last = 0.0
+        self._label = ""
+        self._label_start = self._start
+
+    def __call__(self, label: str, done: int, total: int) -> None:
+        now = self._time()
+        if label != self._label:
+            self._label, self._label_start = label, now
+        if now - self._start < 2 or (now - self._last < 1 and done < total):
+            return
+        self._last = now
+        rate = done / max(now - self._label_start, 1e-9)
+        eta = (total - done) / rate if rate > 0 else float("inf")
+        print(f"{label}: {done}/{total} samples, ETA {eta:.0f} s", file=sys.stderr, flush=True)
+
+
+def _complex(text: str) -> complex:
+    try:
+        parts = [float(p) for p in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected RE,IM (two numbers); got {text!r}") from None
+    if len(parts) != 2:
+        raise argparse.ArgumentTypeError(f"expected RE,IM (two numbers); got {text!r}")
+    return complex(parts[0], parts[1])
+
+
+def _cmd_measure(args: argparse.Namespace) -> int:
+    from fptheory.experiments.measure import MeasureConfig, run, save
+
+    samples = args.samples
+    if samples is None:
+        samples = {("plain", False): 1_000_000, ("plain", True): 100_000, ("rare", False): 2000, ("rare", True): 300}[
+            (args.method, args.quick)
+        ]
+    config = MeasureConfig(
+        theorem=args.theorem, k1=args.k1, k2=args.k2, m=args.m, deltas=tuple(args.delta), fhat1=args.fhat1,
+        fhat2=args.fhat2, method=args.method, samples=samples, seed=args.seed, backend=args.backend,
+    )
+    result = run(config, progress=None if args.json else _Progress())
+    save(result, args.out)
+    data = result.to_json()
+    if args.json:
+        print(json.dumps(data, indent=2))
+        return 0
+    print(f"Theorem {config.theorem}, k1 = {config.k1:g}, k2 = {config.k2:g}, m = {config.m}, method {config.method}")
+    print(f"{'delta':>8} {'fraction':>12} {'95% interval':>27} {'samples':>9}")
+    for p in result.points:
+        print(f"{p.delta:8.4g} {p.fraction:12.4e} [{p.ci_low:11.4e}, {p.ci_high:11.4e}] {p.samples:9d}")
+    if result.fit is not None:
+        f = result.fit
+        print(f"fit: c = {f.c:.4g} [{f.c_ci[0]:.4g}, {f.c_ci[1]:.4g}], alpha = {f.alpha:.3g}, log C = {f.log_C:.3g}")
+    print(f"proof's c = π(k2 - k1)/2 = {result.predicted_c:.4g}; wrote {Path(args.out) / 'result.json'}")
+    return 0
+
+
 def _parser() -> _Parser:
     from fptheory import __version__
     from fptheory.symbolic.activation import ACTIVATIONS
@@ -132,6 +195,23 @@ def _parser() -> _Parser:
     proofs.add_argument("--json", action="store_true", help="print the result as JSON")
     proofs.add_argument("--quick", action="store_true", help="accepted for uniformity; the proofs are already quick")
     proofs.set_defaults(func=_cmd_proofs)
+
+    measure = sub.add_parser("measure", help="estimate the bad-set fraction of Theorem 1 or 2 in the ball B_δ")
+    measure.add_argument("--theorem", type=int, choices=(1, 2), required=True)
+    measure.add_argument("--k1", type=float, required=True, help="lower frequency, > 0")
+    measure.add_argument("--k2", type=float, required=True, help="higher frequency, > k1")
+    measure.add_argument("--m", type=int, default=1, help="number of neurons, >= 1 (default 1)")
+    measure.add_argument("--delta", type=float, action="append", required=True, help="ball radius δ > 0 (repeat)")
+    measure.add_argument("--fhat1", type=_complex, default=complex(1.0), help="f̂(k1) as RE,IM (default 1,0)")
+    measure.add_argument("--fhat2", type=_complex, default=complex(1.0), help="f̂(k2) as RE,IM (default 1,0)")
+    measure.add_argument("--method", choices=("plain", "rare"), default="plain")
+    measure.add_argument("--samples", type=int, help="samples per δ (default 1e6 plain, 2000 rare; --quick: 1e5, 300)")
+    measure.add_argument("--seed", type=int, default=0)
+    measure.add_argument("--backend", choices=("numpy", "jax"), default="numpy", help="for method plain")
+    measure.add_argument("--quick", action="store_true", help="fewer samples")
+    measure.add_argument("--out", required=True, help="write DIR/result.json and DIR/measure.png")
+    measure.add_argument("--json", action="store_true", help="print result.json to stdout")
+    measure.set_defaults(func=_cmd_measure)
     return parser
 
 

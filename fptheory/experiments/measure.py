@@ -1,0 +1,164 @@
+"""Parameter-ball measures of Theorems 1 and 2 over a δ grid, with the fitted decay law.
+
+``run(MeasureConfig(...)) -> MeasureResult``; ``save(result, out)`` writes ``out/result.json`` and
+``out/measure.png`` (both atomically); ``plot(result)`` draws log p against 1/δ with the fit and the
+slope of the theorem's bound. No printing here: progress goes through the ``progress`` callback.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from fptheory.io import write_json_atomic
+from fptheory.numeric.fit import DecayFit, fit_decay
+from fptheory.numeric.measure import Estimate, Setting, plain_estimate
+from fptheory.numeric.rare import rare_estimate
+
+__all__ = ["MeasureConfig", "MeasureResult", "run", "save", "plot"]
+
+METHODS = ("plain", "rare")
+
+
+@dataclass(frozen=True)
+class MeasureConfig:
+    theorem: int = 1
+    k1: float = 1.0
+    k2: float = 3.0
+    m: int = 1
+    deltas: tuple[float, ...] = (0.5, 1.0, 2.0)
+    fhat1: complex = 1.0
+    fhat2: complex = 1.0
+    method: str = "plain"
+    samples: int = 1_000_000
+    seed: int = 0
+    backend: str = "numpy"
+
+    def __post_init__(self) -> None:
+        self.setting  # validates theorem, k1, k2, m, f̂
+        if self.method not in METHODS:
+            raise ValueError(f"method must be one of {', '.join(METHODS)}; got {self.method!r}")
+        if not self.deltas:
+            raise ValueError("deltas must hold at least one δ > 0")
+        for d in self.deltas:
+            if not (isinstance(d, (int, float)) and math.isfinite(d) and d > 0):
+                raise ValueError(f"delta must be a finite number > 0; got {d!r}")
+        if self.method == "rare" and self.theorem != 1:
+            raise ValueError("method 'rare' covers Theorem 1; use method 'plain' for Theorem 2")
+        minimum = 2 if self.method == "rare" else 1
+        if not isinstance(self.samples, int) or self.samples < minimum:
+            raise ValueError(f"samples must be an integer >= {minimum}; got {self.samples!r}")
+
+    @property
+    def setting(self) -> Setting:
+        return Setting(self.theorem, float(self.k1), float(self.k2), int(self.m), complex(self.fhat1), complex(self.fhat2))
+
+
+@dataclass
+class MeasureResult:
+    config: MeasureConfig
+    points: list[Estimate]
+    fit: DecayFit | None
+    predicted_c: float
+    notes: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        cfg = asdict(self.config)
+        for key in ("fhat1", "fhat2"):
+            value = complex(cfg[key])
+            cfg[key] = [value.real, value.imag]
+        cfg["deltas"] = list(cfg["deltas"])
+        fit = None
+        if self.fit is not None:
+            fit = {"c": self.fit.c, "c_ci": list(self.fit.c_ci), "alpha": self.fit.alpha, "log_C": self.fit.log_C,
+                   "alpha_ci": list(self.fit.alpha_ci), "log_C_ci": list(self.fit.log_C_ci),
+                   "chi2_dof": self.fit.chi2_dof, "points": self.fit.points}
+        return {
+            "theorem": self.config.theorem,
+            "k1": self.config.k1,
+            "k2": self.config.k2,
+            "m": self.config.m,
+            "method": self.config.method,
+            "points": [
+                {key: value for key, value in p.to_json().items() if key != "method"} for p in self.points
+            ],
+            "fit": fit,
+            "predicted_c": self.predicted_c,
+            "config": cfg,
+            "notes": self.notes,
+        }
+
+
+def run(config: MeasureConfig, *, progress: Callable[[str, int, int], None] | None = None) -> MeasureResult:
+    """Estimate the bad fraction at every δ of the config and fit the decay law when there are ≥ 3."""
+    setting = config.setting
+    points = []
+    for i, delta in enumerate(config.deltas):
+        report = (lambda done, total, d=delta: progress(f"δ = {d:g}", done, total)) if progress else None
+        seed = config.seed + 1000 * i
+        if config.method == "plain":
+            points.append(plain_estimate(setting, float(delta), config.samples, seed=seed, backend=config.backend, progress=report))
+        else:
+            points.append(rare_estimate(setting, float(delta), config.samples, seed=seed, progress=report))
+    fit, notes = None, []
+    if len(points) >= 3:
+        try:
+            fit = fit_decay([p.delta for p in points], [p.fraction for p in points],
+                            [p.ci_low for p in points], [p.ci_high for p in points])
+        except ValueError as exc:
+            notes.append(f"no fit: {exc}")
+    return MeasureResult(config, points, fit, setting.predicted_c, notes)
+
+
+def plot(result: MeasureResult, path: str | Path) -> Path:
+    """log10 p against 1/δ: points with intervals, the fit, and the slope -c/ln 10 of the proof's c."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    pts = [p for p in result.points if p.fraction > 0]
+    fig, ax = plt.subplots(figsize=(6, 4.2))
+    if pts:
+        x = np.array([1 / p.delta for p in pts])
+        y = np.array([math.log10(p.fraction) for p in pts])
+        lo = np.array([math.log10(p.ci_low) if p.ci_low > 0 else math.log10(p.fraction) - 1 for p in pts])
+        hi = np.array([math.log10(p.ci_high) for p in pts])
+        ax.errorbar(x, y, yerr=[y - lo, hi - y], fmt="o", color="C0", label=f"{result.config.method} estimate (95%)")
+        grid = np.linspace(x.min(), x.max(), 200)
+        if result.fit is not None:
+            f = result.fit
+            ax.plot(grid, (f.log_C + f.alpha * np.log(1 / grid) - f.c * grid) / math.log(10), color="C1",
+                    label=f"fit: c = {f.c:.3g}, α = {f.alpha:.2g}")
+        anchor = x.argmax()
+        ax.plot(grid, y[anchor] - result.predicted_c * (grid - x[anchor]) / math.log(10), "--", color="C2",
+                label=f"slope of the proof's bound, c = π(k2-k1)/2 = {result.predicted_c:.3g}")
+    cfg = result.config
+    ax.set_xlabel("1/δ")
+    ax.set_ylabel("log10 of the bad fraction")
+    ax.set_title(f"Theorem {cfg.theorem}: k1 = {cfg.k1:g}, k2 = {cfg.k2:g}, m = {cfg.m}")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".png", dir=target.parent)
+    os.close(fd)
+    try:
+        fig.savefig(tmp, dpi=120)
+        os.replace(tmp, target)
+    finally:
+        plt.close(fig)
+        Path(tmp).unlink(missing_ok=True)
+    return target
+
+
+def save(result: MeasureResult, out: str | Path) -> Path:
+    """Write ``out/result.json`` and ``out/measure.png``; returns the JSON path."""
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    plot(result, folder / "measure.png")
+    return write_json_atomic(folder / "result.json", result.to_json())

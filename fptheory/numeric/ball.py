@@ -1,0 +1,45 @@
+"""Uniform sampling in the parameter ball B_δ ⊂ R^d (d = 3m), and the marginals the estimators need.
+
+Uniform in the ball: a standard normal direction times radius ``δ U^{1/d}``. One coordinate of a uniform
+point in B_δ ⊂ R^d has density ``∝ (δ² - x²)^{(d-1)/2}`` on [-δ, δ]; given it, the other d-1 coordinates
+are uniform in the (d-1)-ball of radius ``sqrt(δ² - x²)``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Iterator
+
+import numpy as np
+from scipy.special import gammaln
+
+__all__ = ["sample_ball", "chunks", "log_coordinate_density"]
+
+
+def sample_ball(n: int, dim: int, radius: float | np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """``n`` points uniform in the ball of ``radius`` in R^dim (radius may be an array of length n)."""
+    if dim < 1:
+        raise ValueError(f"dim must be >= 1; got {dim}")
+    direction = rng.standard_normal((n, dim))
+    direction /= np.linalg.norm(direction, axis=1, keepdims=True)
+    r = np.asarray(radius, dtype=float).reshape(-1, 1) * rng.uniform(size=(n, 1)) ** (1.0 / dim)
+    return direction * r
+
+
+def chunks(total: int, size: int) -> Iterator[int]:
+    """Sizes of consecutive chunks that add up to ``total`` (memory stays bounded for any total)."""
+    while total > 0:
+        yield min(size, total)
+        total -= size
+
+
+def log_coordinate_density(x: np.ndarray, dim: int, radius: float) -> np.ndarray:
+    """log of the density of one coordinate of a uniform point in the ``dim``-ball of ``radius``.
+
+    ``f(x) = Γ(d/2+1) / (sqrt(π) Γ((d+1)/2) ρ^d) · (ρ² - x²)^{(d-1)/2}`` on [-ρ, ρ].
+    """
+    x = np.asarray(x, dtype=float)
+    log_norm = gammaln(dim / 2 + 1) - 0.5 * math.log(math.pi) - gammaln((dim + 1) / 2) - dim * math.log(radius)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        inside = np.abs(x) < radius
+        return np.where(inside, log_norm + (dim - 1) / 2 * np.log(np.where(inside, radius**2 - x**2, 1.0)), -np.inf)

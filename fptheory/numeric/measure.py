@@ -1,0 +1,238 @@
+"""The sets of Theorems 1 and 2 in the parameter ball, and their plain Monte-Carlo measure.
+
+Setting (THEORY.md §4-5): a two-layer tanh network with m neurons, θ = (a_j, w_j, b_j)_j uniform in the
+ball B_δ ⊂ R^{3m}, target values f̂(k1), f̂(k2) at two frequencies 0 < k1 < k2.
+
+* Theorem 1, pair (l, j) — the *bad* set ``Q_lj = {|∂L(k1)/∂θ_lj| ≤ |∂L(k2)/∂θ_lj|}``; the theorem's set
+  fails when any pair is bad (the union).
+* Theorem 2 — ``S = {dL(k1)/dt ≤ 0 and dL(k1)/dt ≤ dL(k2)/dt}`` under gradient flow on L = L(k1) + L(k2),
+  ``dL(k)/dt = -∇L(k)·(∇L(k1) + ∇L(k2))``. Its complement is exactly ``{|∇L(k1)| < |∇L(k2)|}``:
+  ``dL1/dt ≤ dL2/dt ⟺ |∇L1|² ≥ |∇L2|²``, and then ``dL1/dt = -|∇L1|² - ∇L1·∇L2 ≤ |∇L1|(|∇L2| - |∇L1|) ≤ 0``
+  by Cauchy-Schwarz (a step of ``proofs/theorem2.py``; the tests also compare with the definition).
+
+Every comparison is made between log-domain gradients (:mod:`fptheory.numeric.stable`), so it stays exact
+where the gradients themselves underflow (|∂L/∂θ| ~ e^{-π k/(2|w|)} with |w| ≤ δ).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from functools import partial
+from typing import Any, Callable
+
+import numpy as np
+from scipy.stats import beta as beta_dist
+
+from fptheory._checks import as_finite
+from fptheory.numeric.ball import chunks, sample_ball
+from fptheory.numeric.stable import log_abs_loss_gradient
+
+__all__ = [
+    "Setting",
+    "Estimate",
+    "log_gradients",
+    "bad_pairs",
+    "bad_theorem2",
+    "clopper_pearson",
+    "wilson",
+    "plain_estimate",
+]
+
+PAIR_NAMES = ("a", "w", "b")
+
+
+@dataclass(frozen=True)
+class Setting:
+    """Which theorem, the two frequencies, the width m and the target's two transform values."""
+
+    theorem: int
+    k1: float
+    k2: float
+    m: int
+    fhat1: complex = 1.0
+    fhat2: complex = 1.0
+
+    def __post_init__(self) -> None:
+        if self.theorem not in (1, 2):
+            raise ValueError(f"theorem must be 1 or 2; got {self.theorem!r}")
+        for name in ("k1", "k2"):
+            value = getattr(self, name)
+            if not (isinstance(value, (int, float)) and math.isfinite(value) and value > 0):
+                raise ValueError(f"{name} must be a finite number > 0; got {value!r}")
+        if not self.k1 < self.k2:
+            raise ValueError(f"k1 must be smaller than k2 (0 < k1 < k2); got k1 = {self.k1}, k2 = {self.k2}")
+        if not isinstance(self.m, int) or isinstance(self.m, bool) or self.m < 1:
+            raise ValueError(f"m (number of neurons) must be an integer >= 1; got {self.m!r}")
+        for name in ("fhat1", "fhat2"):
+            as_finite(name, complex(getattr(self, name)), complex_ok=True)
+        if self.fhat1 == 0:
+            raise ValueError("fhat1 must be nonzero: the theorems need |f̂(k1)| > 0")
+        if self.theorem == 2 and self.fhat2 == 0:
+            raise ValueError("fhat2 must be nonzero for Theorem 2 (the target has exactly two frequencies)")
+
+    @property
+    def predicted_c(self) -> float:
+        """The proof's decay constant c = π(k2 - k1)/2 of Theorem 1 (THEORY.md §4)."""
+        return math.pi * (self.k2 - self.k1) / 2
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A measured fraction μ(set ∩ B_δ)/μ(B_δ) with its 95% interval."""
+
+    delta: float
+    fraction: float
+    ci_low: float
+    ci_high: float
+    samples: int
+    method: str
+    hits: int | None = None
+    log10_fraction: float | None = None
+    rel_se: float | None = None
+    per_pair: dict[str, float] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _split(theta: Any, m: int) -> tuple[Any, Any, Any]:
+    """θ of shape (n, 3m) ordered (a_1..a_m, w_1..w_m, b_1..b_m) → a, w, b of shape (n, m)."""
+    return theta[:, :m], theta[:, m : 2 * m], theta[:, 2 * m :]
+
+
+def log_gradients(setting: Setting, a: Any, w: Any, b: Any, *, backend: str = "numpy") -> tuple[Any, Any]:
+    """``log|∂L(k)/∂θ_lj|`` at k1 and at k2, each of shape (3, n, m) (l = a, w, b)."""
+    n = np.shape(a)[0]
+    k1, k2 = np.full(n, setting.k1), np.full(n, setting.k2)
+    g1 = log_abs_loss_gradient(k1, a, w, b, np.full(n, complex(setting.fhat1)), backend=backend)
+    g2 = log_abs_loss_gradient(k2, a, w, b, np.full(n, complex(setting.fhat2)), backend=backend)
+    return g1, g2
+
+
+def bad_pairs(setting: Setting, a: Any, w: Any, b: Any, *, backend: str = "numpy") -> Any:
+    """Theorem 1's bad sets ``|∂L(k1)/∂θ_lj| ≤ |∂L(k2)/∂θ_lj|``, boolean of shape (3, n, m)."""
+    g1, g2 = log_gradients(setting, a, w, b, backend=backend)
+    return g1 <= g2
+
+
+def _logsumexp2(x: Any, xp: Any) -> Any:
+    """log Σ exp(2x) over the (l, j) axes of an array of shape (3, n, m), -inf entries allowed."""
+    top = xp.max(x, axis=(0, 2))
+    top = xp.where(xp.isfinite(top), top, 0.0)
+    return 2 * top + xp.log(xp.sum(xp.exp(2 * (x - top[None, :, None])), axis=(0, 2)))
+
+
+def bad_theorem2(setting: Setting, a: Any, w: Any, b: Any, *, backend: str = "numpy") -> Any:
+    """Complement of Theorem 2's S: ``|∇L(k1)| < |∇L(k2)|`` (all 3m parameters), boolean of shape (n,)."""
+    xp = np if backend == "numpy" else __import__("jax.numpy", fromlist=["numpy"])
+    g1, g2 = log_gradients(setting, a, w, b, backend=backend)
+    with np.errstate(divide="ignore"):
+        return _logsumexp2(g1, xp) < _logsumexp2(g2, xp)
+
+
+def clopper_pearson(hits: int, n: int, level: float = 0.95) -> tuple[float, float]:
+    """Exact binomial (Clopper-Pearson) interval for hits out of n."""
+    alpha = 1 - level
+    low = 0.0 if hits == 0 else float(beta_dist.ppf(alpha / 2, hits, n - hits + 1))
+    high = 1.0 if hits == n else float(beta_dist.ppf(1 - alpha / 2, hits + 1, n - hits))
+    return low, high
+
+
+def wilson(hits: int, n: int, level: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval for hits out of n."""
+    from scipy.stats import norm
+
+    z = float(norm.ppf(0.5 + level / 2))
+    p = hits / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def _count_numpy(setting: Setting, theta: np.ndarray) -> tuple[int, np.ndarray]:
+    a, w, b = _split(theta, setting.m)
+    if setting.theorem == 1:
+        pairs = bad_pairs(setting, a, w, b)
+        return int(np.count_nonzero(pairs.any(axis=(0, 2)))), pairs.sum(axis=(1, 2))
+    return int(np.count_nonzero(bad_theorem2(setting, a, w, b))), np.zeros(3, dtype=int)
+
+
+def _jax_counter(setting: Setting, size: int) -> Callable:
+    import jax
+    import jax.numpy as jnp
+
+    jax.config.update("jax_enable_x64", True)
+    dim = 3 * setting.m
+
+    @partial(jax.jit, static_argnums=())
+    def count(key: Any, delta: Any) -> tuple[Any, Any]:
+        k_dir, k_rad = jax.random.split(key)
+        direction = jax.random.normal(k_dir, (size, dim))
+        direction = direction / jnp.linalg.norm(direction, axis=1, keepdims=True)
+        theta = direction * delta * jax.random.uniform(k_rad, (size, 1)) ** (1.0 / dim)
+        a, w, b = _split(theta, setting.m)
+        if setting.theorem == 1:
+            pairs = bad_pairs(setting, a, w, b, backend="jax")
+            return jnp.count_nonzero(pairs.any(axis=(0, 2))), pairs.sum(axis=(1, 2))
+        return jnp.count_nonzero(bad_theorem2(setting, a, w, b, backend="jax")), jnp.zeros(3, dtype=int)
+
+    return count
+
+
+def plain_estimate(
+    setting: Setting,
+    delta: float,
+    samples: int,
+    *,
+    seed: int,
+    chunk: int = 1 << 16,
+    backend: str = "numpy",
+    progress: Callable[[int, int], None] | None = None,
+) -> Estimate:
+    """Plain Monte Carlo: the fraction of ``samples`` uniform points of B_δ in the theorem's bad set.
+
+    Theorem 1: the union over (l, j); ``per_pair`` gives the fraction of (sample, j) in Q_lj for each l
+    (the same for every j by symmetry). Interval: Clopper-Pearson (exact), 95%.
+    """
+    if not (math.isfinite(delta) and delta > 0):
+        raise ValueError(f"delta must be a finite number > 0; got {delta!r}")
+    if not isinstance(samples, int) or samples < 1:
+        raise ValueError(f"samples must be an integer >= 1; got {samples!r}")
+    hits, pair_hits, done = 0, np.zeros(3, dtype=np.int64), 0
+    if backend == "numpy":
+        rng = np.random.default_rng(seed)
+        for size in chunks(samples, chunk):
+            h, p = _count_numpy(setting, sample_ball(size, 3 * setting.m, delta, rng))
+            hits, pair_hits, done = hits + h, pair_hits + p, done + size
+            if progress:
+                progress(done, samples)
+    elif backend == "jax":
+        import jax
+
+        key = jax.random.PRNGKey(seed)
+        counters: dict[int, Callable] = {}
+        for size in chunks(samples, chunk):
+            key, sub = jax.random.split(key)
+            counter = counters.setdefault(size, _jax_counter(setting, size))
+            h, p = counter(sub, delta)
+            hits, pair_hits, done = hits + int(h), pair_hits + np.asarray(p), done + size
+            if progress:
+                progress(done, samples)
+    else:
+        raise ValueError(f"backend must be 'numpy' or 'jax'; got {backend!r}")
+    low, high = clopper_pearson(hits, samples)
+    fraction = hits / samples
+    per_pair = {name: float(pair_hits[i] / (samples * setting.m)) for i, name in enumerate(PAIR_NAMES)} if setting.theorem == 1 else {}
+    return Estimate(
+        delta=float(delta),
+        fraction=fraction,
+        ci_low=low,
+        ci_high=high,
+        samples=samples,
+        method="plain",
+        hits=hits,
+        log10_fraction=math.log10(fraction) if hits else None,
+        rel_se=math.sqrt((1 - fraction) / hits) if hits else None,
+        per_pair=per_pair,
+    )
