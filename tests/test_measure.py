@@ -1,0 +1,98 @@
+"""Theorem 1 and 2 sets and their plain Monte-Carlo measure."""
+
+import math
+
+import numpy as np
+import pytest
+
+from fptheory.numeric.ball import sample_ball
+from fptheory.numeric.measure import (
+    Setting,
+    bad_pairs,
+    bad_theorem2,
+    clopper_pearson,
+    plain_estimate,
+    wilson,
+)
+from fptheory.numeric.stable import loss_gradient
+
+
+def _theta(rng, n, m, delta):
+    x = sample_ball(n, 3 * m, delta, rng)
+    return x[:, :m], x[:, m : 2 * m], x[:, 2 * m :]
+
+
+def test_theorem2_set_equals_its_definition(rng):
+    """S^c = {|∇L1| < |∇L2|} equals the definition {dL1/dt > 0 or dL1/dt > dL2/dt}, dL(k)/dt = -∇L(k)·∇L."""
+    setting = Setting(2, 1.0, 2.0, 3, 1.0 + 0.3j, -0.5 + 1.0j)
+    a, w, b = _theta(rng, 20000, 3, 2.5)
+    n = a.shape[0]
+    g1 = loss_gradient(np.full(n, 1.0), a, w, b, np.full(n, setting.fhat1)).transpose(1, 0, 2).reshape(n, -1)
+    g2 = loss_gradient(np.full(n, 2.0), a, w, b, np.full(n, setting.fhat2)).transpose(1, 0, 2).reshape(n, -1)
+    d1 = -np.sum(g1 * (g1 + g2), axis=1)
+    d2 = -np.sum(g2 * (g1 + g2), axis=1)
+    definition = ~((d1 <= 0) & (d1 <= d2))
+    got = bad_theorem2(setting, a, w, b)
+    assert 0.001 < got.mean() < 0.5  # a setting where the set is not rare, so the comparison bites
+    margin = np.abs(np.sum(g1**2, axis=1) - np.sum(g2**2, axis=1)) > 1e-12 * np.sum(g1**2 + g2**2, axis=1)
+    np.testing.assert_array_equal(got[margin], definition[margin])
+
+
+def test_theorem1_pairs_equal_direct_comparison(rng):
+    setting = Setting(1, 1.0, 2.5, 4, 0.8 - 0.2j, 1.0)
+    a, w, b = _theta(rng, 20000, 4, 2.0)
+    n = a.shape[0]
+    g1 = np.abs(loss_gradient(np.full(n, 1.0), a, w, b, np.full(n, setting.fhat1)))
+    g2 = np.abs(loss_gradient(np.full(n, 2.5), a, w, b, np.full(n, setting.fhat2)))
+    got = bad_pairs(setting, a, w, b)
+    assert 0.001 < got.mean() < 0.5
+    margin = np.abs(g1 - g2) > 1e-12 * (g1 + g2)
+    np.testing.assert_array_equal(got[margin], (g1 <= g2)[margin])
+
+
+def test_clopper_pearson_closed_forms():
+    """Zero and full counts have closed forms: upper = 1 - (α/2)^{1/n}, lower = (α/2)^{1/n}."""
+    n = 1000
+    low, high = clopper_pearson(0, n)
+    assert low == 0 and math.isclose(high, 1 - 0.025 ** (1 / n), rel_tol=1e-10)
+    low, high = clopper_pearson(n, n)
+    assert high == 1 and math.isclose(low, 0.025 ** (1 / n), rel_tol=1e-10)
+    lo_cp, hi_cp = clopper_pearson(37, n)
+    lo_w, hi_w = wilson(37, n)
+    assert lo_cp < 0.037 < hi_cp and lo_w < 0.037 < hi_w
+    assert hi_cp - lo_cp > hi_w - lo_w  # the exact interval is the conservative one
+
+
+def test_plain_estimate_reproducible_and_backends_agree():
+    setting = Setting(1, 1.0, 3.0, 2)
+    first = plain_estimate(setting, 1.0, 40000, seed=7)
+    assert plain_estimate(setting, 1.0, 40000, seed=7) == first  # same seed, same result
+    via_jax = plain_estimate(setting, 1.0, 40000, seed=7, backend="jax")
+    assert first.hits > 100 and via_jax.hits > 100
+    se = math.sqrt(first.fraction * (1 - first.fraction) / 40000 + via_jax.fraction * (1 - via_jax.fraction) / 40000)
+    assert abs(first.fraction - via_jax.fraction) < 4 * se
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(theorem=3), "theorem must be 1 or 2"),
+        (dict(k1=0.0), "k1 must be a finite number > 0"),
+        (dict(k1=3.0, k2=1.0), "k1 must be smaller than k2"),
+        (dict(m=0), "m \\(number of neurons\\) must be an integer >= 1"),
+        (dict(fhat1=complex("nan")), "fhat1 must be finite"),
+        (dict(fhat1=0.0), "fhat1 must be nonzero"),
+        (dict(theorem=2, fhat2=0.0), "fhat2 must be nonzero"),
+    ],
+)
+def test_setting_errors(kwargs, message):
+    args = dict(theorem=1, k1=1.0, k2=2.0, m=1) | kwargs
+    with pytest.raises(ValueError, match=message):
+        Setting(**args)
+
+
+def test_estimate_errors():
+    with pytest.raises(ValueError, match="delta must be a finite number > 0"):
+        plain_estimate(Setting(1, 1.0, 2.0, 1), 0.0, 10, seed=0)
+    with pytest.raises(ValueError, match="samples must be an integer >= 1"):
+        plain_estimate(Setting(1, 1.0, 2.0, 1), 1.0, 0, seed=0)

@@ -1,0 +1,110 @@
+"""The rare-event estimator of Theorem 1: exact windows, agreement with plain Monte Carlo, union vs sum."""
+
+import math
+
+import mpmath
+import numpy as np
+import pytest
+
+from fptheory.numeric.measure import Setting, plain_estimate
+from fptheory.numeric.rare import rare_estimate, window_lengths
+from fptheory.numeric.stable import log_abs_loss_gradient
+from fptheory.reference import mp_loss_gradient
+
+
+def test_window_lengths_against_a_fine_grid():
+    """Moderate ε ≈ 0.04 (wide windows): the lengths equal the share of a 4e5-point grid of b in the set."""
+    setting = Setting(1, 1.0, 2.0, 3, 1.0 + 0.5j, 0.7 - 0.2j)
+    a0, w0, R = 0.4, 0.5, 1.0
+    others = (np.array([0.3, -0.5]), np.array([0.6, -0.4]), np.array([0.2, 0.1]))
+    log_len, _, _ = window_lengths(setting, a0, w0, others, R)
+    b = np.linspace(-R, R, 400_001)
+    n = b.size
+    a = np.column_stack([np.full(n, a0), np.tile(others[0], (n, 1))])
+    w = np.column_stack([np.full(n, w0), np.tile(others[1], (n, 1))])
+    bb = np.column_stack([b, np.tile(others[2], (n, 1))])
+    g1 = log_abs_loss_gradient(np.full(n, 1.0), a, w, bb, np.full(n, setting.fhat1))[:, :, 0]
+    g2 = log_abs_loss_gradient(np.full(n, 2.0), a, w, bb, np.full(n, setting.fhat2))[:, :, 0]
+    grid_len = (g1 <= g2).mean(axis=1) * 2 * R
+    assert np.all(grid_len > 5e-3)
+    np.testing.assert_allclose(np.exp(log_len), grid_len, rtol=2e-3)  # grid resolution: ~40 edges × 5e-6
+
+
+def test_narrow_window_against_mpmath_edges():
+    """ε ~ 1e-28: the first-order window length equals the distance between the two roots of
+    |∂L(k1)/∂a| = |∂L(k2)/∂a| found by 60-digit mpmath (THEORY.md's formulas) to 1e-6 relative."""
+    setting = Setting(1, 1.0, 3.0, 2, 1.0 + 0.5j, 0.7 - 0.2j)
+    a0, w0, R = 0.3, 0.05, 0.04
+    others = (np.array([0.02]), np.array([0.03]), np.array([0.01]))
+    log_len, wide, narrow = window_lengths(setting, a0, w0, others, R)
+    assert not wide[0] and narrow[0].shape[0] >= 1
+    centre, log_length = narrow[0][0]
+    with mpmath.workdps(60):
+        a = [a0, 0.02]
+        w = [w0, 0.03]
+
+        def gap(bb):
+            b = [bb, 0.01]
+            g1 = mp_loss_gradient(1.0, a, w, b, setting.fhat1, 0)[0]
+            g2 = mp_loss_gradient(3.0, a, w, b, setting.fhat2, 0)[0]
+            return abs(g1) - abs(g2)
+
+        zero = mpmath.findroot(lambda bb: mp_loss_gradient(1.0, a, w, [bb, 0.01], setting.fhat1, 0)[0], mpmath.mpf(centre))
+        half = mpmath.exp(mpmath.mpf(log_length)) / 2
+        left = mpmath.findroot(gap, (zero - 3 * half, zero - half / 3), solver="anderson")
+        right = mpmath.findroot(gap, (zero + half / 3, zero + 3 * half), solver="anderson")
+        exact = right - left
+        assert exact > 0
+        assert abs(mpmath.log(exact) - log_length) < 1e-6
+        assert log_length < -60  # a window of width ~ 1e-28 · |w|: far below float64's spacing near b
+
+
+def _z_agree(x, se_x, y, se_y, z=3.5):
+    return abs(x - y) <= z * math.hypot(se_x, se_y)
+
+
+@pytest.mark.parametrize("m, delta, rare_n, plain_n", [(1, 1.0, 400, 400_000), (10, 1.0, 300, 200_000)])
+def test_rare_agrees_with_plain(m, delta, rare_n, plain_n):
+    """Where the fraction is >= 1e-4 the two estimators agree (union and each pair) within 3.5 s.e."""
+    setting = Setting(1, 1.0, 3.0, m)
+    rare = rare_estimate(setting, delta, rare_n, seed=11)
+    plain = plain_estimate(setting, delta, plain_n, seed=12)
+    assert plain.fraction >= 1e-4 and plain.hits >= 100
+    se_plain = math.sqrt(plain.fraction * (1 - plain.fraction) / plain_n)
+    assert _z_agree(rare.fraction, rare.fraction * rare.rel_se, plain.fraction, se_plain)
+    for name in ("a", "w"):
+        p_plain = plain.per_pair[name]
+        se_pair = math.sqrt(p_plain / (plain_n * m))
+        # the per-pair relative error of the rare estimate is at most that of the union (same samples)
+        assert _z_agree(rare.per_pair[name], 2 * rare.per_pair[name] * rare.rel_se, p_plain, se_pair)
+
+
+def test_union_is_at_most_the_sum_and_close_when_small():
+    setting = Setting(1, 1.0, 3.0, 10)
+    small = rare_estimate(setting, 0.15, 200, seed=3)
+    assert small.fraction <= small.per_pair["sum"] * (1 + 1e-12)
+    assert small.fraction / small.per_pair["sum"] > 0.99
+    assert small.fraction < 1e-20 and small.rel_se < 0.25
+
+
+def test_resolves_tiny_fractions():
+    """At δ = 0.05 (m = 1) the fraction is below 1e-30 and is resolved to better than 10% relative s.e."""
+    est = rare_estimate(Setting(1, 1.0, 3.0, 1), 0.05, 300, seed=5)
+    assert 0 < est.fraction < 1e-30 and est.rel_se < 0.1
+    assert est.ci_low > 0 and est.ci_low < est.fraction < est.ci_high
+
+
+def test_coinciding_zeros_close_the_b_window():
+    """THEORY.md §4: with f̂ real and k2/k1 odd the zeros of the b-pair's k1 and k2 factors coincide, and for
+    m = 1 the b window is empty (measure 0); with k2/k1 not an integer it is not."""
+    odd = rare_estimate(Setting(1, 1.0, 3.0, 1), 0.5, 200, seed=2)
+    assert odd.per_pair["b"] == 0.0 and odd.per_pair["a"] > 0
+    generic = rare_estimate(Setting(1, 1.0, 2.5, 1), 0.5, 200, seed=2)
+    assert generic.per_pair["b"] > 0
+
+
+def test_rare_errors():
+    with pytest.raises(ValueError, match="covers Theorem 1"):
+        rare_estimate(Setting(2, 1.0, 2.0, 1), 0.5, 10, seed=0)
+    with pytest.raises(ValueError, match="samples must be an integer >= 2"):
+        rare_estimate(Setting(1, 1.0, 2.0, 1), 0.5, 1, seed=0)
