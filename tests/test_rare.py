@@ -108,3 +108,22 @@ def test_rare_errors():
         rare_estimate(Setting(2, 1.0, 2.0, 1), 0.5, 10, seed=0)
     with pytest.raises(ValueError, match="samples must be an integer >= 2"):
         rare_estimate(Setting(1, 1.0, 2.0, 1), 0.5, 1, seed=0)
+
+
+@pytest.mark.parametrize("k1, k2", [(2.0, 3.0), (1.0, 3.0)])
+def test_fitted_c_respects_the_proof_and_matches_the_windows(k1, k2):
+    """Over c_proof/δ from 8 to 60 the fitted c is not below the proof's π(k2-k1)/2 (which would contradict
+    Theorem 1) and equals the smallest decay constant of the leading-order windows within its interval
+    widened by 5% (the window model drops O(δ) corrections): (2, 3) → 1.997 (b-windows at ψ = ±π/2,
+    admitted for |w| ≤ δ/sqrt(1 + (π/4)²)); (1, 3) → πk2/2 = 4.712 (the windows at b = 0 are closed at
+    leading order and open through the neuron's own transform)."""
+    from fptheory.numeric.fit import fit_decay
+    from fptheory.numeric.rare import leading_order_windows
+
+    setting = Setting(1, k1, k2, 1)
+    deltas = [setting.predicted_c / x for x in (8, 12, 18, 27, 40, 60)]
+    points = [rare_estimate(setting, d, 160, seed=21 + i) for i, d in enumerate(deltas)]
+    fit = fit_decay(deltas, [p.fraction for p in points], [p.ci_low for p in points], [p.ci_high for p in points])
+    predicted = min(w.c for w in leading_order_windows(setting))
+    assert fit.c_ci[0] > setting.predicted_c
+    assert fit.c_ci[0] * 0.95 <= predicted <= fit.c_ci[1] * 1.05

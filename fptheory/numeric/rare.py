@@ -47,7 +47,7 @@ from fptheory.numeric.stable import (
 from fptheory.symbolic.fourier import b as b_sym
 from fptheory.symbolic.network import reduced_gradient
 
-__all__ = ["rare_estimate", "window_lengths", "RareSample"]
+__all__ = ["rare_estimate", "window_lengths", "leading_order_windows", "Window", "RareSample"]
 
 _PER_PERIOD = 24  # grid points per period of the k1 factor when bracketing zeros
 _BISECT = 56
@@ -241,54 +241,117 @@ class RareSample:
     log_union: float
 
 
+@dataclass(frozen=True)
+class _Proposal:
+    """Piecewise-constant proposal over (u, t): u = |w0|/δ and t = |y|²/(δ²(1 - u²)), y = the 3m - 2
+    coordinates other than w0 and b0. Bin (i, j) has probability prob[i, j]; within it u and t are uniform."""
+
+    u_edges: np.ndarray
+    t_edges: np.ndarray
+    prob: np.ndarray
+
+    def log_density(self, i: int, j: int) -> float:
+        return math.log(self.prob[i, j] / ((self.u_edges[i + 1] - self.u_edges[i]) * (self.t_edges[j + 1] - self.t_edges[j])))
+
+
+@dataclass(frozen=True)
+class Window:
+    """A leading-order window of pair ``pair``: zero of the k1 factor at phase ψ = b k1/w = ``psi``.
+
+    ``closed``: the k2 factor vanishes there too (the window opens only at the next order, through the
+    neuron's own transform, which multiplies its width by about e^{-πk1/(2|w|)}). ``c``: the decay constant
+    this window alone gives, ``(π(k2-k1)/2 + [closed] πk1/2) · sqrt(1 + (ψ/k1)²)`` — the ball admits a
+    window at |b| = |w| |ψ|/k1 only for |w| ≤ δ/sqrt(1 + (ψ/k1)²).
+    """
+
+    pair: str
+    psi: float
+    closed: bool
+    c: float
+
+
+def leading_order_windows(setting: Setting, span: int = 3) -> list[Window]:
+    """The windows of the three pairs with |n| ≤ ``span``, from D ≈ -f̂ (δ → 0, THEORY.md §4).
+
+    With φ_i = arg(-f̂(k_i)) and r = k2/k1: the a and w pairs vanish where sin(ψ - φ1) = 0 (for w up to
+    an O(|w|) shift), the b pair where cos(ψ - φ1) = 0; a zero is closed where the k2 factor, sin or cos of
+    rψ - φ2, vanishes as well.
+    """
+    phi1 = math.atan2(-complex(setting.fhat1).imag, -complex(setting.fhat1).real)
+    phi2 = math.atan2(-complex(setting.fhat2).imag, -complex(setting.fhat2).real)
+    r = setting.k2 / setting.k1
+    base = setting.predicted_c
+    windows = []
+    for pair, shift, factor in (("a", 0.0, math.sin), ("w", 0.0, math.sin), ("b", math.pi / 2, math.cos)):
+        for n in range(-span, span + 1):
+            psi = phi1 + shift + n * math.pi
+            closed = abs(factor(r * psi - phi2)) < 1e-9
+            c = (base + (math.pi * setting.k1 / 2 if closed else 0.0)) * math.sqrt(1 + (psi / setting.k1) ** 2)
+            windows.append(Window(pair, psi, closed, c))
+    return windows
+
+
 @cache
-def _proposal(dim: int, tilt: float, bins: int = 600) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Bins in u = |w0|/δ (fine towards 1) and their probabilities: 0.8 tilted + 0.2 true marginal."""
-    t = np.concatenate([[0.0], np.logspace(-15, 0, bins)])
-    edges = np.sort(1.0 - t)
-    edges[0], edges[-1] = 0.0, 1.0
-    mid = 0.5 * (edges[:-1] + edges[1:])
-    width = np.diff(edges)
+def _initial_proposal(setting: Setting, delta: float, t_bins: int = 48) -> _Proposal:
+    """Proposal over (u, t) built from the leading-order windows: bin (i, j) gets mass
+    f(u) g(t) Σ_windows e^{-c_n/(δ u)} [window admitted], mixed 75/25 with the true law f(u) g(t)."""
+    from scipy.stats import beta as beta_dist
+
+    dim = 3 * setting.m
+    u_edges = np.unique(np.concatenate([np.linspace(0, 1, 241), 1 - np.logspace(-15, -1, 160)]))
+    t_edges = np.linspace(0.0, 1.0, t_bins + 1) if dim > 3 else np.linspace(0.0, 1.0, t_bins + 1) ** 2
+    u_mid = 0.5 * (u_edges[:-1] + u_edges[1:])
     with np.errstate(divide="ignore"):
-        log_true = np.log(2) + log_coordinate_density(mid, dim, 1.0) + np.log(width)
-    log_tilt = log_true - tilt / np.maximum(mid, 1e-300)
+        log_fu = np.log(2) + log_coordinate_density(u_mid, dim, 1.0) + np.log(np.diff(u_edges))
+    log_gt = np.log(np.maximum(np.diff(beta_dist.cdf(t_edges, (dim - 2) / 2, 1.5)), 1e-300))
+    log_true = log_fu[:, None] + log_gt[None, :]
+    u_lo, t_lo = u_edges[:-1][:, None], t_edges[:-1][None, :]
+    terms = []
+    for win in leading_order_windows(setting):
+        admitted = (u_lo * win.psi / setting.k1) ** 2 <= (1 - u_lo**2) * (1 - t_lo)
+        with np.errstate(divide="ignore"):
+            terms.append(np.where(admitted, log_true - win.c / (delta * np.maximum(u_mid[:, None], 1e-300)), -np.inf))
+    log_windows = logsumexp(np.stack(terms), axis=0)
+    windows = np.exp(log_windows - logsumexp(log_windows))
     true = np.exp(log_true - logsumexp(log_true))
-    tilted = np.exp(log_tilt - logsumexp(log_tilt))
-    prob = 0.8 * tilted + 0.2 * true
-    return edges, prob / prob.sum(), width
+    prob = 0.75 * windows + 0.25 * true
+    return _Proposal(u_edges, t_edges, prob / prob.sum())
 
 
-def _sample(setting: Setting, delta: float, rng: np.random.Generator) -> tuple[float, float, float, tuple, float, float]:
-    """One draw: a0, w0, R, the other neurons, log f/q of w0, log ε at the shell-side reference."""
+def _sample(setting: Setting, delta: float, proposal: _Proposal, rng: np.random.Generator) -> tuple:
+    """One draw: a0, w0, R, the other neurons, log(true density / proposal density), and the bin."""
+    from scipy.stats import beta as beta_dist
+
     m, dim = setting.m, 3 * setting.m
-    edges, prob, width = _proposal(dim, setting.predicted_c / delta)
-    i = rng.choice(len(prob), p=prob)
-    u = rng.uniform(edges[i], edges[i + 1])
+    flat = int(rng.choice(proposal.prob.size, p=proposal.prob.ravel()))
+    i, j = divmod(flat, proposal.prob.shape[1])
+    u = rng.uniform(proposal.u_edges[i], proposal.u_edges[i + 1])
+    t = rng.uniform(proposal.t_edges[j], proposal.t_edges[j + 1])
     w0 = delta * u * (1.0 if rng.uniform() < 0.5 else -1.0)
-    log_f = math.log(2) + float(log_coordinate_density(np.array(u), dim, 1.0))  # density of u = |w0|/δ
-    log_weight = log_f - math.log(prob[i] / width[i])
-    rest = sample_ball(1, dim - 1, delta * math.sqrt(max(1.0 - u * u, 0.0)), rng)[0]
-    # rest = (a_0..a_{m-1}, w_1..w_{m-1}, b_0, b_1..b_{m-1}); b_0 is dropped (integrated exactly)
-    a = rest[:m]
-    w_o = rest[m : 2 * m - 1]
-    b_o = rest[2 * m :]
-    R = math.sqrt(max(delta**2 * (1 - u * u) - float(np.dot(a, a) + np.dot(w_o, w_o) + np.dot(b_o, b_o)), 0.0))
-    others = (a[1:], w_o, b_o)
-    return float(a[0]), w0, R, others, log_weight, u
+    log_true = math.log(2) + float(log_coordinate_density(np.array(u), dim, 1.0)) + float(beta_dist.logpdf(t, (dim - 2) / 2, 1.5))
+    log_weight = log_true - proposal.log_density(i, j)
+    direction = rng.standard_normal(dim - 2)
+    direction /= np.linalg.norm(direction)
+    rho2 = delta**2 * (1 - u * u)
+    y = direction * math.sqrt(rho2 * t)
+    # y = (a_0..a_{m-1}, w_1..w_{m-1}, b_1..b_{m-1}); b_0 is integrated exactly, given the rest uniform on [-R, R]
+    R = math.sqrt(max(rho2 * (1 - t), 0.0))
+    others = (y[1:m], y[m : 2 * m - 1], y[2 * m - 1 :])
+    return float(y[0]), w0, R, others, log_weight, flat
 
 
 def _log_eps(setting: Setting, w: float) -> float:
     return float(log_abs_sinh(math.pi * setting.k1 / (2 * w)) - log_abs_sinh(math.pi * setting.k2 / (2 * w)))
 
 
-def _rare_sample(setting: Setting, delta: float, rng: np.random.Generator) -> tuple[RareSample, float]:
-    a0, w0, R, others, log_weight, _ = _sample(setting, delta, rng)
+def _rare_sample(setting: Setting, delta: float, proposal: _Proposal, rng: np.random.Generator) -> tuple[RareSample, float, int]:
+    a0, w0, R, others, log_weight, bin_index = _sample(setting, delta, proposal, rng)
     none = RareSample(np.full(3, -np.inf), -np.inf)
     if R <= 0 or _log_eps(setting, w0) < _log_eps(setting, delta) - _NEGLIGIBLE:
-        return none, log_weight
+        return none, log_weight, bin_index
     log_len, wide, narrow = window_lengths(setting, a0, w0, others, R)
     if not np.isfinite(log_len).any():
-        return none, log_weight
+        return none, log_weight, bin_index
     # union of neuron 0's windows: narrow ones are disjoint from each other unless their centres coincide
     pieces = [(lo, hi) for l in range(3) for lo, hi in wide[l]]
     merged = _merge(pieces)
@@ -317,7 +380,24 @@ def _rare_sample(setting: Setting, delta: float, rng: np.random.Generator) -> tu
         b_full = np.concatenate([[b0], others[2]])[None]
         S += int(np.count_nonzero(bad_pairs(setting, a_full, w_full, b_full)[:, 0, 1:].any(axis=0)))
     log_2R = math.log(2 * R)
-    return RareSample(log_len - log_2R, log_union - log_2R - math.log(S)), log_weight
+    return RareSample(log_len - log_2R, log_union - log_2R - math.log(S)), log_weight, bin_index
+
+
+def _adapt(proposal: _Proposal, bins: np.ndarray, log_values: np.ndarray) -> _Proposal:
+    """Stage-2 proposal: the pilot's weighted contributions per (u, t) bin (an estimate of the optimal
+    density's mass), smoothed over neighbouring bins, mixed 70/30 with the pilot's proposal."""
+    finite = np.isfinite(log_values)
+    if not finite.any():
+        return proposal
+    mass = np.zeros(proposal.prob.size)
+    np.add.at(mass, bins[finite], np.exp(log_values[finite] - log_values[finite].max()))
+    mass = mass.reshape(proposal.prob.shape)
+    kernel = np.array([0.25, 0.5, 0.25])
+    for _ in range(3):
+        mass = np.apply_along_axis(lambda v: np.convolve(v, kernel, mode="same"), 0, mass)
+        mass = np.apply_along_axis(lambda v: np.convolve(v, kernel, mode="same"), 1, mass)
+    adapted = 0.7 * mass / mass.sum() + 0.3 * proposal.prob
+    return _Proposal(proposal.u_edges, proposal.t_edges, adapted / adapted.sum())
 
 
 def _mean_ci(log_values: np.ndarray) -> tuple[float, float, float, float]:
@@ -347,6 +427,7 @@ def rare_estimate(
 
     ``fraction`` is the union over all (l, j) (the theorem's set); ``per_pair`` the fraction of each
     single pair Q_lj (equal for all j); ``sum_pairs`` = m Σ_l per_pair is in ``per_pair["sum"]``.
+    With 40 samples or more, the first quarter is a pilot that adapts the proposal and is not averaged.
     """
     if setting.theorem != 1:
         raise ValueError("the rare-event estimator covers Theorem 1; use method 'plain' for Theorem 2")
@@ -356,14 +437,30 @@ def rare_estimate(
         raise ValueError(f"samples must be an integer >= 2; got {samples!r}")
     _check_linear_in_b()
     rng = np.random.default_rng(seed)
-    log_pairs = np.empty((samples, 3))
-    log_union = np.empty(samples)
-    for i in range(samples):
-        sample, log_weight = _rare_sample(setting, delta, rng)
-        log_pairs[i] = sample.log_pairs + log_weight
-        log_union[i] = sample.log_union + log_weight
-        if progress and (i + 1) % 100 == 0:
-            progress(i + 1, samples)
+    proposal = _initial_proposal(setting, float(delta))
+    pilot = samples // 4 if samples >= 40 else 0
+    done = 0
+
+    def draw(count: int, proposal: _Proposal) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        nonlocal done
+        pairs, union, bins = np.empty((count, 3)), np.empty(count), np.empty(count, dtype=int)
+        for i in range(count):
+            sample, log_weight, bins[i] = _rare_sample(setting, delta, proposal, rng)
+            pairs[i] = sample.log_pairs + log_weight
+            union[i] = sample.log_union + log_weight
+            done += 1
+            if progress and done % 50 == 0:
+                progress(done, samples)
+        return pairs, union, bins
+
+    if pilot:
+        # stage 1 adapts the proposal of |w0| to where the windows are admitted; only stage 2 is averaged,
+        # so the estimate stays unbiased (its proposal is fixed before its samples are drawn)
+        _, pilot_union, pilot_bins = draw(pilot, proposal)
+        proposal = _adapt(proposal, pilot_bins, pilot_union)
+    log_pairs, log_union, _ = draw(samples - pilot, proposal)
+    if progress:
+        progress(samples, samples)
     log_m = math.log(setting.m)
     log_mean, low, high, rel = _mean_ci(log_union)
     per_pair = {}
