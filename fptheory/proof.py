@@ -12,11 +12,12 @@ each defining ``PROOF``; :func:`load_proofs` finds and imports them.
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Literal
+from typing import Callable, Iterable, Literal, Sequence
 
 import mpmath
 import sympy as sp
@@ -130,32 +131,38 @@ def sympy_identity(lhs: sp.Expr, rhs: sp.Expr) -> str:
 
 
 def interval_bound(
-    f: Callable[[mpmath.ctx_iv.ivmpf], mpmath.ctx_iv.ivmpf],
-    lo: float,
-    hi: float,
+    f: Callable[..., mpmath.ctx_iv.ivmpf],
+    lo: float | Sequence[tuple[float, float]],
+    hi: float | None = None,
     *,
     lower: float | None = None,
     upper: float | None = None,
     pieces: int = 64,
 ) -> str:
-    """Check ``lower <= f(t) <= upper`` for all t in [lo, hi] with mpmath interval arithmetic.
+    """Check ``lower <= f(t) <= upper`` on a range or a box with mpmath interval arithmetic.
 
-    [lo, hi] is cut into ``pieces`` intervals (the last piece reaches ``hi``, which may be ``inf``);
-    f is evaluated on each as an interval, which encloses the true range, so a pass is a proof.
+    One variable: ``interval_bound(f, lo, hi)``; several: ``interval_bound(f, [(lo1, hi1), (lo2, hi2)])``.
+    Each range is cut into ``pieces`` intervals (a last piece may reach ``inf``) and f is evaluated on
+    every box of the product as intervals, which enclose the true range: a pass is a proof.
     """
+    ranges = [(lo, hi)] if hi is not None else list(lo)  # type: ignore[arg-type]
     iv = mpmath.iv
-    finite_hi = hi if hi != float("inf") else max(2 * abs(lo), lo + 1)
-    edges = [lo + (finite_hi - lo) * i / pieces for i in range(pieces + 1)]
-    edges[-1] = hi
+    cuts = []
+    for a, b in ranges:
+        finite_b = b if b != float("inf") else max(2 * abs(a), a + 1)
+        edges = [a + (finite_b - a) * i / pieces for i in range(pieces + 1)]
+        edges[-1] = b
+        cuts.append(list(zip(edges[:-1], edges[1:])))
     enclosure_lo, enclosure_hi = mpmath.inf, -mpmath.inf
-    for left, right in zip(edges[:-1], edges[1:]):
-        value = f(iv.mpf([left, right]))
+    for box in itertools.product(*cuts):
+        value = f(*(iv.mpf([a, b]) for a, b in box))
         low, high = mpmath.mpf(value.a), mpmath.mpf(value.b)  # endpoints, rounded outwards
         enclosure_lo, enclosure_hi = min(enclosure_lo, low), max(enclosure_hi, high)
         if (lower is not None and low < lower) or (upper is not None and high > upper):
-            raise StepFailed(f"on [{left}, {right}] the enclosure {value} leaves [{lower}, {upper}]")
+            raise StepFailed(f"on {box} the enclosure {value} leaves [{lower}, {upper}]")
+    where = " × ".join(f"[{a}, {b}]" for a, b in ranges)
     return (
-        f"interval arithmetic on [{lo}, {hi}] in {pieces} pieces: range within "
+        f"interval arithmetic on {where} in {pieces}^{len(ranges)} boxes: range within "
         f"[{mpmath.nstr(enclosure_lo, 8)}, {mpmath.nstr(enclosure_hi, 8)}] ⊂ [{lower}, {upper}]"
     )
 

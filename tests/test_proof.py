@@ -47,11 +47,11 @@ def test_run_proof_reports_fails_and_errors_without_stopping():
 
 def test_every_proof_step_holds():
     proofs = load_proofs(PROOFS)
-    assert {p.name for p in proofs} >= {"eq26", "eq27-31"}
+    assert {p.name for p in proofs} >= {"eq26", "eq27-31", "theorem1", "theorem2"}
     results = [r for p in proofs for r in run_proof(p)]
     failing = [(r.proof, r.step, r.evidence) for r in results if r.verdict != "holds"]
     assert not failing
-    assert len(results) >= 15
+    assert len(results) >= 28
 
 
 def test_load_proofs_errors(tmp_path):
