@@ -71,3 +71,50 @@ def test_proofs_exit_status_on_a_failing_step(tmp_path):
     done = run("proofs", "--dir", str(tmp_path), "--json")
     assert done.returncode == 1
     assert json.loads(done.stdout)["fails"] == 1
+
+
+def test_measure_writes_result_and_figure(tmp_path):
+    out = tmp_path / "m"
+    done = run("measure", "--theorem", "1", "--k1", "1", "--k2", "3", "--m", "1", "--delta", "1", "--delta", "0.7",
+               "--delta", "2", "--samples", "50000", "--seed", "3", "--out", str(out), "--json")
+    assert done.returncode == 0, done.stderr
+    printed = json.loads(done.stdout)
+    saved = json.loads((out / "result.json").read_text())
+    assert printed == saved
+    assert set(saved) >= {"theorem", "k1", "k2", "m", "method", "points", "fit", "predicted_c"}
+    assert abs(saved["predicted_c"] - 3.141592653589793) < 1e-12
+    for point in saved["points"]:
+        assert {"delta", "fraction", "ci_low", "ci_high", "samples"} <= set(point)
+        assert point["ci_low"] <= point["fraction"] <= point["ci_high"]
+    fractions = [p["fraction"] for p in sorted(saved["points"], key=lambda p: p["delta"])]
+    assert fractions == sorted(fractions)  # the bad fraction grows with δ
+    assert set(saved["fit"]) >= {"c", "c_ci", "alpha", "log_C"}
+    assert (out / "measure.png").stat().st_size > 1000
+    assert sorted(p.name for p in out.iterdir()) == ["measure.png", "result.json"]
+
+
+def test_measure_rare_single_delta_has_no_fit(tmp_path):
+    done = run("measure", "--theorem", "1", "--k1", "1", "--k2", "3", "--delta", "0.1", "--method", "rare",
+               "--samples", "60", "--out", str(tmp_path), "--json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["fit"] is None and 0 < data["points"][0]["fraction"] < 1e-10
+
+
+@pytest.mark.parametrize(
+    "args, needle",
+    [
+        (("--k1", "3", "--k2", "1", "--delta", "1"), "k1 must be smaller than k2"),
+        (("--k1", "1", "--k2", "3", "--delta", "0"), "delta must be a finite number > 0"),
+        (("--k1", "-1", "--k2", "3", "--delta", "1"), "k1 must be a finite number > 0"),
+        (("--k1", "1", "--k2", "3", "--delta", "1", "--m", "0"), "m (number of neurons) must be an integer >= 1"),
+        (("--k1", "1", "--k2", "3", "--delta", "1", "--fhat1", "0,0"), "fhat1 must be nonzero"),
+        (("--k1", "1", "--k2", "3", "--delta", "1", "--fhat1", "nan,0"), "fhat1 must be finite"),
+        (("--k1", "1", "--k2", "3", "--delta", "1", "--fhat1", "1"), "expected RE,IM"),
+    ],
+)
+def test_measure_bad_input(tmp_path, args, needle):
+    done = run("measure", "--theorem", "1", *args, "--out", str(tmp_path / "x"))
+    assert done.returncode == 2 and needle in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "x").exists()

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field
-from functools import partial
+from functools import cache, partial
 from typing import Any, Callable
 
 import numpy as np
@@ -158,6 +158,7 @@ def _count_numpy(setting: Setting, theta: np.ndarray) -> tuple[int, np.ndarray]:
     return int(np.count_nonzero(bad_theorem2(setting, a, w, b))), np.zeros(3, dtype=int)
 
 
+@cache
 def _jax_counter(setting: Setting, size: int) -> Callable:
     import jax
     import jax.numpy as jnp
@@ -186,15 +187,20 @@ def plain_estimate(
     samples: int,
     *,
     seed: int,
-    chunk: int = 1 << 16,
+    chunk: int | None = None,
     backend: str = "numpy",
     progress: Callable[[int, int], None] | None = None,
 ) -> Estimate:
     """Plain Monte Carlo: the fraction of ``samples`` uniform points of B_δ in the theorem's bad set.
 
     Theorem 1: the union over (l, j); ``per_pair`` gives the fraction of (sample, j) in Q_lj for each l
-    (the same for every j by symmetry). Interval: Clopper-Pearson (exact), 95%.
+    (the same for every j by symmetry). Interval: Clopper-Pearson (exact), 95%. Samples are drawn in
+    chunks of ``chunk`` (default 2^16 for numpy, 2^18 for jax, shrinking in proportion for m > 16), so
+    memory stays bounded for any sample count.
     """
+    if chunk is None:
+        chunk = 1 << (16 if backend == "numpy" else 18)
+        chunk = max(1024, chunk * 16 // setting.m) if setting.m > 16 else chunk
     if not (math.isfinite(delta) and delta > 0):
         raise ValueError(f"delta must be a finite number > 0; got {delta!r}")
     if not isinstance(samples, int) or samples < 1:
@@ -211,10 +217,9 @@ def plain_estimate(
         import jax
 
         key = jax.random.PRNGKey(seed)
-        counters: dict[int, Callable] = {}
         for size in chunks(samples, chunk):
             key, sub = jax.random.split(key)
-            counter = counters.setdefault(size, _jax_counter(setting, size))
+            counter = _jax_counter(setting, size)
             h, p = counter(sub, delta)
             hits, pair_hits, done = hits + int(h), pair_hits + np.asarray(p), done + size
             if progress:

@@ -94,9 +94,7 @@ def _two_prod(x: Any, y: Any) -> tuple[Any, Any]:
     return p, ((xh * yh - p) + xh * yl + xl * yh) + xl * yl
 
 
-def reduced_phase(b_: Any, k_: Any, w_: Any, *, backend: str = "numpy") -> Any:
-    """``(b k / w) mod 2π`` in [-π, π], with the product and quotient carried in double-double."""
-    xp = _xp(backend)
+def _reduced_phase_dd(b_: Any, k_: Any, w_: Any, xp: Any) -> Any:
     p, p_err = _two_prod(b_, k_)
     q = p / w_
     t, t_err = _two_prod(q, w_)
@@ -108,6 +106,23 @@ def reduced_phase(b_: Any, k_: Any, w_: Any, *, backend: str = "numpy") -> Any:
     for c in _TWO_PI:
         y = (y - n_high * c) - n_low * c
     return y + q_low
+
+
+def reduced_phase(b_: Any, k_: Any, w_: Any, *, backend: str = "numpy") -> Any:
+    """``(b k / w) mod 2π`` in [-π, π], with the product and quotient carried in double-double.
+
+    numpy: entries with |bk/w| ≤ π are already in range (float64 error below 2e-15) and are not recomputed.
+    """
+    xp = _xp(backend)
+    if backend != "numpy":
+        return _reduced_phase_dd(b_, k_, w_, xp)
+    b_, k_, w_ = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (b_, k_, w_)))
+    out = b_ * k_ / w_
+    big = ~(np.abs(out) <= math.pi)
+    if big.any():
+        out = np.array(out, copy=True)
+        out[big] = _reduced_phase_dd(b_[big], k_[big], w_[big], np)
+    return out
 
 
 def _log_abs(x: Any, xp: Any) -> Any:
@@ -126,12 +141,21 @@ def log_abs_sinh(z: Any, *, backend: str = "numpy") -> Any:
 @cache
 def _series_fn(backend: str) -> Callable:
     zs = sp.Symbol("z")
-    return compile_expression(zcothz_minus_one_series(), (zs,), backend)
+    return compile_expression(sp.horner(zcothz_minus_one_series()), (zs,), backend)
 
 
 def zcothz_minus_one(z: Any, *, backend: str = "numpy") -> Any:
-    """``G(z) = z coth z - 1`` without cancellation: Taylor series for |z| ≤ 1/2, direct beyond."""
+    """``G(z) = z coth z - 1`` without cancellation: Taylor series (Horner) for |z| ≤ 1/2, direct beyond."""
     xp = _xp(backend)
+    if backend == "numpy":
+        z = np.asarray(z, dtype=float)
+        small = np.abs(z) <= 0.5
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = z / np.tanh(z) - 1
+        if small.any():
+            out = np.array(out, copy=True)
+            out[small] = _series_fn(backend)(z[small])
+        return out
     small = xp.abs(z) <= 0.5
     z_big = xp.where(small, 1.0, z)
     return xp.where(small, _series_fn(backend)(z) + 0 * z, z_big / xp.tanh(z_big) - 1)
@@ -166,15 +190,15 @@ def _neuron_terms(xp: Any, k_: Any, w_: Any, b_: Any, backend: str) -> tuple[Any
     return z, carrier, xp.sign(z) * xp.exp(-log_abs_sinh(z, backend=backend))
 
 
-def _transform(xp: Any, k_: Any, a_: Any, w_: Any, b_: Any, backend: str) -> Any:
-    _, carrier, inv_sinh = _neuron_terms(xp, k_, w_, b_, backend)
+def _transform(xp: Any, a_: Any, w_: Any, carrier: Any, inv_sinh: Any) -> Any:
     return xp.sum(-1j * math.pi * a_ / xp.abs(w_) * carrier * inv_sinh, axis=-1)
 
 
 def network_transform(k_: Any, a_: Any, w_: Any, b_: Any, *, backend: str = "numpy") -> Any:
     """``ĥ(k) = Σ_j -iπ a_j e^{iψ_j} / (|w_j| sinh z_j)`` (Eq. 26), underflowing to 0, never inf/NaN."""
     xp, kk, aa, ww, bb, _ = _inputs(backend, k_, a_, w_, b_)
-    return _transform(xp, kk, aa, ww, bb, backend)
+    _, carrier, inv_sinh = _neuron_terms(xp, kk, ww, bb, backend)
+    return _transform(xp, aa, ww, carrier, inv_sinh)
 
 
 @cache
@@ -186,8 +210,8 @@ def _reduced_fns(backend: str) -> tuple[Callable, ...]:
 def _trig_parts(k_: Any, a_: Any, w_: Any, b_: Any, fhat: Any, backend: str) -> tuple[Any, Any, Any, Any]:
     """xp, ``T_l = Re(conj(D) e^{iψ} P_l)`` (stacked a, w, b), z, and the residual D = ĥ - f̂."""
     xp, kk, aa, ww, bb, ff = _inputs(backend, k_, a_, w_, b_, fhat)
-    residual = _transform(xp, kk, aa, ww, bb, backend) - ff
-    z, carrier, _ = _neuron_terms(xp, kk, ww, bb, backend)
+    z, carrier, inv_sinh = _neuron_terms(xp, kk, ww, bb, backend)
+    residual = _transform(xp, aa, ww, carrier, inv_sinh) - ff
     g = zcothz_minus_one(z, backend=backend)
     shape = xp.broadcast_shapes(z.shape, aa.shape, bb.shape)
     rotated = xp.conj(residual)[..., None] * carrier
