@@ -77,3 +77,88 @@ def central_difference_gradient(
                 values.append(f(*moved))
             grad[(l, *j)] = (-values[0] + 8 * values[1] - 8 * values[2] + values[3]) / (12 * h)
     return grad
+
+
+def mp_pair_fraction_m1(
+    k1: float,
+    k2: float,
+    fhat1: complex,
+    fhat2: complex,
+    delta: float,
+    pair: str,
+    *,
+    nodes: tuple[int, int] = (12, 10),
+    cut: float = 1e-9,
+) -> mpmath.mpf:
+    """μ(Q_l ∩ B_δ)/μ(B_δ) for one neuron (m = 1) by deterministic quadrature, from THEORY.md's formulas.
+
+    θ = (a, w, b) ∈ B_δ ⊂ R³; Q_l = {|∂L(k1)/∂θ_l| ≤ |∂L(k2)/∂θ_l|} with the gradients of
+    :func:`mp_loss_gradient`. The set is symmetric under θ → -θ, so w > 0 is integrated and doubled. For
+    each w the bad b form thin windows around the zeros b_n of ∂L(k1)/∂θ_l; each window is a strip crossing
+    the disk a² + b² ≤ δ² - w², of exact length len_n(a, w) (edges by mpmath root finding, at a precision
+    that resolves them). So
+
+        p = (2 / vol B_δ) Σ_n ∫_{w_min}^{w_n*} dw ∫_{-A_n(w)}^{A_n(w)} len_n(a, w) da,   A_n = sqrt(δ² - w² - b_n²),
+
+    with w_n* where A_n vanishes. Both integrals are Gauss-Legendre with ``nodes`` points, the outer one
+    after w = w_n* - (w_n* - w_min) s² (which removes the square-root end), the inner one on each side of
+    a = 0 (where a window that is closed at leading order has a kink: it opens in proportion to |a|). Windows are followed by their
+    phase ψ = b k1/w from the leading-order zeros of the k1 factor. The w below w_min, where
+    e^{-π(k2-k1)/(2w)} is below ``cut`` times its value at δ, are left out (their share is below ``cut``).
+    """
+    l = {"a": 0, "w": 1, "b": 2}[pair]
+    k1m, k2m, d = mpmath.mpf(k1), mpmath.mpf(k2), mpmath.mpf(delta)
+    c = mpmath.pi * (k2m - k1m) / 2
+    w_min = 1 / (1 / d + mpmath.log(1 / mpmath.mpf(cut)) / c)
+    digits = int(float(c / w_min / mpmath.log(10))) + 30
+    with mpmath.workdps(digits):
+
+        def grad(k: mpmath.mpf, fhat: complex, a: mpmath.mpf, w: mpmath.mpf, b: mpmath.mpf) -> mpmath.mpf:
+            return mp_loss_gradient(k, [a], [w], [b], fhat, 0)[l]
+
+        def window(a: mpmath.mpf, w: mpmath.mpf, psi0: mpmath.mpf) -> mpmath.mpf:
+            """Exact length of the window around the zero of ∂L(k1)/∂θ_l near phase psi0 (0 if closed)."""
+            g1 = lambda b: grad(k1m, fhat1, a, w, b)  # noqa: E731
+            # one zero lies within ±π/2 of its leading-order phase: bracket it there
+            lo, hi = w * (psi0 - mpmath.pi / 2) / k1m, w * (psi0 + mpmath.pi / 2) / k1m
+            zero = mpmath.findroot(g1, (lo, hi), solver="anderson")
+            gap = lambda b: abs(g1(b)) - abs(grad(k2m, fhat2, a, w, b))  # noqa: E731
+            first = abs(grad(k2m, fhat2, a, w, zero)) / abs(mpmath.diff(g1, zero))
+            if first == 0 or first < mpmath.mpf(10) ** (-digits + 10) * w:
+                return mpmath.mpf(0)
+            edges = []
+            for sign in (-1, 1):
+                step = first
+                while gap(zero + sign * step) <= 0 and step < w:
+                    step *= 2
+                edges.append(mpmath.findroot(gap, (zero, zero + sign * step), solver="anderson"))
+            return abs(edges[1] - edges[0])
+
+        phi1 = mpmath.arg(-mpmath.mpc(fhat1))
+        shift = mpmath.pi / 2 if pair == "b" else 0
+        span = int(float(d * k1m / w_min / mpmath.pi)) + 2
+        s_nodes, s_weights = _gauss_legendre(nodes[0])
+        a_nodes, a_weights = _gauss_legendre(nodes[1])
+        total = mpmath.mpf(0)
+        for n in range(-span, span + 1):
+            psi = phi1 + shift + n * mpmath.pi
+            w_star = d / mpmath.sqrt(1 + (psi / k1m) ** 2)
+            if w_star <= w_min:
+                continue
+            for s, ws in zip(s_nodes, s_weights):  # s ∈ (0, 1): w = w* - (w* - w_min) s²
+                w = w_star - (w_star - w_min) * s**2
+                jac = 2 * (w_star - w_min) * s
+                A2 = d**2 - w**2 * (1 + (psi / k1m) ** 2)
+                if A2 <= 0:
+                    continue
+                A = mpmath.sqrt(A2)
+                # split at a = 0: a closed window opens in proportion to |a| (a kink there)
+                inner = sum(wa * (window(A * t, w, psi) + window(-A * t, w, psi)) for t, wa in zip(a_nodes, a_weights)) * A
+                total += ws * jac * inner
+        return 2 * total / (4 * mpmath.pi * d**3 / 3)
+
+
+def _gauss_legendre(n: int) -> tuple[list[mpmath.mpf], list[mpmath.mpf]]:
+    """Gauss-Legendre nodes and weights on (0, 1)."""
+    x, wts = np.polynomial.legendre.leggauss(n)
+    return [mpmath.mpf((float(t) + 1) / 2) for t in x], [mpmath.mpf(float(v) / 2) for v in wts]

@@ -127,3 +127,30 @@ def test_fitted_c_respects_the_proof_and_matches_the_windows(k1, k2):
     predicted = min(w.c for w in leading_order_windows(setting))
     assert fit.c_ci[0] > setting.predicted_c
     assert fit.c_ci[0] * 0.95 <= predicted <= fit.c_ci[1] * 1.05
+
+
+def _quadrature_check(k1, k2, delta, pair, rare_samples, coarse_nodes=(8, 6), fine_nodes=(12, 10)):
+    from fptheory.reference import mp_pair_fraction_m1
+
+    coarse = mp_pair_fraction_m1(k1, k2, 1.0, 1.0, delta, pair, nodes=coarse_nodes)
+    fine = mp_pair_fraction_m1(k1, k2, 1.0, 1.0, delta, pair, nodes=fine_nodes)
+    assert abs(coarse - fine) <= 1e-3 * abs(fine)  # the quadrature is converged to 3 significant digits
+    est = rare_estimate(Setting(1, k1, k2, 1), delta, rare_samples, seed=9)
+    rel = est.per_pair[f"{pair}_rel_se"]
+    assert rel < 0.15
+    assert abs(est.per_pair[pair] - float(fine)) <= 3.5 * rel * est.per_pair[pair]
+    return float(fine), est.per_pair[pair]
+
+
+def test_rare_agrees_with_mpmath_quadrature_m1():
+    """m = 1: the estimator's fraction of the leading pair agrees, within 3.5 s.e., with an independent
+    deterministic quadrature of the 3-d integral (THEORY.md's formulas, mpmath root finding), itself
+    converged to 3 significant digits."""
+    _quadrature_check(1.0, 3.0, 0.3, "a", 400)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("k1, k2, delta, pair", [(2.0, 3.0, 0.2, "b"), (2.0, 3.0, 0.13, "b"), (2.0, 3.0, 0.087, "b"),
+                                                 (1.0, 3.0, 0.3, "w"), (1.0, 3.0, 0.2, "w"), (1.0, 3.0, 0.15, "w")])
+def test_rare_agrees_with_mpmath_quadrature_m1_full(k1, k2, delta, pair):
+    _quadrature_check(k1, k2, delta, pair, 1500, (12, 10), (20, 16))
