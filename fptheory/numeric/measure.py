@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field
-from functools import cache, partial
+from functools import cache
 from typing import Any, Callable
 
 import numpy as np
@@ -26,7 +26,7 @@ from scipy.stats import beta as beta_dist
 
 from fptheory._checks import as_finite
 from fptheory.numeric.ball import chunks, sample_ball
-from fptheory.numeric.stable import log_abs_loss_gradient
+from fptheory.numeric.stable import _xp, log_abs_loss_gradient
 
 __all__ = [
     "Setting",
@@ -34,6 +34,7 @@ __all__ = [
     "log_gradients",
     "bad_pairs",
     "bad_theorem2",
+    "theorem2_by_definition",
     "clopper_pearson",
     "wilson",
     "plain_estimate",
@@ -125,10 +126,26 @@ def _logsumexp2(x: Any, xp: Any) -> Any:
 
 def bad_theorem2(setting: Setting, a: Any, w: Any, b: Any, *, backend: str = "numpy") -> Any:
     """Complement of Theorem 2's S: ``|∇L(k1)| < |∇L(k2)|`` (all 3m parameters), boolean of shape (n,)."""
-    xp = np if backend == "numpy" else __import__("jax.numpy", fromlist=["numpy"])
+    xp = _xp(backend)
     g1, g2 = log_gradients(setting, a, w, b, backend=backend)
     with np.errstate(divide="ignore"):
         return _logsumexp2(g1, xp) < _logsumexp2(g2, xp)
+
+
+def theorem2_by_definition(setting: Setting, a: np.ndarray, w: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Theorem 2's S straight from its definition, as a check on :func:`bad_theorem2` (numpy, moderate δ).
+
+    Returns ``in_S`` = {dL1/dt ≤ 0 and dL1/dt ≤ dL2/dt} with ``dL(k)/dt = -∇L(k)·(∇L(k1) + ∇L(k2))`` from the
+    gradient vectors, and ``clear``: the samples not within 1e-12 (relative) of the boundary |∇L1| = |∇L2|.
+    """
+    from fptheory.numeric.stable import loss_gradient
+
+    n = a.shape[0]
+    g1 = loss_gradient(np.full(n, setting.k1), a, w, b, np.full(n, complex(setting.fhat1))).transpose(1, 0, 2).reshape(n, -1)
+    g2 = loss_gradient(np.full(n, setting.k2), a, w, b, np.full(n, complex(setting.fhat2))).transpose(1, 0, 2).reshape(n, -1)
+    d1, d2 = -np.sum(g1 * (g1 + g2), axis=1), -np.sum(g2 * (g1 + g2), axis=1)
+    n1, n2 = np.sum(g1**2, axis=1), np.sum(g2**2, axis=1)
+    return (d1 <= 0) & (d1 <= d2), np.abs(n1 - n2) > 1e-12 * (n1 + n2)
 
 
 def clopper_pearson(hits: int, n: int, level: float = 0.95) -> tuple[float, float]:
@@ -166,7 +183,7 @@ def _jax_counter(setting: Setting, size: int) -> Callable:
     jax.config.update("jax_enable_x64", True)
     dim = 3 * setting.m
 
-    @partial(jax.jit, static_argnums=())
+    @jax.jit
     def count(key: Any, delta: Any) -> tuple[Any, Any]:
         k_dir, k_rad = jax.random.split(key)
         direction = jax.random.normal(k_dir, (size, dim))
