@@ -89,7 +89,7 @@ def test_union_is_at_most_the_sum_and_close_when_small():
 
 def test_resolves_tiny_fractions():
     """At δ = 0.05 (m = 1) the fraction is below 1e-30 and is resolved to better than 10% relative s.e."""
-    est = rare_estimate(Setting(1, 1.0, 3.0, 1), 0.05, 300, seed=5)
+    est = rare_estimate(Setting(1, 1.0, 3.0, 1), 0.05, 400, seed=5)
     assert 0 < est.fraction < 1e-30 and est.rel_se < 0.1
     assert est.ci_low > 0 and est.ci_low < est.fraction < est.ci_high
 
