@@ -124,6 +124,15 @@ def _zeros(f: Callable[[np.ndarray], np.ndarray], R: float, period: float) -> np
     return _bisect(f, grid[idx], grid[idx + 1])
 
 
+@cache
+def _mp_reduced(l: int) -> Callable:
+    """The sympy-derived P_l(k, a, w, b, G) compiled for mpmath."""
+    from fptheory.symbolic.fourier import k as k_sym, w as w_sym
+    from fptheory.symbolic.network import G as G_sym, PARAMETERS, a as a_sym
+
+    return sp.lambdify((k_sym, a_sym, w_sym, b_sym, G_sym), reduced_gradient()[PARAMETERS[l]], modules="mpmath")
+
+
 def _mp_T_values(setting: Setting, l: int, a0: float, w0: float, others: tuple, b_n: float) -> tuple[mpmath.mpf, mpmath.mpf, mpmath.mpf]:
     """At 80 digits: refine the zero b_n of T_l(k1; ·) and return (|T2(b*)|, |T1'(b*)|, log ε)."""
     from fptheory.reference import mp_network_transform
@@ -131,15 +140,15 @@ def _mp_T_values(setting: Setting, l: int, a0: float, w0: float, others: tuple, 
     with mpmath.workdps(80):
         a0m, w0m = mpmath.mpf(a0), mpmath.mpf(w0)
 
-        def T(k, fhat, bb, derivative=False):
+        reduced = _mp_reduced(l)
+
+        def T(k, fhat, bb):
             k = mpmath.mpf(k)
             z = mpmath.pi * k / (2 * w0m)
             E = (mp_network_transform(k, *others) if len(others[0]) else 0) - mpmath.mpc(fhat)
             c = -1j * mpmath.pi * a0m / (abs(w0m) * mpmath.sinh(z))
             G = z * mpmath.coth(z) - 1
-            P = [-1j * mpmath.pi / abs(w0m),
-                 mpmath.pi * a0m * (-1j * G * w0m - bb * k) / (w0m**2 * abs(w0m)),
-                 mpmath.pi * a0m * k / (w0m * abs(w0m))][l]
+            P = reduced(k, a0m, w0m, bb, G)
             carrier = mpmath.expj(bb * k / w0m)
             return mpmath.re((mpmath.conj(E) * carrier + mpmath.conj(c)) * P)
 
