@@ -13,7 +13,13 @@ from typing import Callable, Sequence
 import mpmath
 import numpy as np
 
-__all__ = ["mp_network_transform", "mp_loss_gradient", "mp_sech2_transform", "central_difference_gradient"]
+__all__ = [
+    "mp_network_transform",
+    "mp_loss_gradient",
+    "mp_sech2_transform",
+    "mp_theorem2_area_m1",
+    "central_difference_gradient",
+]
 
 
 def mp_sech2_transform(k: mpmath.mpf) -> mpmath.mpf:
@@ -121,8 +127,10 @@ def mp_pair_fraction_m1(
             g1 = lambda b: grad(k1m, fhat1, a, w, b)  # noqa: E731
             # one zero lies within ±π/2 of its leading-order phase: bracket it there
             lo, hi = w * (psi0 - mpmath.pi / 2) / k1m, w * (psi0 + mpmath.pi / 2) / k1m
-            zero = mpmath.findroot(g1, (lo, hi), solver="anderson")
-            gap = lambda b: abs(g1(b)) - abs(grad(k2m, fhat2, a, w, b))  # noqa: E731
+            # findroot's anderson solver stops once |f| < 2^10 eps (absolute): scale f to order 1 first
+            scale = max(abs(g1(lo)), abs(g1(hi)))
+            zero = mpmath.findroot(lambda b: g1(b) / scale, (lo, hi), solver="anderson")
+            gap = lambda b: abs(g1(b)) / abs(grad(k2m, fhat2, a, w, b)) - 1  # noqa: E731
             first = abs(grad(k2m, fhat2, a, w, zero)) / abs(mpmath.diff(g1, zero))
             if first == 0 or first < mpmath.mpf(10) ** (-digits + 10) * w:
                 return mpmath.mpf(0)
@@ -162,3 +170,79 @@ def _gauss_legendre(n: int) -> tuple[list[mpmath.mpf], list[mpmath.mpf]]:
     """Gauss-Legendre nodes and weights on (0, 1)."""
     x, wts = np.polynomial.legendre.leggauss(n)
     return [mpmath.mpf((float(t) + 1) / 2) for t in x], [mpmath.mpf(float(v) / 2) for v in wts]
+
+
+def mp_theorem2_area_m1(
+    k1: float,
+    k2: float,
+    fhat1: complex,
+    fhat2: complex,
+    w: float,
+    b_centre: float,
+    a_half: float,
+    b_half: float,
+    *,
+    nodes: int = 24,
+    grid: int = 41,
+) -> mpmath.mpf:
+    """Area of Theorem 2's bad set {|∇L(k1)|² < |∇L(k2)|²} of a one-neuron network (w fixed) inside the box
+    |a| ≤ a_half, |b - b_centre| ≤ b_half, from :func:`mp_loss_gradient` at the working precision.
+
+    Assumes the set in the box is one convex region around a = 0 (a thin ellipse). For each a, the window
+    in b is bracketed on a grid and its edges found by root-finding; the a-extent ±A is the root of
+    min_b F(a, b) (F = |∇L1|²/|∇L2|² - 1, its minimum over b refined by parabolic steps); the integral of
+    the window length over [-A, A] uses Gauss-Chebyshev nodes of the second kind (the length vanishes like
+    sqrt(A² - a²) at the ends, so the rule converges fast).
+    """
+    wm, bc = mpmath.mpf(w), mpmath.mpf(b_centre)
+
+    def F(a: mpmath.mpf, b: mpmath.mpf) -> mpmath.mpf:
+        g1 = mp_loss_gradient(k1, [a], [wm], [b], fhat1, 0)
+        g2 = mp_loss_gradient(k2, [a], [wm], [b], fhat2, 0)
+        # relative, so that findroot's residual test (absolute) is meaningful for these tiny gradients
+        return sum(x * x for x in g1) / sum(x * x for x in g2) - 1
+
+    bs = [bc + mpmath.mpf(b_half) * (2 * mpmath.mpf(i) / (grid - 1) - 1) for i in range(grid)]
+
+    def min_over_b(a: mpmath.mpf) -> mpmath.mpf:
+        vals = [F(a, b) for b in bs]
+        i = min(range(1, grid - 1), key=lambda j: vals[j])
+        x0, x1, x2, f0, f1, f2 = bs[i - 1], bs[i], bs[i + 1], vals[i - 1], vals[i], vals[i + 1]
+        for _ in range(3):  # parabolic steps towards the minimum (F is quadratic in b near it)
+            denom = (x1 - x0) * (f1 - f2) - (x1 - x2) * (f1 - f0)
+            if denom == 0:
+                break
+            x = x1 - ((x1 - x0) ** 2 * (f1 - f2) - (x1 - x2) ** 2 * (f1 - f0)) / (2 * denom)
+            h = (x2 - x0) / 8
+            x0, x1, x2 = x - h, x, x + h
+            f0, f1, f2 = F(a, x0), F(a, x1), F(a, x2)
+        return f1
+
+    def length(a: mpmath.mpf) -> mpmath.mpf:
+        vals = [F(a, b) for b in bs]
+        total = mpmath.mpf(0)
+        edges = []
+        for i in range(grid - 1):
+            if (vals[i] < 0) != (vals[i + 1] < 0):
+                edges.append(mpmath.findroot(lambda b: F(a, b), (bs[i], bs[i + 1]), solver="anderson"))
+        if vals[0] < 0 or vals[-1] < 0 or len(edges) != 2:
+            raise ValueError("the bad set is not a single window inside the box at a = %s" % mpmath.nstr(a, 5))
+        total += edges[1] - edges[0]
+        return total
+
+    if min_over_b(mpmath.mpf(0)) >= 0:
+        return mpmath.mpf(0)
+    ends = []
+    for sign in (1, -1):
+        lo, hi = mpmath.mpf(0), sign * mpmath.mpf(a_half)
+        if min_over_b(hi) < 0:
+            raise ValueError("the bad set reaches the box's a-edge; enlarge a_half")
+        ends.append(mpmath.findroot(min_over_b, (lo + (hi - lo) / 64, hi), solver="anderson"))
+    A_hi, A_lo = ends[0], ends[1]
+    half, mid = (A_hi - A_lo) / 2, (A_hi + A_lo) / 2
+    total = mpmath.mpf(0)
+    for i in range(1, nodes + 1):
+        theta = i * mpmath.pi / (nodes + 1)
+        x = mpmath.cos(theta)
+        total += mpmath.pi / (nodes + 1) * mpmath.sin(theta) * length(mid + half * x)  # sin²θ · len / sinθ
+    return total * half

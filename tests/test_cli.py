@@ -101,6 +101,20 @@ def test_measure_rare_single_delta_has_no_fit(tmp_path):
     assert data["fit"] is None and 0 < data["points"][0]["fraction"] < 1e-10
 
 
+def test_measure_rare_theorem2(tmp_path):
+    """Theorem 2 by the ellipse estimator; with all zeros closed (f̂ real, k2 = 3 k1) the estimate is 0 and a
+    note says what that means."""
+    done = run("measure", "--theorem", "2", "--k1", "2", "--k2", "3", "--delta", "0.15", "--method", "rare",
+               "--samples", "60", "--out", str(tmp_path / "open"), "--json")
+    assert done.returncode == 0, done.stderr
+    point = json.loads(done.stdout)["points"][0]
+    assert point["ci_low"] < point["fraction"] < point["ci_high"] and 1e-24 < point["fraction"] < 1e-16
+    done = run("measure", "--theorem", "2", "--k1", "1", "--k2", "3", "--delta", "0.3", "--method", "rare",
+               "--samples", "20", "--out", str(tmp_path / "closed"), "--json")
+    data = json.loads(done.stdout)
+    assert data["points"][0]["fraction"] == 0 and "nothing near the leading-order" in data["notes"][0]
+
+
 @pytest.mark.parametrize(
     "args, needle",
     [

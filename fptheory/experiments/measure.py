@@ -18,6 +18,7 @@ from fptheory.io import write_json_atomic
 from fptheory.numeric.fit import DecayFit, fit_decay
 from fptheory.numeric.measure import Estimate, Setting, plain_estimate
 from fptheory.numeric.rare import rare_estimate
+from fptheory.numeric.rare_flow import rare_estimate_theorem2
 
 __all__ = ["MeasureConfig", "MeasureResult", "run", "save", "plot"]
 
@@ -47,8 +48,6 @@ class MeasureConfig:
         for d in self.deltas:
             if not (isinstance(d, (int, float)) and math.isfinite(d) and d > 0):
                 raise ValueError(f"delta must be a finite number > 0; got {d!r}")
-        if self.method == "rare" and self.theorem != 1:
-            raise ValueError("method 'rare' covers Theorem 1; use method 'plain' for Theorem 2")
         minimum = 2 if self.method == "rare" else 1
         if not isinstance(self.samples, int) or self.samples < minimum:
             raise ValueError(f"samples must be an integer >= {minimum}; got {self.samples!r}")
@@ -103,8 +102,16 @@ def run(config: MeasureConfig, *, progress: Callable[[str, int, int], None] | No
         if config.method == "plain":
             points.append(plain_estimate(setting, float(delta), config.samples, seed=seed, backend=config.backend, progress=report))
         else:
-            points.append(rare_estimate(setting, float(delta), config.samples, seed=seed, progress=report))
+            estimator = rare_estimate if setting.theorem == 1 else rare_estimate_theorem2
+            points.append(estimator(setting, float(delta), config.samples, seed=seed, progress=report))
     fit, notes = None, []
+    for p in points:
+        if p.fraction == 0:
+            notes.append(
+                f"δ = {p.delta:g}: no sample fell in the bad set; the fraction is below what {p.samples} "
+                + ("plain samples resolve (see ci_high)" if p.method == "plain" else
+                   "rare samples resolve: nothing near the leading-order windows or ellipses")
+            )
     if len(points) >= 3:
         try:
             fit = fit_decay([p.delta for p in points], [p.fraction for p in points],

@@ -406,8 +406,9 @@ def _adapt(proposal: _Proposal, bins: np.ndarray, log_values: np.ndarray) -> _Pr
     mass = mass.reshape(proposal.prob.shape)
     kernel = np.array([0.25, 0.5, 0.25])
     for _ in range(3):
-        mass = np.apply_along_axis(lambda v: np.convolve(v, kernel, mode="same"), 0, mass)
-        mass = np.apply_along_axis(lambda v: np.convolve(v, kernel, mode="same"), 1, mass)
+        for axis in (0, 1):
+            if mass.shape[axis] >= kernel.size:  # a single t bin (m = 1 in Theorem 2) is not smoothed
+                mass = np.apply_along_axis(lambda v: np.convolve(v, kernel, mode="same"), axis, mass)
     adapted = 0.6 * mass / mass.sum() + 0.4 * proposal.prob
     return _Proposal(proposal.u_edges, proposal.t_edges, adapted / adapted.sum())
 
@@ -442,7 +443,7 @@ def rare_estimate(
     With 40 samples or more, the first quarter is a pilot that adapts the proposal and is not averaged.
     """
     if setting.theorem != 1:
-        raise ValueError("the rare-event estimator covers Theorem 1; use method 'plain' for Theorem 2")
+        raise ValueError("rare_estimate covers Theorem 1; Theorem 2 has rare_estimate_theorem2 (fptheory.numeric.rare_flow)")
     if not (math.isfinite(delta) and delta > 0):
         raise ValueError(f"delta must be a finite number > 0; got {delta!r}")
     if not isinstance(samples, int) or samples < 2:

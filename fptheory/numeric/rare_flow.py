@@ -1,0 +1,347 @@
+"""Rare-event estimation of Theorem 2's bad set ``{|∇L(k1)| < |∇L(k2)|}`` (gradient flow), by its structure.
+
+Write neuron 0 for the neuron with the largest |w| (by symmetry p = m · P(bad and |w_0| = max_j |w_j|)) and
+condition on everything but its (a_0, b_0), which are then uniform on a disc of radius R. Multiplying the
+bad inequality by sinh²z1 (z = πk/(2w_0)), with ε = |sinh z1/sinh z2| ≈ e^{-π(k2-k1)/(2|w_0|)}:
+
+    Σ_l T_l(k1; a, b)² < ε² Σ_l T_l(k2; a, b)² + sinh²z1 (N2 - N1),
+
+with T_l the reduced gradients of neuron 0 (as in :mod:`fptheory.numeric.rare`) and N_k = |∇_{others} L(k)|².
+The a and w gradients of a neuron vanish with its output weight (P_w, P_b ∝ a), so the left side is small
+only near a = 0 and a zero b_n of ``T_a(k1; 0, b)``. There, to leading order, the left side is the
+quadratic form ``(T' x + κ a)² + Q² a²`` (x = b - b_n, T' = ∂T_a/∂b, κ = ∂T_a/∂a, Q = |(T_w, T_b)|/a) and
+the right side is the constant ``r² = ε² T_a(k2; 0, b_n)² + sinh²z1 (N2 - N1)`` (at a = 0, N_k does not
+depend on b_0). The bad set near b_n is an ellipse of area
+
+    π r² / (|T'| Q)          (the shear κ does not change the area),
+
+so the conditional probability is Σ_n area_n/(πR²): squared window widths, hence a decay constant about
+twice Theorem 1's. The area is computed in log space where the ellipse is thin (half-widths below 1e-7 of
+the period and of R: relative error of the same order); where it is wide, it is measured by hit-or-miss
+sampling of the exact set (:func:`fptheory.numeric.measure.bad_theorem2`) in a box around the ellipse, and
+where ε > 1e-3 also by uniform points of the whole disc (counting only those outside every box), so the
+estimate stays unbiased when the leading order is not accurate.
+
+At a = 0 the a-gradient factor is ``|E||P_a| cos(ψ - χ)``, so the zeros b_n and the k2 factor there follow
+in closed form from the phases χ_k = arg E_k - arg P_a; their base parts (f̂'s phases) are taken at 50
+digits, so zeros of the k1 and k2 factors that coincide exactly (f̂ real and k2/k1 an integer, for
+instance) give exactly a closed ellipse for m = 1, and for m > 1 one opened only by the other neurons'
+tiny transforms. A closed zero gives no bad set at leading order: with r² = 0 both sides are quadratic
+forms in (x, a) and the right one carries the factor ε², so the set shrinks to the point. Settings whose
+zeros are all closed (f̂ real with k2/k1 = 2 or 3) can therefore have a bad fraction that this estimator
+reports as 0 at small δ: nothing near the leading-order structure, and nothing among the disc samples.
+
+The rest (|w_0|, and the other 3m - 3 coordinates y) is drawn from a piecewise-constant proposal over
+(u = |w_0|/δ, t = |y|²/(δ²(1 - u²))) built from the leading-order ellipses and adapted by a pilot stage that
+is not averaged; the weights f/q make the estimate unbiased, with a normal 95% interval.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+from functools import cache
+from typing import Callable
+
+import mpmath
+import numpy as np
+from scipy.special import logsumexp
+from scipy.stats import beta as beta_dist
+
+from fptheory.numeric.ball import log_coordinate_density
+from fptheory.numeric.measure import Estimate, Setting, bad_theorem2
+from fptheory.numeric.rare import (
+    _NEGLIGIBLE,
+    _PERTURBATIVE,
+    _T,
+    _Proposal,
+    _adapt,
+    _check_linear_in_b,
+    _log_eps,
+    _mean_ci,
+    _mp_reduced,
+    _neuron,
+    leading_order_windows,
+)
+from fptheory.numeric.stable import log_abs_loss_gradient
+from fptheory.symbolic.network import reduced_gradient
+
+__all__ = ["Ellipse", "bad_ellipses", "bad_area", "rare_estimate_theorem2"]
+
+_BOX = 2.5  # box half-widths, in units of the leading-order ellipse's bounding box
+_BOX_POINTS = 256
+_DISC_POINTS = 256
+_WIDE_EPS = 1e-3  # above this ε the whole disc is also sampled
+
+
+@dataclass(frozen=True)
+class Ellipse:
+    """The leading-order bad ellipse around (a, b) = (0, b_n): its log area and its bounding half-widths."""
+
+    b_n: float
+    log_area: float
+    half_b: float
+    half_a: float
+
+
+def _log_others_sq(setting: Setting, k: float, fhat: complex, others: tuple) -> float:
+    """log |∇_{others} L(k)|² at a_0 = 0 (neuron 0 then adds nothing to ĥ), -inf for m = 1."""
+    if not len(others[0]):
+        return -math.inf
+    a_o, w_o, b_o = (np.asarray(v, dtype=float)[None] for v in others)
+    logs = log_abs_loss_gradient(np.array([k]), a_o, w_o, b_o, np.array([complex(fhat)]))
+    return float(logsumexp(2 * logs)) if np.isfinite(logs).any() else -math.inf
+
+
+@cache
+def _base_phases(setting: Setting, sign_w: float) -> tuple[mpmath.mpf, mpmath.mpf]:
+    """χ_k⁰ = arg(-f̂(k)) - arg P_a(k) at 50 digits, for the sign of w (P_a depends on w alone: checked)."""
+    from fptheory.symbolic.fourier import w as w_sym
+
+    if not reduced_gradient()["a"].free_symbols <= {w_sym}:
+        raise RuntimeError("P_a is expected to depend on w alone")
+    with mpmath.workdps(50):
+        out = []
+        for k, fhat in ((setting.k1, setting.fhat1), (setting.k2, setting.fhat2)):
+            p_a = mpmath.mpc(_mp_reduced(0)(mpmath.mpf(k), 1, mpmath.mpf(sign_w), 0, 0))
+            out.append(mpmath.arg(-mpmath.mpc(complex(fhat))) - mpmath.arg(p_a))
+        return out[0], out[1]
+
+
+def _k2_factor(setting: Setting, chi1: mpmath.mpf, chi2: mpmath.mpf, n: int, x: float) -> float:
+    """|cos(r(χ1⁰ + π/2 + nπ) - χ2⁰ + x)|, r = k2/k1: the k2 factor at the n-th zero of the k1 factor, with the
+    base phase at 50 digits (so a zero of both factors, with f̂'s phases exactly such, gives exactly |sin x|)."""
+    with mpmath.workdps(50):
+        base = mpmath.mpf(setting.k2) / mpmath.mpf(setting.k1) * (chi1 + mpmath.pi / 2 + n * mpmath.pi) - chi2
+        cos_base = mpmath.cos(base)
+        if abs(cos_base) < 1e-30:
+            return abs(math.sin(x))
+        if abs(cos_base) < 1e-8:
+            return float(abs(mpmath.cos(base + x)))
+        return abs(math.cos(float(mpmath.fmod(base, 2 * mpmath.pi)) + x))
+
+
+def bad_ellipses(setting: Setting, w0: float, others: tuple, R: float) -> list[Ellipse]:
+    """The leading-order bad ellipses of neuron 0 in the disc a_0² + b_0² < R², the rest fixed (module docstring).
+
+    ``others`` = (a, w, b) of the other neurons. At a_0 = 0 the a-gradient factor is
+    ``T_a(k; b) = |E_k| |P_a| cos(ψ_k - χ_k)`` with χ_k = arg E_k - arg P_a = χ_k⁰ + δ_k, δ_k = arg(1 - ĥ_others/f̂)
+    (small, computed without cancelling): the zeros are b_n = (w_0/k1)(χ1 + π/2 + nπ) and the k2 factor there
+    is ``|E2||P_a| cos(r(χ1 + π/2 + nπ) - χ2)``. An ellipse with r² ≤ 0 (the other neurons' k1 gradient
+    exceeds the k2 side), or at a zero where the k2 factor vanishes exactly, is absent.
+    """
+    n1 = _neuron(setting, setting.k1, complex(setting.fhat1), 1.0, w0, others)
+    n2 = _neuron(setting, setting.k2, complex(setting.fhat2), 1.0, w0, others)
+    kappa_c = n1.c  # c ∝ a: its value at a = 1 gives κ = ∂T_a/∂a = Re(conj(c) P_a)
+    n1, n2 = dataclasses.replace(n1, c=0j), dataclasses.replace(n2, c=0j)
+    chi1_0, chi2_0 = _base_phases(setting, math.copysign(1.0, w0))
+    deltas = [float(np.angle(1 - (n.E + complex(f)) / complex(f))) for n, f in ((n1, setting.fhat1), (n2, setting.fhat2))]
+    chi1 = float(chi1_0) + deltas[0]
+    x = setting.k2 / setting.k1 * deltas[0] - deltas[1]
+    span = R * setting.k1 / abs(w0)
+    lo, hi = math.ceil((-span - chi1 - math.pi / 2) / math.pi), math.floor((span - chi1 - math.pi / 2) / math.pi)
+    ns = np.arange(lo, hi + 1)
+    zeros = w0 / setting.k1 * (chi1 + math.pi / 2 + ns * math.pi)
+    keep = np.abs(zeros) < R
+    ns, zeros = ns[keep], zeros[keep]
+    if not zeros.size:
+        return []
+    log_e1 = math.log(abs(n1.E)) + math.log(abs(n1.p0[0]))
+    log_e2 = math.log(abs(n2.E)) + math.log(abs(n2.p0[0]))
+    log_d1 = log_e1 + math.log(setting.k1 / abs(w0))
+    q1 = np.hypot(_T(n1, 1, zeros, w0), _T(n1, 2, zeros, w0))
+    kappa = float(np.real(np.conj(kappa_c) * n1.p0[0]))
+    log_eps = n1.log_sinh - n2.log_sinh
+    log_n1 = 2 * n1.log_sinh + _log_others_sq(setting, setting.k1, setting.fhat1, others)
+    log_n2 = 2 * n1.log_sinh + _log_others_sq(setting, setting.k2, setting.fhat2, others)
+    out = []
+    for n, b_n, q in zip(ns, zeros, q1):
+        factor = _k2_factor(setting, chi1_0, chi2_0, int(n), x)
+        log_t2 = log_e2 + math.log(factor) if factor > 0 else -math.inf
+        log_p = np.logaddexp(2 * log_eps + 2 * log_t2, log_n2)
+        if not (log_n1 < log_p and q > 0):
+            continue
+        log_r2 = float(log_p + np.log1p(-np.exp(log_n1 - log_p)))
+        r = math.exp(0.5 * log_r2)
+        d1 = math.exp(log_d1)
+        out.append(Ellipse(float(b_n), math.log(math.pi) + log_r2 - log_d1 - math.log(q), r * math.hypot(q, kappa) / (d1 * q), r / q))
+    return out
+
+
+def _is_thin(e: Ellipse, period2: float, R: float) -> bool:
+    return e.half_b < _PERTURBATIVE * period2 and e.half_a < _PERTURBATIVE * R
+
+
+def _members(setting: Setting, a0: np.ndarray, b0: np.ndarray, w0: float, others: tuple) -> np.ndarray:
+    n = a0.size
+    a = np.column_stack([a0, np.broadcast_to(others[0], (n, len(others[0])))])
+    w = np.column_stack([np.full(n, w0), np.broadcast_to(others[1], (n, len(others[1])))])
+    b = np.column_stack([b0, np.broadcast_to(others[2], (n, len(others[2])))])
+    return np.asarray(bad_theorem2(setting, a, w, b))
+
+
+def bad_area(setting: Setting, w0: float, others: tuple, R: float, rng: np.random.Generator) -> float:
+    """log of (an unbiased estimate of) the area of the bad set in the (a_0, b_0) disc of radius R.
+
+    Thin ellipses: the leading-order area. Wide ones: hit-or-miss in a box of ``_BOX`` times the bounding
+    box (grown while hits reach its outer fifth); points in several boxes count 1/(number of boxes). Where
+    ε > 1e-3: plus uniform points of the disc outside every box.
+    """
+    ellipses = bad_ellipses(setting, w0, others, R)
+    period2 = 2 * math.pi * abs(w0) / setting.k2
+    thin = [e for e in ellipses if _is_thin(e, period2, R)]
+    wide = [e for e in ellipses if not _is_thin(e, period2, R)]
+    parts = [e.log_area for e in thin]
+    boxes = []
+    for e in wide:
+        hb, ha = _BOX * e.half_b, _BOX * e.half_a
+        for _ in range(8):
+            x, y = rng.uniform(-1, 1, _BOX_POINTS), rng.uniform(-1, 1, _BOX_POINTS)
+            bb, aa = e.b_n + hb * x, ha * y
+            hit = _members(setting, aa, bb, w0, others) & (aa**2 + bb**2 < R * R)
+            if not (hit & ((np.abs(x) > 0.8) | (np.abs(y) > 0.8))).any():
+                break
+            hb, ha = 2 * hb, 2 * ha  # the set reaches the box's edge: grow it and sample afresh
+        boxes.append((e.b_n, hb, ha, bb, aa, hit))
+
+    def inside_count(bb: np.ndarray, aa: np.ndarray) -> np.ndarray:
+        count = np.zeros(bb.shape)
+        for c, hb, ha, *_ in boxes:
+            count += (np.abs(bb - c) <= hb) & (np.abs(aa) <= ha)
+        for e in thin:
+            count += (np.abs(bb - e.b_n) <= e.half_b) & (np.abs(aa) <= e.half_a)
+        return count
+
+    for _, hb, ha, bb, aa, hit in boxes:
+        if hit.any():
+            share = np.where(hit, 1.0 / np.maximum(inside_count(bb, aa), 1.0), 0.0).mean()
+            parts.append(math.log(4 * hb * ha * share))
+    if _log_eps(setting, w0) > math.log(_WIDE_EPS):
+        radius = R * np.sqrt(rng.uniform(size=_DISC_POINTS))
+        angle = rng.uniform(0, 2 * math.pi, _DISC_POINTS)
+        bb, aa = radius * np.cos(angle), radius * np.sin(angle)
+        outside = _members(setting, aa, bb, w0, others) & (inside_count(bb, aa) == 0)
+        if outside.any():
+            parts.append(math.log(math.pi * R * R * outside.mean()))
+    return float(logsumexp(parts)) if parts else -math.inf
+
+
+@cache
+def _initial_proposal(setting: Setting, delta: float, t_bins: int = 48) -> _Proposal:
+    """Proposal over (u, t): 75% where the leading-order ellipses of the open zeros (area ∝ ε², so
+    e^{-2c_n/(δu)} with c_n the window's constant of Theorem 1, admitted when |b_n| < R) carry mass, 15%
+    tilted by e^{-2c/(δu)} alone (c = π(k2-k1)/2; all of the 75% too where every zero is closed), 10% the
+    true law. (Giving t a uniform share, for m > 1, was tried and made the m = 10 estimates worse.)"""
+    dim = 3 * setting.m
+    u_edges = np.unique(np.concatenate([np.linspace(0, 1, 241), 1 - np.logspace(-15, -1, 160)]))
+    if setting.m == 1:
+        t_edges = np.array([0.0, 1.0])
+    else:
+        t_edges = np.linspace(0.0, 1.0, t_bins + 1)
+    u_mid = 0.5 * (u_edges[:-1] + u_edges[1:])
+    with np.errstate(divide="ignore"):
+        log_fu = np.log(2) + log_coordinate_density(u_mid, dim, 1.0) + np.log(np.diff(u_edges))
+    log_gt = np.zeros(1) if setting.m == 1 else np.log(np.maximum(np.diff(beta_dist.cdf(t_edges, (dim - 3) / 2, 2.0)), 1e-300))
+    log_true = log_fu[:, None] + log_gt[None, :]
+    u_lo, t_lo = u_edges[:-1][:, None], t_edges[:-1][None, :]
+    u_safe = np.maximum(u_mid[:, None], 1e-300)
+    terms = []
+    for win in leading_order_windows(setting):
+        if win.pair != "a" or win.closed:  # a closed zero has r² = 0 at leading order (m = 1: no ellipse)
+            continue
+        admitted = (u_lo * win.psi / setting.k1) ** 2 <= (1 - u_lo**2) * (1 - t_lo)
+        terms.append(np.where(admitted, log_true - 2 * win.c / (delta * u_safe), -np.inf))
+    normalised = lambda x: np.exp(x - logsumexp(x))  # noqa: E731
+    tilted = normalised(log_true - 2 * setting.predicted_c / (delta * u_safe))
+    windows = normalised(logsumexp(np.stack(terms), axis=0)) if terms else tilted
+    prob = 0.75 * windows + 0.15 * tilted + 0.1 * normalised(log_true)
+    return _Proposal(u_edges, t_edges, prob / prob.sum())
+
+
+def _sample(setting: Setting, delta: float, proposal: _Proposal, rng: np.random.Generator) -> tuple:
+    """One draw of the rest: w0, the other neurons, R, log(true density / proposal density), and the bin."""
+    m, dim = setting.m, 3 * setting.m
+    flat = int(rng.choice(proposal.prob.size, p=proposal.prob.ravel()))
+    i, j = divmod(flat, proposal.prob.shape[1])
+    u = rng.uniform(proposal.u_edges[i], proposal.u_edges[i + 1])
+    w0 = delta * u * (1.0 if rng.uniform() < 0.5 else -1.0)
+    log_true = math.log(2) + float(log_coordinate_density(np.array(u), dim, 1.0))
+    rho2 = delta**2 * (1 - u * u)
+    if m == 1:
+        t, y = 0.0, np.zeros(0)
+    else:
+        t = rng.uniform(proposal.t_edges[j], proposal.t_edges[j + 1])
+        log_true += float(beta_dist.logpdf(t, (dim - 3) / 2, 2.0))
+        direction = rng.standard_normal(dim - 3)
+        y = direction / np.linalg.norm(direction) * math.sqrt(rho2 * t)
+    log_weight = log_true - proposal.log_density(i, j)
+    # y = (a_1..a_{m-1}, w_1..w_{m-1}, b_1..b_{m-1}); (a_0, b_0) are integrated over the disc of radius R
+    R = math.sqrt(max(rho2 * (1 - t), 0.0))
+    others = (y[: m - 1], y[m - 1 : 2 * m - 2], y[2 * m - 2 :])
+    return w0, others, R, log_weight, flat
+
+
+def _rare_sample(setting: Setting, delta: float, proposal: _Proposal, rng: np.random.Generator) -> tuple[float, float, int]:
+    """log(P(bad | rest) · [neuron 0 has the largest |w|]), the log weight, and the bin."""
+    w0, others, R, log_weight, bin_index = _sample(setting, delta, proposal, rng)
+    if R <= 0 or (len(others[1]) and np.max(np.abs(others[1])) > abs(w0)):
+        return -math.inf, log_weight, bin_index
+    if 2 * _log_eps(setting, w0) < 2 * _log_eps(setting, delta) - _NEGLIGIBLE:  # contribution < e^-80 of the shell's
+        return -math.inf, log_weight, bin_index
+    log_area = bad_area(setting, w0, others, R, rng)
+    return log_area - math.log(math.pi * R * R), log_weight, bin_index
+
+
+def rare_estimate_theorem2(
+    setting: Setting,
+    delta: float,
+    samples: int,
+    *,
+    seed: int,
+    progress: Callable[[int, int], None] | None = None,
+) -> Estimate:
+    """Theorem 2's bad fraction (the complement of S) by conditioning on the (a, b) of the neuron with the
+    largest |w| and importance sampling the rest (module docstring). With 40 samples or more, the first
+    quarter is a pilot that adapts the proposal and is not averaged."""
+    if setting.theorem != 2:
+        raise ValueError("rare_estimate_theorem2 needs a Theorem 2 setting")
+    if not (math.isfinite(delta) and delta > 0):
+        raise ValueError(f"delta must be a finite number > 0; got {delta!r}")
+    if not isinstance(samples, int) or samples < 2:
+        raise ValueError(f"samples must be an integer >= 2; got {samples!r}")
+    _check_linear_in_b()
+    rng = np.random.default_rng(seed)
+    proposal = _initial_proposal(setting, float(delta))
+    pilot = samples // 4 if samples >= 40 else 0
+    done = 0
+
+    def draw(count: int, proposal: _Proposal) -> tuple[np.ndarray, np.ndarray]:
+        nonlocal done
+        values, bins = np.empty(count), np.empty(count, dtype=int)
+        for i in range(count):
+            log_value, log_weight, bins[i] = _rare_sample(setting, delta, proposal, rng)
+            values[i] = log_value + log_weight
+            done += 1
+            if progress and done % 50 == 0:
+                progress(done, samples)
+        return values, bins
+
+    if pilot:
+        pilot_values, pilot_bins = draw(pilot, proposal)
+        proposal = _adapt(proposal, pilot_bins, pilot_values)
+    values, _ = draw(samples - pilot, proposal)
+    if progress:
+        progress(samples, samples)
+    log_m = math.log(setting.m)
+    log_mean, low, high, rel = _mean_ci(values)
+    return Estimate(
+        delta=float(delta),
+        fraction=math.exp(log_mean + log_m),
+        ci_low=low * setting.m,
+        ci_high=high * setting.m,
+        samples=samples,
+        method="rare",
+        log10_fraction=(log_mean + log_m) / math.log(10) if math.isfinite(log_mean) else None,
+        rel_se=rel if math.isfinite(rel) else None,
+    )

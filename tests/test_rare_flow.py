@@ -1,0 +1,93 @@
+"""Theorem 2's rare-event estimator: the leading-order ellipses against 60-digit mpmath, closed zeros, plain
+Monte Carlo where the fraction is >= 1e-4, and the decay constant the ellipses predict."""
+
+import math
+
+import mpmath
+import numpy as np
+import pytest
+
+from fptheory.numeric.fit import fit_decay
+from fptheory.numeric.measure import Setting, plain_estimate
+from fptheory.numeric.rare import leading_order_windows
+from fptheory.numeric.rare_flow import bad_ellipses, rare_estimate_theorem2
+from fptheory.reference import mp_loss_gradient, mp_theorem2_area_m1
+
+NONE = ((), (), ())
+
+
+@pytest.mark.parametrize(
+    "k1, k2, fhat1, fhat2, w0",
+    [(2.0, 3.0, 1, 1, 0.12), (2.0, 3.0, 1, 1, -0.06), (1.0, 2.5, 1, 1, 0.1), (1.0, 2.0, 1, 1j, 0.08), (1.0, 3.0, 0.5 - 1j, 2, -0.09)],
+)
+def test_ellipse_area_matches_mpmath(k1, k2, fhat1, fhat2, w0):
+    """The leading-order area π r²/(|T'| Q) of the first ellipse equals the area of the exact bad set (edges by
+    60-digit root finding on the hand-typed gradients of THEORY.md §3, Gauss-Chebyshev over a) to 1e-7:
+    the ellipse is thin (half-widths ~ e^{-π(k2-k1)/(2|w|)}), so the leading order is exact to that level."""
+    setting = Setting(2, k1, k2, 1, fhat1, fhat2)
+    ellipses = bad_ellipses(setting, w0, NONE, 0.5)
+    assert ellipses, "an open zero must give an ellipse"
+    e = ellipses[0]
+    with mpmath.workdps(60):
+        exact = mp_theorem2_area_m1(k1, k2, fhat1, fhat2, w0, e.b_n, 3 * e.half_a, 3 * e.half_b, nodes=8)
+    assert float(exact) == pytest.approx(math.exp(e.log_area), rel=1e-7)
+
+
+@pytest.mark.parametrize("k1, k2", [(1.0, 3.0), (1.0, 2.0)])
+def test_closed_zeros_leave_no_bad_set(k1, k2):
+    """With f̂ real and k2/k1 ∈ {2, 3} every zero of the k1 factor is a zero of the k2 factor (THEORY.md §4),
+    so there is no ellipse (m = 1). Independently, at 50 digits: around such a zero |∇L(k1)|² > |∇L(k2)|²
+    at every point of a grid over |a| ≤ 1e-3, |b - b_n| ≤ 1e-3 (the centre excluded)."""
+    setting = Setting(2, k1, k2, 1)
+    w0 = 0.1
+    assert bad_ellipses(setting, w0, NONE, 0.09) == []
+    b_n = w0 * math.pi / k1  # ψ1 = π: a zero of sin(ψ1 - φ1) with φ1 = arg(-1) = π
+    with mpmath.workdps(50):
+        for a in np.linspace(-1e-3, 1e-3, 5):
+            for x in np.linspace(-1e-3, 1e-3, 5):
+                if a == 0 and x == 0:
+                    continue
+                g1 = mp_loss_gradient(k1, [a], [w0], [b_n + x], 1, 0)
+                g2 = mp_loss_gradient(k2, [a], [w0], [b_n + x], 1, 0)
+                assert sum(v * v for v in g1) > sum(v * v for v in g2)
+
+
+@pytest.mark.parametrize(
+    "k1, k2, m, delta, plain_samples, backend",
+    [(2.0, 3.0, 1, 1.5, 2_000_000, "numpy"), (1.0, 3.0, 1, 2.0, 400_000, "numpy"), (1.0, 2.0, 10, 3.0, 200_000, "jax")],
+)
+def test_rare_agrees_with_plain(k1, k2, m, delta, plain_samples, backend):
+    """Where p >= 1e-4 the rare estimate agrees with plain Monte Carlo within 3.5 combined standard errors:
+    (2,3) in the ellipse regime, (1,3) and m = 10 where the bad set is broad (the disc samples carry it)."""
+    setting = Setting(2, k1, k2, m)
+    plain = plain_estimate(setting, delta, plain_samples, seed=11, backend=backend)
+    rare = rare_estimate_theorem2(setting, delta, 400, seed=12)
+    assert plain.fraction >= 1e-4
+    se = math.hypot(rare.fraction * rare.rel_se, math.sqrt(plain.fraction * (1 - plain.fraction) / plain_samples))
+    assert abs(rare.fraction - plain.fraction) <= 3.5 * se
+
+
+def test_fitted_c_is_twice_the_window_constant():
+    """An ellipse's area is ∝ ε² (both of its widths are), so Theorem 2's decay constant is twice that of
+    Theorem 1's leading open a-window, ``2 (π(k2-k1)/2) sqrt(1 + (ψ/k1)²)``: for (2,3), ψ = π, 5.850. The fit
+    over c/δ from 8 to 60 (p from 1e-6 to 1e-29) must contain it within ±5%, and never fall below the
+    proof's π(k2-k1)/2."""
+    setting = Setting(2, 2.0, 3.0, 1)
+    predicted = 2 * min(w.c for w in leading_order_windows(setting) if w.pair == "a" and not w.closed)
+    assert predicted == pytest.approx(5.850, abs=1e-3)
+    deltas = predicted / np.geomspace(8, 60, 5)
+    points = [rare_estimate_theorem2(setting, float(d), 400, seed=i) for i, d in enumerate(deltas)]
+    assert points[-1].fraction < 1e-25 and all(p.rel_se < 0.1 for p in points)
+    fit = fit_decay([p.delta for p in points], [p.fraction for p in points], [p.ci_low for p in points], [p.ci_high for p in points])
+    assert fit.c > setting.predicted_c
+    assert abs(fit.c / predicted - 1) < 0.05
+    assert fit.c_ci[0] - 0.05 * predicted < predicted < fit.c_ci[1] + 0.05 * predicted
+
+
+def test_rare_theorem2_errors():
+    with pytest.raises(ValueError, match="needs a Theorem 2 setting"):
+        rare_estimate_theorem2(Setting(1, 1.0, 2.0, 1), 0.5, 10, seed=0)
+    with pytest.raises(ValueError, match="delta must be"):
+        rare_estimate_theorem2(Setting(2, 1.0, 2.0, 1), -1.0, 10, seed=0)
+    with pytest.raises(ValueError, match="samples must be an integer >= 2"):
+        rare_estimate_theorem2(Setting(2, 1.0, 2.0, 1), 0.5, 1, seed=0)
