@@ -113,9 +113,10 @@ def _cmd_proofs(args: argparse.Namespace) -> int:
 class _Progress:
     """Progress on stderr (steps, ETA), at most once a second and only once a run has lasted 2 s."""
 
-    def __init__(self) -> None:
+    def __init__(self, unit: str = "samples") -> None:
         import time
 
+        self.unit = unit
         self._time = time.monotonic
         self._start = self._time()
         self._last = 0.0
@@ -131,7 +132,7 @@ class _Progress:
         self._last = now
         rate = done / max(now - self._label_start, 1e-9)
         eta = (total - done) / rate if rate > 0 else float("inf")
-        print(f"{label}: {done}/{total} samples, ETA {eta:.0f} s", file=sys.stderr, flush=True)
+        print(f"{label}: {done}/{total} {self.unit}, ETA {eta:.0f} s", file=sys.stderr, flush=True)
 
 
 def _complex(text: str) -> complex:
@@ -170,6 +171,43 @@ def _cmd_measure(args: argparse.Namespace) -> int:
         f = result.fit
         print(f"fit: c = {f.c:.4g} [{f.c_ci[0]:.4g}, {f.c_ci[1]:.4g}], alpha = {f.alpha:.3g}, log C = {f.log_C:.3g}")
     print(f"proof's c = π(k2 - k1)/2 = {result.predicted_c:.4g}; wrote {Path(args.out) / 'result.json'}")
+    return 0
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from fptheory.experiments.registry import EXPERIMENTS, load
+
+    if args.list:
+        for name, (_, summary) in EXPERIMENTS.items():
+            print(f"{name:20s} {summary}")
+        return 0
+    if args.name is None:
+        raise CLIError("fptheory run: name an experiment (fptheory run --list)")
+    if args.out is None:
+        raise CLIError("fptheory run: --out DIR is required")
+    if args.seeds is not None and args.seeds < 1:
+        raise CLIError(f"fptheory run: --seeds must be >= 1; got {args.seeds}")
+    module = load(args.name)
+    config = module.make_config(quick=args.quick, seed=args.seed, seeds=args.seeds)
+    progress = None
+    if not args.json:
+        bar = _Progress("steps")
+        progress = lambda done, total, eta: bar(args.name, done, total)  # noqa: E731
+    result = module.run(config, progress=progress)
+    path = module.save(result, args.out)
+    data = result.to_json()
+    if args.json:
+        print(json.dumps(data, indent=2))
+        return 0
+    print(f"{args.name}: frequencies {data['frequencies']}, convergence step (median over seeds) "
+          f"{data['convergence_step']} at threshold {data['threshold']}")
+    for key, value in data.items():
+        if key not in ("experiment", "frequencies", "convergence_step", "threshold", "config", "seeds",
+                       "convergence_step_per_seed") and not isinstance(value, (list, dict)):
+            print(f"  {key}: {value}")
+    for note in data.get("notes", []):
+        print(f"  note: {note}")
+    print(f"wrote {path}")
     return 0
 
 
@@ -212,6 +250,16 @@ def _parser() -> _Parser:
     measure.add_argument("--out", required=True, help="write DIR/result.json and DIR/measure.png")
     measure.add_argument("--json", action="store_true", help="print result.json to stdout")
     measure.set_defaults(func=_cmd_measure)
+
+    run = sub.add_parser("run", help="run a training experiment by name (fptheory run --list)")
+    run.add_argument("name", nargs="?", help="experiment name")
+    run.add_argument("--list", action="store_true", help="list the experiments")
+    run.add_argument("--quick", action="store_true", help="small scale: under a minute on 2 cores")
+    run.add_argument("--seed", type=int, default=0, help="first seed (default 0)")
+    run.add_argument("--seeds", type=int, help="number of seeds (default per experiment)")
+    run.add_argument("--out", help="write DIR/result.json, arrays and figures")
+    run.add_argument("--json", action="store_true", help="print result.json to stdout")
+    run.set_defaults(func=_cmd_run)
     return parser
 
 

@@ -132,3 +132,19 @@ def test_measure_bad_input(tmp_path, args, needle):
     assert done.returncode == 2 and needle in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "x").exists()
+
+
+def test_run_lists_and_runs_an_experiment(tmp_path):
+    listed = run("run", "--list")
+    assert listed.returncode == 0 and "f1d" in listed.stdout and "theory-vs-training" in listed.stdout
+    done = run("run", "theory-vs-training", "--quick", "--seeds", "1", "--out", str(tmp_path), "--json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert {"experiment", "frequencies", "convergence_step", "threshold", "seeds", "config"} <= set(data)
+    assert data["seeds"] == [0] and json.loads((tmp_path / "result.json").read_text()) == data
+
+
+def test_run_unknown_experiment(tmp_path):
+    done = run("run", "nope", "--out", str(tmp_path / "x"))
+    assert done.returncode == 2 and "unknown experiment 'nope'" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and not (tmp_path / "x").exists()

@@ -1,0 +1,27 @@
+"""The experiments that ``fptheory run NAME`` knows: name → module.
+
+Each module provides ``Config`` (a dataclass), ``make_config(*, quick, seed, seeds) -> Config``,
+``run(config, *, progress) -> Result`` (``Result.to_json()``) and ``save(result, out) -> Path``
+(``out/result.json``, arrays and figures, each written atomically).
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+__all__ = ["EXPERIMENTS", "load"]
+
+EXPERIMENTS: dict[str, tuple[str, str]] = {
+    "f1d": ("fptheory.experiments.f1d", "the paper's Fig. 1: three peaks, tanh MLP, per-peak convergence"),
+    "theory-vs-training": (
+        "fptheory.experiments.theory_vs_training",
+        "two-layer tanh net on Theorem 2's two-frequency loss: measured dL(k)/dt against -∇L(k)·∇L",
+    ),
+}
+
+
+def load(name: str) -> ModuleType:
+    if name not in EXPERIMENTS:
+        raise ValueError(f"unknown experiment {name!r}; known: {', '.join(EXPERIMENTS)} (fptheory run --list)")
+    return importlib.import_module(EXPERIMENTS[name][0])

@@ -1,0 +1,195 @@
+"""Jitted training loops that record per-frequency spectra without leaving the device between records.
+
+``train`` runs ``steps`` optimizer steps as ``lax.scan`` over records, each record a ``lax.scan`` over
+``record_every`` steps, vmapped over seeds (one init key per seed). At every record (step 0 included) it
+keeps the full-batch loss, the network on the evaluation points and its DFT (:func:`fptheory.spectral.dft`)
+at the chosen frequencies. Records are fetched in chunks, so progress (with ETA) can be reported and
+Ctrl-C stops between chunks. A run whose loss turns non-finite stops at that chunk; the history keeps
+the records before it and ``diverged_at`` names the step.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import optax
+
+from fptheory.spectral.dft import dft
+
+__all__ = ["TrainSpec", "History", "train", "make_optimizer"]
+
+OPTIMIZERS = ("adam", "sgd")
+
+
+@dataclass(frozen=True)
+class TrainSpec:
+    """Optimizer ``adam`` or ``sgd`` (plain gradient descent when full batch) at ``learning_rate``;
+    ``batch_size`` None for full batch; a record every ``record_every`` steps."""
+
+    steps: int
+    record_every: int
+    learning_rate: float
+    optimizer: str = "adam"
+    batch_size: int | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("steps", "record_every"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or value < 1:
+                raise ValueError(f"{name} must be an integer >= 1; got {value!r}")
+        if self.steps % self.record_every:
+            raise ValueError(f"steps ({self.steps}) must be a multiple of record_every ({self.record_every})")
+        if not (math.isfinite(self.learning_rate) and self.learning_rate > 0):
+            raise ValueError(f"learning_rate must be a finite number > 0; got {self.learning_rate!r}")
+        if self.optimizer not in OPTIMIZERS:
+            raise ValueError(f"optimizer must be one of {', '.join(OPTIMIZERS)}; got {self.optimizer!r}")
+        if self.batch_size is not None and (not isinstance(self.batch_size, int) or self.batch_size < 1):
+            raise ValueError(f"batch_size must be None (full batch) or an integer >= 1; got {self.batch_size!r}")
+
+
+@dataclass
+class History:
+    """Records of a training run over S seeds and R records."""
+
+    steps: np.ndarray  # (R,)
+    loss: np.ndarray  # (S, R)
+    outputs: np.ndarray  # (S, R, n_eval)
+    spectrum: np.ndarray  # (S, R, K) complex
+    frequencies: np.ndarray  # (K,)
+    params: Any  # per-record parameters (leaves of shape (S, R, ...)) when asked for, else the final ones (S, ...)
+    diverged_at: int | None = None
+    seconds: float = 0.0
+
+
+def make_optimizer(spec: TrainSpec) -> optax.GradientTransformation:
+    return optax.adam(spec.learning_rate) if spec.optimizer == "adam" else optax.sgd(spec.learning_rate)
+
+
+def _mse(apply: Callable, params: Any, x: Any, y: Any) -> Any:
+    return 0.5 * jnp.mean((apply(params, x) - y) ** 2)
+
+
+def train(
+    apply: Callable[[Any, Any], Any],
+    init: Callable[..., Any],
+    x: Any,
+    y: Any,
+    *,
+    keys: Any,
+    spec: TrainSpec,
+    eval_x: Any,
+    eval_points: Any,
+    frequencies: Any,
+    objective: Callable[[Any, Any, Any], Any] | None = None,
+    record_params: bool = False,
+    chunk_records: int = 20,
+    progress: Callable[[int, int, float], None] | None = None,
+) -> History:
+    """Train ``apply`` from ``init(key=...)`` for each key of ``keys`` (shape (S, 2)) on (x, y).
+
+    ``objective(params, xb, yb)`` defaults to ½ mean (h(x) - y)² of ``apply``. ``eval_x`` is fed to the
+    network at each record and ``eval_points`` (1-d, same length) are the points of the DFT at
+    ``frequencies``. ``progress(done_steps, total_steps, eta_seconds)`` is called after each chunk.
+    """
+    x, y = jnp.asarray(x), jnp.asarray(y)
+    if x.shape[0] != y.shape[0]:
+        raise ValueError(f"x ({x.shape[0]} points) and y ({y.shape[0]} values) must have the same length")
+    if not bool(jnp.all(jnp.isfinite(y))):
+        raise ValueError("the target y holds NaN or infinity")
+    eval_points = jnp.asarray(eval_points)
+    frequencies = jnp.asarray(frequencies)
+    if jnp.shape(eval_x)[0] != eval_points.shape[0]:
+        raise ValueError("eval_x and eval_points must have the same number of points")
+    if spec.batch_size is not None and spec.batch_size > x.shape[0]:
+        raise ValueError(f"batch_size must be at most the number of points ({x.shape[0]}); got {spec.batch_size}")
+    loss_of = objective or (lambda p, xb, yb: _mse(apply, p, xb, yb))
+    optimizer = make_optimizer(spec)
+    n = x.shape[0]
+
+    def step(carry: tuple, key: Any) -> tuple:
+        params, state = carry
+        if spec.batch_size is None:
+            xb, yb = x, y
+        else:
+            idx = jax.random.choice(key, n, (spec.batch_size,), replace=False)
+            xb, yb = x[idx], y[idx]
+        grads = jax.grad(loss_of)(params, xb, yb)
+        updates, state = optimizer.update(grads, state, params)
+        return (optax.apply_updates(params, updates), state), None
+
+    def observe(params: Any) -> tuple:
+        out = apply(params, eval_x)
+        return loss_of(params, x, y), out, dft(out, eval_points, frequencies, backend="jax")
+
+    def record(carry: tuple, keys_r: Any) -> tuple:
+        carry, _ = jax.lax.scan(step, carry, keys_r)
+        obs = observe(carry[0])
+        return carry, (obs, carry[0] if record_params else None)
+
+    def chunk(carry: tuple, keys_c: Any) -> tuple:
+        return jax.lax.scan(record, carry, keys_c)
+
+    def start(key: Any) -> tuple:
+        params = init(key=key)
+        return (params, optimizer.init(params)), observe(params), params
+
+    start_v = jax.jit(jax.vmap(start))
+    chunk_v = jax.jit(jax.vmap(chunk))
+    keys = jnp.asarray(keys)
+    seeds = keys.shape[0]
+    carry, first, first_params = start_v(keys)
+    n_records = spec.steps // spec.record_every
+    step_keys = jax.vmap(lambda k: jax.random.split(jax.random.fold_in(k, 1), n_records * spec.record_every))(keys)
+    step_keys = step_keys.reshape(seeds, n_records, spec.record_every, -1)
+    losses, outputs, spectra, params_rec = [np.asarray(first[0])[:, None]], [np.asarray(first[1])[:, None]], [np.asarray(first[2])[:, None]], []
+    if record_params:
+        params_rec.append(jax.tree_util.tree_map(lambda v: np.asarray(v)[:, None], first_params))
+    began = time.perf_counter()
+    done_records, diverged_at = 0, None
+    if not np.all(np.isfinite(losses[0])):
+        raise ValueError("the loss at initialisation is not finite")
+    while done_records < n_records:
+        size = min(chunk_records, n_records - done_records)
+        carry, ((loss, out, spec_k), p_rec) = chunk_v(carry, step_keys[:, done_records : done_records + size])
+        loss = np.asarray(loss)
+        bad = ~np.all(np.isfinite(loss), axis=0) | ~np.all(np.isfinite(np.asarray(out)), axis=(0, 2))
+        if bad.any():
+            first_bad = int(np.argmax(bad))
+            diverged_at = (done_records + first_bad + 1) * spec.record_every
+            keep = first_bad
+            losses.append(loss[:, :keep])
+            outputs.append(np.asarray(out)[:, :keep])
+            spectra.append(np.asarray(spec_k)[:, :keep])
+            if record_params:
+                params_rec.append(jax.tree_util.tree_map(lambda v: np.asarray(v)[:, :keep], p_rec))
+            done_records += keep
+            break
+        losses.append(loss)
+        outputs.append(np.asarray(out))
+        spectra.append(np.asarray(spec_k))
+        if record_params:
+            params_rec.append(jax.tree_util.tree_map(np.asarray, p_rec))
+        done_records += size
+        if progress:
+            elapsed = time.perf_counter() - began
+            progress(done_records * spec.record_every, spec.steps, elapsed / done_records * (n_records - done_records))
+    if record_params:
+        params = jax.tree_util.tree_map(lambda *parts: np.concatenate(parts, axis=1), *params_rec)
+    else:
+        params = jax.tree_util.tree_map(np.asarray, carry[0])
+    return History(
+        steps=np.arange(done_records + 1) * spec.record_every,
+        loss=np.concatenate(losses, axis=1),
+        outputs=np.concatenate(outputs, axis=1),
+        spectrum=np.concatenate(spectra, axis=1),
+        frequencies=np.asarray(frequencies),
+        params=params,
+        diverged_at=diverged_at,
+        seconds=time.perf_counter() - began,
+    )

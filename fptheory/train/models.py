@@ -1,0 +1,97 @@
+"""Models as pure functions of (params, x): MLPs of any widths and depth, and the theory's two-layer network.
+
+Parameters are pytrees of float arrays, so jax.grad, optax and jax.vmap apply directly. Inputs x have
+shape (n, d_in); outputs shape (n,) when d_out = 1, else (n, d_out).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import jax
+import jax.numpy as jnp
+
+__all__ = ["ACTIVATIONS", "MLP", "TwoLayer"]
+
+ACTIVATIONS: dict[str, Callable[[Any], Any]] = {
+    "tanh": jnp.tanh,
+    "relu": jax.nn.relu,
+    "sigmoid": jax.nn.sigmoid,
+    "sin": jnp.sin,
+}
+
+
+def _check_activation(name: str) -> None:
+    if name not in ACTIVATIONS:
+        raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}; got {name!r}")
+
+
+@dataclass(frozen=True)
+class MLP:
+    """Fully connected network ``widths = (d_in, h_1, …, h_L, d_out)`` with ``activation`` between layers.
+
+    Initialisation: LeCun normal (weights N(0, 1/fan_in), biases 0) — or, for ReLU, He normal (2/fan_in) —
+    every parameter then multiplied by ``init_scale`` (1 is the standard init; small values are the
+    small-initialisation regime of the theorems, where the F-Principle is strongest).
+    """
+
+    widths: tuple[int, ...]
+    activation: str = "tanh"
+    init_scale: float = 1.0
+
+    def __post_init__(self) -> None:
+        if len(self.widths) < 2:
+            raise ValueError(f"widths must list at least the input and output sizes; got {self.widths!r}")
+        for w in self.widths:
+            if not isinstance(w, int) or isinstance(w, bool) or w <= 0:
+                raise ValueError(f"widths must be positive integers; got {self.widths!r}")
+        _check_activation(self.activation)
+        if not (math.isfinite(self.init_scale) and self.init_scale > 0):
+            raise ValueError(f"init_scale must be a finite number > 0; got {self.init_scale!r}")
+
+    def init(self, *, key: Any) -> list[dict[str, Any]]:
+        gain = 2.0 if self.activation == "relu" else 1.0
+        params = []
+        for fan_in, fan_out in zip(self.widths[:-1], self.widths[1:]):
+            key, sub = jax.random.split(key)
+            weight = jax.random.normal(sub, (fan_in, fan_out)) * math.sqrt(gain / fan_in)
+            params.append({"W": self.init_scale * weight, "b": jnp.zeros(fan_out)})
+        return params
+
+    def apply(self, params: list[dict[str, Any]], x: Any) -> Any:
+        act = ACTIVATIONS[self.activation]
+        h = x
+        for layer in params[:-1]:
+            h = act(h @ layer["W"] + layer["b"])
+        out = h @ params[-1]["W"] + params[-1]["b"]
+        return out[..., 0] if self.widths[-1] == 1 else out
+
+
+@dataclass(frozen=True)
+class TwoLayer:
+    """``h(x) = Σ_j a_j σ(w_j x + b_j)`` (THEORY.md §1), θ = (a, w, b) ∈ R^{3m} drawn uniform in the ball B_δ
+    (``delta``, the theorems' init scale)."""
+
+    m: int
+    delta: float
+    activation: str = "tanh"
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.m, int) or isinstance(self.m, bool) or self.m < 1:
+            raise ValueError(f"m (number of neurons) must be an integer >= 1; got {self.m!r}")
+        if not (math.isfinite(self.delta) and self.delta > 0):
+            raise ValueError(f"delta must be a finite number > 0; got {self.delta!r}")
+        _check_activation(self.activation)
+
+    def init(self, *, key: Any) -> dict[str, Any]:
+        k_dir, k_rad = jax.random.split(key)
+        dim = 3 * self.m
+        direction = jax.random.normal(k_dir, (dim,))
+        theta = direction / jnp.linalg.norm(direction) * self.delta * jax.random.uniform(k_rad) ** (1.0 / dim)
+        return {"a": theta[: self.m], "w": theta[self.m : 2 * self.m], "b": theta[2 * self.m :]}
+
+    def apply(self, params: dict[str, Any], x: Any) -> Any:
+        x = jnp.reshape(x, (-1, 1))
+        return jnp.sum(params["a"] * ACTIVATIONS[self.activation](params["w"] * x + params["b"]), axis=-1)

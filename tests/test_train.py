@@ -1,0 +1,130 @@
+"""The training engine: models, the scanned loop against a step-by-step loop, vmap over seeds, divergence,
+mini-batches, and the per-frequency measures."""
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import optax
+import pytest
+
+from fptheory.spectral import dft, periodic_grid
+from fptheory.train import MLP, TrainSpec, TwoLayer, convergence_steps, normalised_magnitude, ordered_fraction, relative_error, train
+
+
+def _data(n=32):
+    x = periodic_grid(n)
+    return x, np.sin(x) + 0.5 * np.sin(3 * x)
+
+
+@pytest.mark.parametrize("activation", ["tanh", "relu", "sigmoid", "sin"])
+def test_mlp_shapes_and_init_scale(activation):
+    model = MLP((1, 8, 8, 1), activation, init_scale=0.1)
+    params = model.init(key=jax.random.PRNGKey(0))
+    assert [p["W"].shape for p in params] == [(1, 8), (8, 8), (8, 1)]
+    assert model.apply(params, jnp.ones((5, 1))).shape == (5,)
+    ref = MLP((1, 8, 8, 1), activation).init(key=jax.random.PRNGKey(0))
+    np.testing.assert_allclose(params[1]["W"], 0.1 * ref[1]["W"], rtol=1e-12)
+
+
+def test_two_layer_is_the_theory_network_and_lies_in_the_ball():
+    model = TwoLayer(5, 0.3)
+    p = model.init(key=jax.random.PRNGKey(3))
+    theta = np.concatenate([p["a"], p["w"], p["b"]])
+    assert theta.shape == (15,) and np.linalg.norm(theta) <= 0.3
+    x = np.linspace(-2, 2, 7)
+    expected = (np.asarray(p["a"]) * np.tanh(np.asarray(p["w"]) * x[:, None] + np.asarray(p["b"]))).sum(axis=1)
+    np.testing.assert_allclose(model.apply(p, x), expected, rtol=1e-12)
+
+
+def test_scanned_loop_equals_a_plain_python_loop():
+    """Same init, same Adam steps: the jitted scan and a step-by-step loop agree to 1e-10 (float64)."""
+    x, y = _data()
+    model = MLP((1, 16, 1), "tanh")
+    key = jax.random.PRNGKey(7)
+    spec = TrainSpec(steps=60, record_every=20, learning_rate=1e-2)
+    hist = train(model.apply, model.init, x[:, None], y, keys=key[None], spec=spec, eval_x=x[:, None],
+                 eval_points=x, frequencies=np.array([1.0, 3.0]))
+    params = model.init(key=key)
+    opt = optax.adam(1e-2)
+    state = opt.init(params)
+    loss = lambda p: 0.5 * jnp.mean((model.apply(p, x[:, None]) - y) ** 2)  # noqa: E731
+    losses = [float(loss(params))]
+    for i in range(60):
+        g = jax.grad(loss)(params)
+        upd, state = opt.update(g, state, params)
+        params = optax.apply_updates(params, upd)
+        if (i + 1) % 20 == 0:
+            losses.append(float(loss(params)))
+    np.testing.assert_allclose(hist.loss[0], losses, rtol=1e-10)
+    np.testing.assert_array_equal(hist.steps, [0, 20, 40, 60])
+    out = model.apply(params, x[:, None])
+    np.testing.assert_allclose(hist.spectrum[0, -1], dft(np.asarray(out), x, np.array([1.0, 3.0])), atol=1e-12)
+
+
+def test_vmapped_seeds_equal_single_runs():
+    x, y = _data()
+    model = MLP((1, 8, 1), "tanh")
+    keys = jax.random.split(jax.random.PRNGKey(1), 3)
+    spec = TrainSpec(steps=20, record_every=10, learning_rate=1e-2)
+    kw = dict(spec=spec, eval_x=x[:, None], eval_points=x, frequencies=np.array([1.0]))
+    together = train(model.apply, model.init, x[:, None], y, keys=keys, **kw)
+    alone = train(model.apply, model.init, x[:, None], y, keys=keys[2:3], **kw)
+    np.testing.assert_allclose(together.loss[2], alone.loss[0], rtol=1e-12)
+
+
+def test_minibatch_sgd_decreases_the_loss():
+    x, y = _data(64)
+    model = MLP((1, 16, 1), "tanh")
+    spec = TrainSpec(steps=400, record_every=100, learning_rate=0.05, optimizer="sgd", batch_size=16)
+    hist = train(model.apply, model.init, x[:, None], y, keys=jax.random.PRNGKey(0)[None], spec=spec,
+                 eval_x=x[:, None], eval_points=x, frequencies=np.array([1.0]))
+    assert hist.loss[0, -1] < 0.5 * hist.loss[0, 0]
+
+
+def test_divergence_stops_cleanly():
+    """A learning rate far too large: the run stops, names the step, and keeps only finite records."""
+    x, y = _data()
+    model = MLP((1, 16, 1), "relu")
+    spec = TrainSpec(steps=200, record_every=5, learning_rate=1e6, optimizer="sgd")
+    hist = train(model.apply, model.init, x[:, None], 1e3 * y, keys=jax.random.PRNGKey(0)[None], spec=spec,
+                 eval_x=x[:, None], eval_points=x, frequencies=np.array([1.0]))
+    assert hist.diverged_at is not None and hist.diverged_at <= 200
+    assert np.all(np.isfinite(hist.loss)) and np.all(np.isfinite(hist.spectrum))
+    assert hist.steps[-1] < hist.diverged_at
+
+
+def test_measures():
+    f_hat = np.array([1j, -2.0])
+    err = relative_error(np.array([[0.0, 0.0], [0.9j, -2.2], [1j, -2.0]]), f_hat)
+    np.testing.assert_allclose(err, [[1, 1], [0.1, 0.1], [0, 0]], atol=1e-15)
+    assert convergence_steps(err, np.array([0, 10, 20]), 0.05) == [20, 20]
+    assert convergence_steps(err, np.array([0, 10, 20]), 0.5) == [10, 10]
+    assert convergence_steps(np.ones((3, 1)), np.array([0, 1, 2]), 0.5) == [None]
+    np.testing.assert_allclose(normalised_magnitude(np.array([0.5, 3j]), [1.0, 2.0]), [0.5, 1.5])
+    assert ordered_fraction([[1, 2, 3], [3, 2, 1], [1, 1, None], [5, 5, 5]]) == 0.5
+
+
+@pytest.mark.parametrize(
+    "call, needle",
+    [
+        (lambda: MLP((1, 0, 1)), "widths must be positive"),
+        (lambda: MLP((1, 4, 1), "gelu"), "activation must be one of"),
+        (lambda: TrainSpec(10, 3, 1e-3), "multiple of record_every"),
+        (lambda: TrainSpec(10, 5, -1.0), "learning_rate"),
+        (lambda: convergence_steps(np.ones((2, 1)), np.arange(2), 1.5), "threshold must lie in"),
+        (lambda: relative_error(np.ones(2), np.array([1.0, 0.0])), "f_hat must be nonzero"),
+        (lambda: TwoLayer(0, 1.0), "m (number of neurons)"),
+    ],
+)
+def test_bad_input(call, needle):
+    with pytest.raises(ValueError, match=needle.replace("(", r"\(").replace(")", r"\)")):
+        call()
+
+
+def test_nan_target_is_refused():
+    x, y = _data()
+    y[3] = np.nan
+    model = MLP((1, 4, 1))
+    with pytest.raises(ValueError, match="NaN"):
+        train(model.apply, model.init, x[:, None], y, keys=jax.random.PRNGKey(0)[None],
+              spec=TrainSpec(10, 5, 1e-3), eval_x=x[:, None], eval_points=x, frequencies=np.array([1.0]))
