@@ -41,10 +41,10 @@ def test_scanned_loop_equals_a_plain_python_loop():
     x, y = _data()
     model = MLP((1, 16, 1), "tanh")
     key = jax.random.PRNGKey(7)
-    spec = TrainSpec(steps=60, record_every=20, learning_rate=1e-2)
+    spec = TrainSpec(steps=60, record_every=20, learning_rate=1e-2, dtype="float64")
     hist = train(model.apply, model.init, x[:, None], y, keys=key[None], spec=spec, eval_x=x[:, None],
                  eval_points=x, frequencies=np.array([1.0, 3.0]))
-    params = model.init(key=key)
+    params = model.init(key=key, dtype=jnp.float64)
     opt = optax.adam(1e-2)
     state = opt.init(params)
     loss = lambda p: 0.5 * jnp.mean((model.apply(p, x[:, None]) - y) ** 2)  # noqa: E731
@@ -61,11 +61,23 @@ def test_scanned_loop_equals_a_plain_python_loop():
     np.testing.assert_allclose(hist.spectrum[0, -1], dft(np.asarray(out), x, np.array([1.0, 3.0])), atol=1e-12)
 
 
+def test_float32_runs_do_not_depend_on_the_x64_flag():
+    """The tests run with jax_enable_x64 on: a float32 run must still be float32 throughout (so the CLI,
+    with the flag off, reproduces it)."""
+    x, y = _data()
+    model = MLP((1, 8, 1), "tanh")
+    hist = train(model.apply, model.init, x[:, None], y, keys=jax.random.PRNGKey(0)[None],
+                 spec=TrainSpec(steps=10, record_every=5, learning_rate=1e-2), eval_x=x[:, None], eval_points=x,
+                 frequencies=np.array([1.0]))
+    assert hist.loss.dtype == np.float32 and hist.spectrum.dtype == np.complex64
+    assert all(v.dtype == np.float32 for v in jax.tree_util.tree_leaves(hist.params))
+
+
 def test_vmapped_seeds_equal_single_runs():
     x, y = _data()
     model = MLP((1, 8, 1), "tanh")
     keys = jax.random.split(jax.random.PRNGKey(1), 3)
-    spec = TrainSpec(steps=20, record_every=10, learning_rate=1e-2)
+    spec = TrainSpec(steps=20, record_every=10, learning_rate=1e-2, dtype="float64")
     kw = dict(spec=spec, eval_x=x[:, None], eval_points=x, frequencies=np.array([1.0]))
     together = train(model.apply, model.init, x[:, None], y, keys=keys, **kw)
     alone = train(model.apply, model.init, x[:, None], y, keys=keys[2:3], **kw)

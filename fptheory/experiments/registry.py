@@ -14,6 +14,10 @@ __all__ = ["EXPERIMENTS", "load"]
 
 EXPERIMENTS: dict[str, tuple[str, str]] = {
     "f1d": ("fptheory.experiments.f1d", "the paper's Fig. 1: three peaks, tanh MLP, per-peak convergence"),
+    "spectral-bias": ("fptheory.experiments.spectral_bias", "Rahaman Exp. 1: ReLU MLP, sines at k = 5…50, |ĥ(k)|/A against step"),
+    "perturbation": ("fptheory.experiments.perturbation", "Rahaman Exp. 2: spectrum change per frequency under parameter noise"),
+    "manifold": ("fptheory.experiments.manifold", "Rahaman Sec. 4: sin(2πkz) on flower curves γ_L; error over (k, L)"),
+    "init-scale": ("fptheory.experiments.init_scale", "rank correlation of frequency and convergence step against init scale"),
     "theory-vs-training": (
         "fptheory.experiments.theory_vs_training",
         "two-layer tanh net on Theorem 2's two-frequency loss: measured dL(k)/dt against -∇L(k)·∇L",

@@ -137,7 +137,7 @@ def run(config: Config, *, progress: Callable[[int, int, float], None] | None = 
     from scipy.stats import linregress
 
     model = TwoLayer(config.m, config.delta)
-    spec = TrainSpec(config.steps, config.record_every, config.learning_rate, "sgd")
+    spec = TrainSpec(config.steps, config.record_every, config.learning_rate, "sgd", dtype="float64")
     grid = np.linspace(-3 * math.pi, 3 * math.pi, 64)
     dummy = np.zeros(1)
     history = train(model.apply, model.init, dummy, dummy, keys=seed_keys(config.seed, config.seeds), spec=spec,

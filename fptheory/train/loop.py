@@ -30,15 +30,20 @@ OPTIMIZERS = ("adam", "sgd")
 @dataclass(frozen=True)
 class TrainSpec:
     """Optimizer ``adam`` or ``sgd`` (plain gradient descent when full batch) at ``learning_rate``;
-    ``batch_size`` None for full batch; a record every ``record_every`` steps."""
+    ``batch_size`` None for full batch; a record every ``record_every`` steps. ``dtype`` fixes the precision
+    of parameters, data and spectra whatever jax's global x64 flag (float64 turns the flag on), so a seed
+    gives the same run in any process."""
 
     steps: int
     record_every: int
     learning_rate: float
     optimizer: str = "adam"
     batch_size: int | None = None
+    dtype: str = "float32"
 
     def __post_init__(self) -> None:
+        if self.dtype not in ("float32", "float64"):
+            raise ValueError(f"dtype must be 'float32' or 'float64'; got {self.dtype!r}")
         for name in ("steps", "record_every"):
             value = getattr(self, name)
             if not isinstance(value, int) or value < 1:
@@ -91,19 +96,29 @@ def train(
     chunk_records: int = 20,
     progress: Callable[[int, int, float], None] | None = None,
 ) -> History:
-    """Train ``apply`` from ``init(key=...)`` for each key of ``keys`` (shape (S, 2)) on (x, y).
+    """Train ``apply`` from ``init(key=..., dtype=...)`` for each key of ``keys`` (shape (S, 2)) on (x, y); ``y`` of
+    shape (n,) is shared, of shape (S, n) one target per run (so runs on different targets share a vmap).
 
     ``objective(params, xb, yb)`` defaults to ½ mean (h(x) - y)² of ``apply``. ``eval_x`` is fed to the
     network at each record and ``eval_points`` (1-d, same length) are the points of the DFT at
     ``frequencies``. ``progress(done_steps, total_steps, eta_seconds)`` is called after each chunk.
     """
-    x, y = jnp.asarray(x), jnp.asarray(y)
-    if x.shape[0] != y.shape[0]:
-        raise ValueError(f"x ({x.shape[0]} points) and y ({y.shape[0]} values) must have the same length")
-    if not bool(jnp.all(jnp.isfinite(y))):
-        raise ValueError("the target y holds NaN or infinity")
-    eval_points = jnp.asarray(eval_points)
-    frequencies = jnp.asarray(frequencies)
+    if spec.dtype == "float64":
+        jax.config.update("jax_enable_x64", True)
+    dtype = jnp.float32 if spec.dtype == "float32" else jnp.float64
+    keys = jnp.asarray(keys)
+    seeds = keys.shape[0]
+    if not (np.all(np.isfinite(np.asarray(x))) and np.all(np.isfinite(np.asarray(y)))):
+        raise ValueError("the data x or the target y holds NaN or infinity")
+    x, y = jnp.asarray(x, dtype=dtype), jnp.asarray(y, dtype=dtype)
+    eval_x = jnp.asarray(eval_x, dtype=dtype)
+    per_seed = y.ndim == 2 and y.shape == (seeds, x.shape[0])
+    n_y = y.shape[-1] if per_seed else y.shape[0]
+    if x.shape[0] != n_y:
+        raise ValueError(f"x ({x.shape[0]} points) and y ({n_y} values) must have the same length")
+    ys = y if per_seed else jnp.broadcast_to(y, (seeds, *y.shape))
+    eval_points = jnp.asarray(eval_points, dtype=dtype)
+    frequencies = jnp.asarray(frequencies, dtype=dtype)
     if jnp.shape(eval_x)[0] != eval_points.shape[0]:
         raise ValueError("eval_x and eval_points must have the same number of points")
     if spec.batch_size is not None and spec.batch_size > x.shape[0]:
@@ -113,37 +128,35 @@ def train(
     n = x.shape[0]
 
     def step(carry: tuple, key: Any) -> tuple:
-        params, state = carry
+        params, state, y_s = carry
         if spec.batch_size is None:
-            xb, yb = x, y
+            xb, yb = x, y_s
         else:
             idx = jax.random.choice(key, n, (spec.batch_size,), replace=False)
-            xb, yb = x[idx], y[idx]
+            xb, yb = x[idx], y_s[idx]
         grads = jax.grad(loss_of)(params, xb, yb)
         updates, state = optimizer.update(grads, state, params)
-        return (optax.apply_updates(params, updates), state), None
+        return (optax.apply_updates(params, updates), state, y_s), None
 
-    def observe(params: Any) -> tuple:
+    def observe(params: Any, y_s: Any) -> tuple:
         out = apply(params, eval_x)
-        return loss_of(params, x, y), out, dft(out, eval_points, frequencies, backend="jax")
+        return loss_of(params, x, y_s), out, dft(out, eval_points, frequencies, backend="jax")
 
     def record(carry: tuple, keys_r: Any) -> tuple:
         carry, _ = jax.lax.scan(step, carry, keys_r)
-        obs = observe(carry[0])
+        obs = observe(carry[0], carry[2])
         return carry, (obs, carry[0] if record_params else None)
 
     def chunk(carry: tuple, keys_c: Any) -> tuple:
         return jax.lax.scan(record, carry, keys_c)
 
-    def start(key: Any) -> tuple:
-        params = init(key=key)
-        return (params, optimizer.init(params)), observe(params), params
+    def start(key: Any, y_s: Any) -> tuple:
+        params = jax.tree_util.tree_map(lambda v: jnp.asarray(v, dtype=dtype), init(key=key, dtype=dtype))
+        return (params, optimizer.init(params), y_s), observe(params, y_s), params
 
     start_v = jax.jit(jax.vmap(start))
     chunk_v = jax.jit(jax.vmap(chunk))
-    keys = jnp.asarray(keys)
-    seeds = keys.shape[0]
-    carry, first, first_params = start_v(keys)
+    carry, first, first_params = start_v(keys, ys)
     n_records = spec.steps // spec.record_every
     step_keys = jax.vmap(lambda k: jax.random.split(jax.random.fold_in(k, 1), n_records * spec.record_every))(keys)
     step_keys = step_keys.reshape(seeds, n_records, spec.record_every, -1)

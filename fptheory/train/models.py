@@ -51,13 +51,13 @@ class MLP:
         if not (math.isfinite(self.init_scale) and self.init_scale > 0):
             raise ValueError(f"init_scale must be a finite number > 0; got {self.init_scale!r}")
 
-    def init(self, *, key: Any) -> list[dict[str, Any]]:
+    def init(self, *, key: Any, dtype: Any = jnp.float32) -> list[dict[str, Any]]:
         gain = 2.0 if self.activation == "relu" else 1.0
         params = []
         for fan_in, fan_out in zip(self.widths[:-1], self.widths[1:]):
             key, sub = jax.random.split(key)
-            weight = jax.random.normal(sub, (fan_in, fan_out)) * math.sqrt(gain / fan_in)
-            params.append({"W": self.init_scale * weight, "b": jnp.zeros(fan_out)})
+            weight = jax.random.normal(sub, (fan_in, fan_out), dtype=dtype) * math.sqrt(gain / fan_in)
+            params.append({"W": self.init_scale * weight, "b": jnp.zeros(fan_out, dtype=dtype)})
         return params
 
     def apply(self, params: list[dict[str, Any]], x: Any) -> Any:
@@ -85,11 +85,11 @@ class TwoLayer:
             raise ValueError(f"delta must be a finite number > 0; got {self.delta!r}")
         _check_activation(self.activation)
 
-    def init(self, *, key: Any) -> dict[str, Any]:
+    def init(self, *, key: Any, dtype: Any = jnp.float32) -> dict[str, Any]:
         k_dir, k_rad = jax.random.split(key)
         dim = 3 * self.m
-        direction = jax.random.normal(k_dir, (dim,))
-        theta = direction / jnp.linalg.norm(direction) * self.delta * jax.random.uniform(k_rad) ** (1.0 / dim)
+        direction = jax.random.normal(k_dir, (dim,), dtype=dtype)
+        theta = direction / jnp.linalg.norm(direction) * self.delta * jax.random.uniform(k_rad, dtype=dtype) ** (1.0 / dim)
         return {"a": theta[: self.m], "w": theta[self.m : 2 * self.m], "b": theta[2 * self.m :]}
 
     def apply(self, params: dict[str, Any], x: Any) -> Any:
