@@ -1,0 +1,32 @@
+"""The notebooks: paired .py/.ipynb in sync, and each executes without error (nbclient, quick scale)."""
+
+from pathlib import Path
+
+import jupytext
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("0*.py"))
+
+
+def test_there_are_three_notebooks():
+    assert [p.stem[:2] for p in NOTEBOOKS] == ["01", "02", "03"]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_pair_in_sync(path):
+    """The .ipynb holds the same cells as its .py (run `jupytext --sync notebooks/*.py` after editing)."""
+    paired = path.with_suffix(".ipynb")
+    assert paired.exists(), f"{paired.name} is missing"
+    ours = [c.source for c in jupytext.read(path).cells]
+    theirs = [c.source for c in nbformat.read(paired, as_version=4).cells]
+    assert ours == theirs
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_executes(path, tmp_path):
+    nb = jupytext.read(path)
+    NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error"]
+    assert not errors
