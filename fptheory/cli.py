@@ -123,15 +123,16 @@ class _Progress:
         self._label = ""
         self._label_start = self._start
 
-    def __call__(self, label: str, done: int, total: int) -> None:
+    def __call__(self, label: str, done: int, total: int, eta: float | None = None) -> None:
         now = self._time()
         if label != self._label:
             self._label, self._label_start = label, now
         if now - self._start < 2 or (now - self._last < 1 and done < total):
             return
         self._last = now
-        rate = done / max(now - self._label_start, 1e-9)
-        eta = (total - done) / rate if rate > 0 else float("inf")
+        if eta is None:  # from the rate since this label began
+            rate = done / max(now - self._label_start, 1e-9)
+            eta = (total - done) / rate if rate > 0 else float("inf")
         print(f"{label}: {done}/{total} {self.unit}, ETA {eta:.0f} s", file=sys.stderr, flush=True)
 
 
@@ -192,7 +193,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     progress = None
     if not args.json:
         bar = _Progress("steps")
-        progress = lambda done, total, eta: bar(args.name, done, total)  # noqa: E731
+        progress = lambda done, total, eta: bar(args.name, done, total, eta)  # noqa: E731
     result = module.run(config, progress=progress)
     path = module.save(result, args.out)
     data = result.to_json()

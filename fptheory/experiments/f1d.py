@@ -32,8 +32,8 @@ class Config:
     activation: str = "tanh"
     init_scale: float = 1.0
     learning_rate: float = 1e-3
-    steps: int = 10_000
-    record_every: int = 50
+    steps: int = 2000
+    record_every: int = 10
     threshold: float = 0.05
     seed: int = 0
     seeds: int = 8
