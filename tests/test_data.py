@@ -1,0 +1,78 @@
+"""Offline data: shipped sets, MNIST-1D generated locally, and the readers round-tripping files they are
+given in the real formats."""
+
+import gzip
+import pickle
+import struct
+
+import numpy as np
+import pytest
+
+from fptheory.data import camera, digits, load, mnist1d, mnist5k, read_cifar10, read_idx, read_mnist
+
+
+def _write_idx(path, array, code, compress):
+    header = struct.pack(">BBBB", 0, 0, code, array.ndim) + b"".join(struct.pack(">I", s) for s in array.shape)
+    payload = header + array.astype(array.dtype.newbyteorder(">")).tobytes()
+    path.write_bytes(gzip.compress(payload) if compress else payload)
+
+
+@pytest.mark.parametrize("compress", [False, True])
+def test_idx_round_trip(tmp_path, rng, compress):
+    images = rng.integers(0, 256, (7, 28, 28)).astype(np.uint8)
+    labels = rng.integers(0, 10, 7).astype(np.uint8)
+    suffix = ".gz" if compress else ""
+    _write_idx(tmp_path / f"train-images-idx3-ubyte{suffix}", images, 0x08, compress)
+    _write_idx(tmp_path / f"train-labels-idx1-ubyte{suffix}", labels, 0x08, compress)
+    np.testing.assert_array_equal(read_idx(tmp_path / f"train-images-idx3-ubyte{suffix}"), images)
+    X, y = read_mnist(tmp_path)
+    np.testing.assert_allclose(X, images.reshape(7, -1) / 255.0)
+    np.testing.assert_array_equal(y, labels)
+    floats = rng.standard_normal((3, 4))
+    _write_idx(tmp_path / "f.idx", floats, 0x0E, False)
+    np.testing.assert_array_equal(read_idx(tmp_path / "f.idx"), floats)
+    ds = load(f"mnist:{tmp_path}")
+    assert ds.X.shape == (7, 784)
+
+
+def test_cifar_round_trip(tmp_path, rng):
+    for i in (1, 2):
+        batch = {b"data": rng.integers(0, 256, (5, 3072)).astype(np.uint8), b"labels": list(rng.integers(0, 10, 5))}
+        with (tmp_path / f"data_batch_{i}").open("wb") as handle:
+            pickle.dump(batch, handle)
+    X, y = read_cifar10(tmp_path)
+    assert X.shape == (10, 3072) and y.shape == (10,) and 0 <= X.min() and X.max() <= 1
+    first = pickle.loads((tmp_path / "data_batch_1").read_bytes())
+    np.testing.assert_allclose(X[:5], first[b"data"] / 255.0)
+
+
+def test_missing_and_malformed_files(tmp_path):
+    with pytest.raises(ValueError, match="not found"):
+        read_idx(tmp_path / "nope")
+    (tmp_path / "bad").write_bytes(b"\x01\x02\x03\x04rest")
+    with pytest.raises(ValueError, match="not an IDX file"):
+        read_idx(tmp_path / "bad")
+    _write_idx(tmp_path / "short", np.zeros((2, 3), np.uint8), 0x08, False)
+    (tmp_path / "short").write_bytes((tmp_path / "short").read_bytes()[:-1])
+    with pytest.raises(ValueError, match="payload"):
+        read_idx(tmp_path / "short")
+    (tmp_path / "data_batch_1").write_bytes(b"not a pickle")
+    with pytest.raises(ValueError, match="not a CIFAR-10 python batch"):
+        read_cifar10(tmp_path / "data_batch_1")
+    with pytest.raises(ValueError, match="MNIST file"):
+        read_mnist(tmp_path / "empty_folder")
+    with pytest.raises(ValueError, match="data must be"):
+        load("imagenet")
+
+
+def test_shipped_sets():
+    d = digits()
+    assert d.X.shape == (1797, 64) and d.X.max() == 1.0 and d.classes == 10
+    m = mnist5k()
+    assert m.X.shape == (5000, 784) and np.all(np.bincount(m.y) == 500)
+    assert camera().shape == (512, 512)
+
+
+def test_mnist1d_offline_and_reproducible():
+    a, b = mnist1d(seed=0), mnist1d(seed=0)
+    assert a.X.shape == (4000, 40) and np.array_equal(a.X, b.X)
