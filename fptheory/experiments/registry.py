@@ -18,6 +18,7 @@ EXPERIMENTS: dict[str, tuple[str, str]] = {
     "perturbation": ("fptheory.experiments.perturbation", "Rahaman Exp. 2: spectrum change per frequency under parameter noise"),
     "manifold": ("fptheory.experiments.manifold", "Rahaman Sec. 4: sin(2πkz) on flower curves γ_L; error over (k, L)"),
     "init-scale": ("fptheory.experiments.init_scale", "rank correlation of frequency and convergence step against init scale"),
+    "filtering": ("fptheory.experiments.filtering", "paper Sec. 4: e_low and e_high against step, tanh MLP (MSE) and ReLU CNN (CE)"),
     "theory-vs-training": (
         "fptheory.experiments.theory_vs_training",
         "two-layer tanh net on Theorem 2's two-frequency loss: measured dL(k)/dt against -∇L(k)·∇L",

@@ -64,8 +64,8 @@ class History:
 
     steps: np.ndarray  # (R,)
     loss: np.ndarray  # (S, R)
-    outputs: np.ndarray  # (S, R, n_eval)
-    spectrum: np.ndarray  # (S, R, K) complex
+    outputs: np.ndarray  # (S, R, n_eval) or (S, R, n_eval, c)
+    spectrum: np.ndarray  # (S, R, K), or (S, R, c, K) for c outputs; complex
     frequencies: np.ndarray  # (K,)
     params: Any  # per-record parameters (leaves of shape (S, R, ...)) when asked for, else the final ones (S, ...)
     diverged_at: int | None = None
@@ -112,8 +112,9 @@ def train(
         raise ValueError("the data x or the target y holds NaN or infinity")
     x, y = jnp.asarray(x, dtype=dtype), jnp.asarray(y, dtype=dtype)
     eval_x = jnp.asarray(eval_x, dtype=dtype)
-    per_seed = y.ndim == 2 and y.shape == (seeds, x.shape[0])
-    n_y = y.shape[-1] if per_seed else y.shape[0]
+    per_seed = y.ndim == 2 and y.shape == (seeds, x.shape[0]) and y.shape != (x.shape[0], seeds)
+    per_seed = per_seed or (y.ndim == 3 and y.shape[0] == seeds)
+    n_y = y.shape[1] if per_seed else y.shape[0]
     if x.shape[0] != n_y:
         raise ValueError(f"x ({x.shape[0]} points) and y ({n_y} values) must have the same length")
     ys = y if per_seed else jnp.broadcast_to(y, (seeds, *y.shape))
@@ -140,7 +141,8 @@ def train(
 
     def observe(params: Any, y_s: Any) -> tuple:
         out = apply(params, eval_x)
-        return loss_of(params, x, y_s), out, dft(out, eval_points, frequencies, backend="jax")
+        values = out.T if out.ndim == 2 else out  # several outputs: spectrum per output, shape (c, K)
+        return loss_of(params, x, y_s), out, dft(values, eval_points, frequencies, backend="jax")
 
     def record(carry: tuple, keys_r: Any) -> tuple:
         carry, _ = jax.lax.scan(step, carry, keys_r)
@@ -177,7 +179,8 @@ def train(
         size = min(chunk_records, n_records - done_records)
         carry, ((loss, out, spec_k), p_rec) = chunk_v(carry, step_keys[:, done_records : done_records + size])
         loss = np.asarray(loss)
-        bad = ~np.all(np.isfinite(loss), axis=0) | ~np.all(np.isfinite(np.asarray(out)), axis=(0, 2))
+        out_ok = np.isfinite(np.asarray(out)).reshape(seeds, size, -1).all(axis=(0, 2))
+        bad = ~np.all(np.isfinite(loss), axis=0) | ~out_ok
         if bad.any():
             first_bad = int(np.argmax(bad))
             diverged_at = (done_records + first_bad + 1) * spec.record_every

@@ -13,7 +13,7 @@ from typing import Any, Callable
 import jax
 import jax.numpy as jnp
 
-__all__ = ["ACTIVATIONS", "MLP", "TwoLayer"]
+__all__ = ["ACTIVATIONS", "MLP", "TwoLayer", "CNN"]
 
 ACTIVATIONS: dict[str, Callable[[Any], Any]] = {
     "tanh": jnp.tanh,
@@ -95,3 +95,56 @@ class TwoLayer:
     def apply(self, params: dict[str, Any], x: Any) -> Any:
         x = jnp.reshape(x, (-1, 1))
         return jnp.sum(params["a"] * ACTIVATIONS[self.activation](params["w"] * x + params["b"]), axis=-1)
+
+
+@dataclass(frozen=True)
+class CNN:
+    """A small ReLU CNN: ``len(channels)`` blocks of 3×3 convolution (SAME) + ReLU + 2×2 average pooling, then
+    a dense ReLU layer of ``dense`` units and ``classes`` outputs (logits). Inputs are flattened images of
+    ``image_shape = (H, W, C)``; He-normal init times ``init_scale``."""
+
+    image_shape: tuple[int, int, int]
+    channels: tuple[int, ...] = (16, 32)
+    dense: int = 64
+    classes: int = 10
+    init_scale: float = 1.0
+
+    def __post_init__(self) -> None:
+        if len(self.image_shape) != 3 or any(not isinstance(v, int) or v <= 0 for v in self.image_shape):
+            raise ValueError(f"image_shape must be three positive integers (H, W, C); got {self.image_shape!r}")
+        for v in (*self.channels, self.dense, self.classes):
+            if not isinstance(v, int) or isinstance(v, bool) or v <= 0:
+                raise ValueError(f"channels, dense and classes must be positive integers; got {self!r}")
+        if not (math.isfinite(self.init_scale) and self.init_scale > 0):
+            raise ValueError(f"init_scale must be a finite number > 0; got {self.init_scale!r}")
+
+    def _flat_size(self) -> int:
+        h, w, _ = self.image_shape
+        for _ in self.channels:
+            h, w = h // 2, w // 2
+        return h * w * self.channels[-1]
+
+    def init(self, *, key: Any, dtype: Any = jnp.float32) -> dict[str, Any]:
+        params: dict[str, Any] = {"conv": [], "dense": []}
+        cin = self.image_shape[2]
+        for cout in self.channels:
+            key, sub = jax.random.split(key)
+            kernel = jax.random.normal(sub, (3, 3, cin, cout), dtype=dtype) * math.sqrt(2.0 / (9 * cin))
+            params["conv"].append({"W": self.init_scale * kernel, "b": jnp.zeros(cout, dtype=dtype)})
+            cin = cout
+        for fan_in, fan_out in ((self._flat_size(), self.dense), (self.dense, self.classes)):
+            key, sub = jax.random.split(key)
+            weight = jax.random.normal(sub, (fan_in, fan_out), dtype=dtype) * math.sqrt(2.0 / fan_in)
+            params["dense"].append({"W": self.init_scale * weight, "b": jnp.zeros(fan_out, dtype=dtype)})
+        return params
+
+    def apply(self, params: dict[str, Any], x: Any) -> Any:
+        h = jnp.reshape(x, (-1, *self.image_shape))
+        for layer in params["conv"]:
+            h = jax.lax.conv_general_dilated(h, layer["W"], (1, 1), "SAME", dimension_numbers=("NHWC", "HWIO", "NHWC"))
+            h = jax.nn.relu(h + layer["b"])
+            n, hh, ww, c = h.shape
+            h = h[:, : hh // 2 * 2, : ww // 2 * 2].reshape(n, hh // 2, 2, ww // 2, 2, c).mean(axis=(2, 4))
+        h = h.reshape(h.shape[0], -1)
+        h = jax.nn.relu(h @ params["dense"][0]["W"] + params["dense"][0]["b"])
+        return h @ params["dense"][1]["W"] + params["dense"][1]["b"]

@@ -1,0 +1,175 @@
+"""The filtering method (paper Sec. 4, THEORY.md §7.6) on real data: a network is trained on a data set's
+one-hot labels, and at every record its outputs h and the targets y are split by Gaussian smoothing over
+the inputs into low and high parts; e_low and e_high follow the two parts' relative errors. The F-Principle
+says e_low falls first, for every δ, for a tanh MLP with MSE and a ReLU CNN with cross-entropy alike.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+
+from fptheory.data import load
+from fptheory.experiments._common import config_json, seed_keys
+from fptheory.io import save_figure_atomic, write_json_atomic, write_npz_atomic
+from fptheory.spectral.filtering import smooth
+from fptheory.train.loop import TrainSpec, train
+from fptheory.train.models import CNN, MLP
+
+__all__ = ["Config", "Result", "make_config", "run", "save", "plot", "network"]
+
+NETWORKS = ("mlp", "cnn")
+
+
+@dataclass(frozen=True)
+class Config:
+    data: str = "digits"
+    points: int | None = None  # the first n points of the data set (None: all)
+    networks: tuple[str, ...] = ("mlp", "cnn")
+    hidden: tuple[int, ...] = (200, 100)  # the tanh MLP's hidden widths
+    cnn_channels: tuple[int, ...] = (16, 32)
+    cnn_dense: int = 64
+    deltas: tuple[float, ...] = (1.0, 3.0, 10.0)
+    learning_rate: float = 1e-3
+    steps: int = 2000
+    record_every: int = 20
+    threshold: float = 0.2
+    seed: int = 0
+    seeds: int = 1
+
+    def __post_init__(self) -> None:
+        if not self.networks or any(net not in NETWORKS for net in self.networks):
+            raise ValueError(f"networks must be drawn from {', '.join(NETWORKS)}; got {self.networks!r}")
+        if not self.deltas or any(not (math.isfinite(d) and d > 0) for d in self.deltas):
+            raise ValueError(f"deltas must be finite numbers > 0; got {self.deltas}")
+        if not (0 < self.threshold < 1):
+            raise ValueError(f"threshold must lie in (0, 1); got {self.threshold!r}")
+        if self.points is not None and (not isinstance(self.points, int) or self.points < 10):
+            raise ValueError(f"points must be None or an integer >= 10; got {self.points!r}")
+        TrainSpec(self.steps, self.record_every, self.learning_rate)
+
+
+def make_config(*, quick: bool = False, seed: int = 0, seeds: int | None = None, **changes: Any) -> Config:
+    if quick:
+        base = dict(points=500, hidden=(64,), cnn_channels=(8, 16), cnn_dense=32, steps=400, record_every=10,
+                    seed=seed, seeds=seeds or 1)
+        return Config(**{**base, **changes})
+    return Config(**{**dict(seed=seed, seeds=seeds or 1), **changes})
+
+
+def network(config: Config, name: str, X: np.ndarray, classes: int, image_shape: tuple | None) -> tuple[Any, Callable, Callable]:
+    """(model, apply for the records (MLP outputs; CNN softmax probabilities), objective(params, x, y))."""
+    import jax
+    import jax.numpy as jnp
+
+    if name == "mlp":
+        model = MLP((X.shape[1], *config.hidden, classes), "tanh")
+        return model, model.apply, lambda p, xb, yb: 0.5 * jnp.mean(jnp.sum((model.apply(p, xb) - yb) ** 2, axis=-1))
+    if image_shape is None:
+        raise ValueError(f"network 'cnn' needs image data; {config.data!r} is not images")
+    model = CNN(tuple(image_shape), config.cnn_channels, config.cnn_dense, classes)
+    probs = lambda p, xb: jax.nn.softmax(model.apply(p, xb), axis=-1)  # noqa: E731
+    ce = lambda p, xb, yb: -jnp.mean(jnp.sum(yb * jax.nn.log_softmax(model.apply(p, xb), axis=-1), axis=-1))  # noqa: E731
+    return model, probs, ce
+
+
+@dataclass
+class Result:
+    config: Config
+    steps: np.ndarray
+    e_low: np.ndarray  # (networks, deltas, seeds, records)
+    e_high: np.ndarray
+    loss: np.ndarray  # (networks, seeds, records)
+    seconds: float
+    notes: list[str] = field(default_factory=list)
+
+    def first_below(self, series: np.ndarray) -> int | None:
+        below = np.flatnonzero(series < self.config.threshold)
+        return int(self.steps[below[0]]) if below.size else None
+
+    def convergence(self) -> list[list[list[int | None]]]:
+        """Per network and δ: [first step with e_low < threshold, same for e_high], of the seed means."""
+        return [[[self.first_below(self.e_low[j, i].mean(axis=0)), self.first_below(self.e_high[j, i].mean(axis=0))]
+                 for i in range(len(self.config.deltas))] for j in range(len(self.config.networks))]
+
+    def to_json(self) -> dict[str, Any]:
+        cfg = self.config
+        conv = self.convergence()
+        return {
+            "experiment": "filtering",
+            "frequencies": ["low", "high"],
+            "convergence_step": conv[0][0],
+            "convergence_step_per_network_delta": conv,
+            "threshold": cfg.threshold,
+            "seeds": [cfg.seed + i for i in range(cfg.seeds)],
+            "series": [
+                {"network": net, "delta": d, "steps": self.steps.tolist(), "e_low": self.e_low[j, i].mean(axis=0).tolist(),
+                 "e_high": self.e_high[j, i].mean(axis=0).tolist()}
+                for j, net in enumerate(cfg.networks) for i, d in enumerate(cfg.deltas)
+            ],
+            "seconds": self.seconds,
+            "config": config_json(cfg),
+            "notes": self.notes,
+        }
+
+
+def run(config: Config, *, progress: Callable[[int, int, float], None] | None = None) -> Result:
+    import time
+
+    began = time.perf_counter()
+    data = load(config.data)
+    n = data.X.shape[0] if config.points is None else min(config.points, data.X.shape[0])
+    X, Y = data.X[:n], data.one_hot()[:n]
+    spec = TrainSpec(config.steps, config.record_every, config.learning_rate)
+    smoothed_y = {d: smooth(X, Y, d) for d in config.deltas}
+    e_low = np.empty((len(config.networks), len(config.deltas), config.seeds, spec.steps // spec.record_every + 1))
+    e_high, losses, notes = np.empty_like(e_low), [], []
+    for j, name in enumerate(config.networks):
+        model, apply, objective = network(config, name, X, Y.shape[1], data.image_shape)
+        history = train(apply, model.init, X, Y, keys=seed_keys(config.seed, config.seeds), spec=spec, eval_x=X,
+                        eval_points=np.zeros(n), frequencies=np.zeros(1), objective=objective, progress=progress)
+        if history.diverged_at is not None:
+            raise ValueError(f"{name} training diverged at step {history.diverged_at}; lower the learning rate")
+        H = np.asarray(history.outputs, dtype=float).transpose(2, 0, 1, 3)  # (n, S, R, c)
+        _, S, R, c = H.shape
+        for i, delta in enumerate(config.deltas):
+            y_low = smoothed_y[delta]
+            h_low = smooth(X, H.reshape(n, -1), delta).reshape(n, S, R, c)  # every record in one pass
+            y_high, h_high = Y - y_low, H - h_low
+            e_low[j, i] = np.sqrt(((y_low[:, None, None] - h_low) ** 2).sum(axis=(0, 3)) / (y_low**2).sum())
+            e_high[j, i] = np.sqrt(((y_high[:, None, None] - h_high) ** 2).sum(axis=(0, 3)) / (y_high**2).sum())
+        losses.append(history.loss)
+    steps = np.arange(e_low.shape[-1]) * spec.record_every
+    return Result(config, steps, e_low, e_high, np.stack(losses), time.perf_counter() - began, notes)
+
+
+def plot(result: Result, path: str | Path) -> Path:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    cfg = result.config
+    fig, axes = plt.subplots(1, len(cfg.networks), figsize=(6 * len(cfg.networks), 4), squeeze=False)
+    for j, (ax, net) in enumerate(zip(axes[0], cfg.networks)):
+        for i, d in enumerate(cfg.deltas):
+            ax.semilogy(result.steps, result.e_low[j, i].mean(axis=0), color=f"C{i}", label=f"e_low, δ = {d:g}")
+            ax.semilogy(result.steps, result.e_high[j, i].mean(axis=0), "--", color=f"C{i}", label=f"e_high, δ = {d:g}")
+        ax.axhline(cfg.threshold, color="gray", lw=0.8)
+        ax.set_xlabel("step")
+        ax.set_title(f"filtering: {net} on {cfg.data}")
+        ax.legend(fontsize=7)
+    fig.tight_layout()
+    return save_figure_atomic(fig, path)
+
+
+def save(result: Result, out: str | Path) -> Path:
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    write_npz_atomic(folder / "arrays.npz", steps=result.steps, e_low=result.e_low, e_high=result.e_high)
+    plot(result, folder / "filtering.png")
+    return write_json_atomic(folder / "result.json", result.to_json())
