@@ -13,11 +13,11 @@ from typing import Any, Callable
 
 import numpy as np
 
-from fptheory.experiments._common import config_json, seed_keys
-from fptheory.io import save_figure_atomic, write_json_atomic, write_npz_atomic
+from fptheory.experiments._common import config_json, divergence_notes, seed_keys, write_result
+from fptheory.io import save_figure_atomic
 from fptheory.spectral.dft import dft, periodic_grid
 from fptheory.train.loop import TrainSpec, train
-from fptheory.train.measures import convergence_steps, ordered_fraction, relative_error
+from fptheory.train.measures import convergence_steps, median_steps, ordered_fraction, relative_error
 from fptheory.train.models import MLP
 
 __all__ = ["Config", "Result", "make_config", "run", "save", "plot"]
@@ -70,10 +70,7 @@ class Result:
     notes: list[str] = field(default_factory=list)
 
     def median_steps(self) -> list[int | None]:
-        out = []
-        for col in zip(*self.convergence):
-            out.append(None if any(v is None for v in col) else int(np.median(col)))
-        return out
+        return median_steps(self.convergence)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -107,11 +104,8 @@ def run(config: Config, *, progress: Callable[[int, int, float], None] | None = 
                     eval_x=x[:, None], eval_points=x, frequencies=freqs, progress=progress)
     errors = relative_error(history.spectrum, f_hat)
     conv = [convergence_steps(errors[s], history.steps, config.threshold) for s in range(config.seeds)]
-    notes = []
-    if history.diverged_at is not None:
-        notes.append(f"training diverged at step {history.diverged_at}; records stop before it")
     return Result(config, history.steps, errors, history.loss, conv, ordered_fraction(conv), history.diverged_at,
-                  history.seconds, notes)
+                  history.seconds, divergence_notes(history))
 
 
 def plot(result: Result, path: str | Path) -> Path:
@@ -141,8 +135,4 @@ def plot(result: Result, path: str | Path) -> Path:
 
 
 def save(result: Result, out: str | Path) -> Path:
-    folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
-    write_npz_atomic(folder / "arrays.npz", steps=result.steps, errors=result.errors, loss=result.loss)
-    plot(result, folder / "f1d.png")
-    return write_json_atomic(folder / "result.json", result.to_json())
+    return write_result(result, out, plot, "f1d.png", steps=result.steps, errors=result.errors, loss=result.loss)

@@ -14,10 +14,11 @@ from typing import Any, Callable
 import numpy as np
 
 from fptheory.data import load
-from fptheory.experiments._common import config_json, seed_keys
-from fptheory.io import save_figure_atomic, write_json_atomic, write_npz_atomic
+from fptheory.experiments._common import config_json, seed_keys, write_result
+from fptheory.io import save_figure_atomic
 from fptheory.spectral.filtering import smooth
 from fptheory.train.loop import TrainSpec, train
+from fptheory.train.measures import convergence_steps
 from fptheory.train.models import CNN, MLP
 
 __all__ = ["Config", "Result", "make_config", "run", "save", "plot", "network"]
@@ -87,13 +88,10 @@ class Result:
     seconds: float
     notes: list[str] = field(default_factory=list)
 
-    def first_below(self, series: np.ndarray) -> int | None:
-        below = np.flatnonzero(series < self.config.threshold)
-        return int(self.steps[below[0]]) if below.size else None
-
     def convergence(self) -> list[list[list[int | None]]]:
         """Per network and δ: [first step with e_low < threshold, same for e_high], of the seed means."""
-        return [[[self.first_below(self.e_low[j, i].mean(axis=0)), self.first_below(self.e_high[j, i].mean(axis=0))]
+        return [[convergence_steps(np.stack([self.e_low[j, i].mean(axis=0), self.e_high[j, i].mean(axis=0)], axis=1),
+                                   self.steps, self.config.threshold)
                  for i in range(len(self.config.deltas))] for j in range(len(self.config.networks))]
 
     def to_json(self) -> dict[str, Any]:
@@ -168,8 +166,4 @@ def plot(result: Result, path: str | Path) -> Path:
 
 
 def save(result: Result, out: str | Path) -> Path:
-    folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
-    write_npz_atomic(folder / "arrays.npz", steps=result.steps, e_low=result.e_low, e_high=result.e_high)
-    plot(result, folder / "filtering.png")
-    return write_json_atomic(folder / "result.json", result.to_json())
+    return write_result(result, out, plot, "filtering.png", steps=result.steps, e_low=result.e_low, e_high=result.e_high)

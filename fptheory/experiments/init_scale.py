@@ -13,12 +13,12 @@ from typing import Any, Callable
 
 import numpy as np
 
-from fptheory.experiments._common import config_json, seed_keys
+from fptheory.experiments._common import config_json, seed_keys, write_result
 from fptheory.experiments.spectral_bias import rank_correlation
-from fptheory.io import save_figure_atomic, write_json_atomic, write_npz_atomic
+from fptheory.io import save_figure_atomic
 from fptheory.spectral.dft import dft, periodic_grid
 from fptheory.train.loop import TrainSpec, train
-from fptheory.train.measures import convergence_steps, relative_error
+from fptheory.train.measures import convergence_steps, median_steps, relative_error
 from fptheory.train.models import MLP
 
 __all__ = ["Config", "Result", "make_config", "run", "save", "plot"]
@@ -70,7 +70,7 @@ class Result:
         cfg = self.config
         # convergence_step: per frequency, the median over seeds at the smallest scale
         smallest = int(np.argmin(cfg.scales))
-        med = [None if any(v is None for v in col) else int(np.median(col)) for col in zip(*self.convergence[smallest])]
+        med = median_steps(self.convergence[smallest])
         return {
             "experiment": "init-scale",
             "frequencies": list(cfg.frequencies),
@@ -132,8 +132,5 @@ def plot(result: Result, path: str | Path) -> Path:
 
 
 def save(result: Result, out: str | Path) -> Path:
-    folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
-    write_npz_atomic(folder / "arrays.npz", steps=result.steps, errors=result.errors, correlations=result.correlations)
-    plot(result, folder / "init_scale.png")
-    return write_json_atomic(folder / "result.json", result.to_json())
+    return write_result(result, out, plot, "init_scale.png", steps=result.steps, errors=result.errors,
+                        correlations=result.correlations)

@@ -15,11 +15,11 @@ from typing import Any, Callable
 
 import numpy as np
 
-from fptheory.experiments._common import config_json, seed_keys
-from fptheory.io import save_figure_atomic, write_json_atomic, write_npz_atomic
+from fptheory.experiments._common import config_json, seed_keys, write_result
+from fptheory.io import save_figure_atomic
 from fptheory.spectral.dft import dft, periodic_grid
 from fptheory.train.loop import TrainSpec, train
-from fptheory.train.measures import convergence_steps, relative_error
+from fptheory.train.measures import convergence_steps, median_steps, relative_error
 from fptheory.train.models import MLP
 
 __all__ = ["Config", "Result", "make_config", "run", "save", "plot", "curve"]
@@ -83,10 +83,7 @@ class Result:
 
     def to_json(self) -> dict[str, Any]:
         cfg = self.config
-        med = []
-        for i in range(len(cfg.frequencies)):
-            col = [self.convergence[l][s][i] for l in range(len(cfg.windings)) for s in range(cfg.seeds)]
-            med.append(None if any(v is None for v in col) else int(np.median(col)))
+        med = median_steps([row for per_winding in self.convergence for row in per_winding])
         return {
             "experiment": "manifold",
             "frequencies": list(cfg.frequencies),
@@ -154,8 +151,4 @@ def plot(result: Result, path: str | Path) -> Path:
 
 
 def save(result: Result, out: str | Path) -> Path:
-    folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
-    write_npz_atomic(folder / "arrays.npz", steps=result.steps, errors=result.errors)
-    plot(result, folder / "manifold.png")
-    return write_json_atomic(folder / "result.json", result.to_json())
+    return write_result(result, out, plot, "manifold.png", steps=result.steps, errors=result.errors)

@@ -8,13 +8,12 @@ slope of the theorem's bound. No printing here: progress goes through the ``prog
 from __future__ import annotations
 
 import math
-import os
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from fptheory.io import write_json_atomic
+from fptheory.experiments._common import write_result
+from fptheory.io import save_figure_atomic
 from fptheory.numeric.fit import DecayFit, fit_decay
 from fptheory.numeric.measure import Estimate, Setting, plain_estimate
 from fptheory.numeric.rare import rare_estimate
@@ -151,21 +150,9 @@ def plot(result: MeasureResult, path: str | Path) -> Path:
     ax.set_title(f"Theorem {cfg.theorem}: k1 = {cfg.k1:g}, k2 = {cfg.k2:g}, m = {cfg.m}")
     ax.legend(fontsize=8)
     fig.tight_layout()
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".png", dir=target.parent)
-    os.close(fd)
-    try:
-        fig.savefig(tmp, dpi=120)
-        os.replace(tmp, target)
-    finally:
-        plt.close(fig)
-        Path(tmp).unlink(missing_ok=True)
-    return target
+    return save_figure_atomic(fig, path)
 
 
 def save(result: MeasureResult, out: str | Path) -> Path:
     """Write ``out/result.json`` and ``out/measure.png``; returns the JSON path."""
-    folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
-    plot(result, folder / "measure.png")
-    return write_json_atomic(folder / "result.json", result.to_json())
+    return write_result(result, out, plot, "measure.png")

@@ -20,9 +20,10 @@ import jax
 import numpy as np
 
 from fptheory.experiments import spectral_bias
-from fptheory.experiments._common import config_json
-from fptheory.io import save_figure_atomic, write_json_atomic, write_npz_atomic
+from fptheory.experiments._common import config_json, write_result
+from fptheory.io import save_figure_atomic
 from fptheory.spectral.dft import dft
+from fptheory.train.measures import convergence_steps, median_steps, relative_error
 
 __all__ = ["Config", "Result", "make_config", "run", "save", "plot"]
 
@@ -62,12 +63,11 @@ class Result:
 
     def to_json(self) -> dict[str, Any]:
         cfg = self.config
-        med = [None if any(v is None for v in col) else int(np.median(col)) for col in zip(*self.convergence)]
         cfg_json = config_json(cfg)
         return {
             "experiment": "perturbation",
             "frequencies": list(cfg.train.frequencies),
-            "convergence_step": med,
+            "convergence_step": median_steps(self.convergence),
             "threshold": cfg.train.threshold,
             "seeds": [cfg.train.seed + i for i in range(cfg.train.seeds)],
             "noise": list(cfg.noise),
@@ -92,9 +92,7 @@ def run(config: Config, *, progress: Callable[[int, int, float], None] | None = 
     if history.diverged_at is not None:
         raise ValueError(f"training diverged at step {history.diverged_at}; nothing to perturb")
     freqs = 2 * math.pi * np.asarray(tc.frequencies)
-    errors = np.abs(history.spectrum - f_hat) / np.abs(f_hat)
-    from fptheory.train.measures import convergence_steps
-
+    errors = relative_error(history.spectrum, f_hat)
     conv = [convergence_steps(errors[s], history.steps, tc.threshold) for s in range(tc.seeds)]
     half_amp = spectral_bias.amplitudes(tc) / 2
     leaves, treedef = jax.tree_util.tree_flatten(history.params)
@@ -146,9 +144,5 @@ def plot(result: Result, path: str | Path) -> Path:
 
 
 def save(result: Result, out: str | Path) -> Path:
-    folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
-    write_npz_atomic(folder / "arrays.npz", change=result.change, magnitude=result.magnitude, retained=result.retained,
-                     noise=np.asarray(result.config.noise))
-    plot(result, folder / "perturbation.png")
-    return write_json_atomic(folder / "result.json", result.to_json())
+    return write_result(result, out, plot, "perturbation.png", change=result.change, magnitude=result.magnitude,
+                        retained=result.retained, noise=np.asarray(result.config.noise))

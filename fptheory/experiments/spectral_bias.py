@@ -16,11 +16,11 @@ from typing import Any, Callable
 
 import numpy as np
 
-from fptheory.experiments._common import config_json, seed_keys
-from fptheory.io import save_figure_atomic, write_json_atomic, write_npz_atomic
+from fptheory.experiments._common import config_json, divergence_notes, seed_keys, write_result
+from fptheory.io import save_figure_atomic
 from fptheory.spectral.dft import dft, periodic_grid
 from fptheory.train.loop import TrainSpec, train
-from fptheory.train.measures import convergence_steps, normalised_magnitude, relative_error
+from fptheory.train.measures import convergence_steps, median_steps, normalised_magnitude, relative_error
 from fptheory.train.models import MLP
 
 __all__ = ["Config", "Result", "make_config", "run", "save", "plot", "target", "rank_correlation"]
@@ -94,7 +94,7 @@ class Result:
     notes: list[str] = field(default_factory=list)
 
     def median_steps(self) -> list[int | None]:
-        return [None if any(v is None for v in col) else int(np.median(col)) for col in zip(*self.convergence)]
+        return median_steps(self.convergence)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -132,9 +132,8 @@ def run(config: Config, *, progress: Callable[[int, int, float], None] | None = 
     mags = normalised_magnitude(history.spectrum, amplitudes(config) / 2)
     conv = [convergence_steps(errors[s], history.steps, config.threshold) for s in range(config.seeds)]
     corr = [rank_correlation(config.frequencies, c, int(history.steps[-1])) for c in conv]
-    notes = [f"training diverged at step {history.diverged_at}; records stop before it"] if history.diverged_at else []
     return Result(config, history.steps, errors, mags, history.loss, conv, corr, history.diverged_at,
-                  history.seconds, history.params, notes)
+                  history.seconds, history.params, divergence_notes(history))
 
 
 def plot(result: Result, path: str | Path) -> Path:
@@ -157,9 +156,5 @@ def plot(result: Result, path: str | Path) -> Path:
 
 
 def save(result: Result, out: str | Path) -> Path:
-    folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
-    write_npz_atomic(folder / "arrays.npz", steps=result.steps, errors=result.errors, magnitudes=result.magnitudes,
-                     loss=result.loss)
-    plot(result, folder / "spectral_bias.png")
-    return write_json_atomic(folder / "result.json", result.to_json())
+    return write_result(result, out, plot, "spectral_bias.png", steps=result.steps, errors=result.errors,
+                        magnitudes=result.magnitudes, loss=result.loss)

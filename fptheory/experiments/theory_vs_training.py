@@ -21,11 +21,11 @@ from typing import Any, Callable
 
 import numpy as np
 
-from fptheory.experiments._common import config_json, seed_keys
-from fptheory.io import save_figure_atomic, write_json_atomic, write_npz_atomic
+from fptheory.experiments._common import config_json, divergence_notes, seed_keys, write_result
+from fptheory.io import save_figure_atomic
 from fptheory.numeric.stable import loss_gradient, network_transform
 from fptheory.train.loop import TrainSpec, train
-from fptheory.train.measures import convergence_steps, relative_error
+from fptheory.train.measures import convergence_steps, median_steps, relative_error
 from fptheory.train.models import TwoLayer
 
 __all__ = ["Config", "Result", "make_config", "run", "save", "plot"]
@@ -82,13 +82,10 @@ class Result:
 
     def to_json(self) -> dict[str, Any]:
         cfg = self.config
-        med = []
-        for col in zip(*self.convergence):
-            med.append(None if any(v is None for v in col) else int(np.median(col)))
         return {
             "experiment": "theory-vs-training",
             "frequencies": [cfg.k1, cfg.k2],
-            "convergence_step": med,
+            "convergence_step": median_steps(self.convergence),
             "convergence_step_per_seed": self.convergence,
             "threshold": cfg.threshold,
             "seeds": [cfg.seed + i for i in range(cfg.seeds)],
@@ -122,15 +119,14 @@ def _objective(config: Config) -> Callable:
 
 
 def _per_frequency(config: Config, a: np.ndarray, w: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """L(k) (n, 2) and the gradients ∂L(k)/∂θ (n, 2, 3, m) at parameter rows of shape (n, m)."""
+    """ĥ(k) (n, 2) and the gradients ∂L(k)/∂θ (n, 2, 3, m) at parameter rows of shape (n, m)."""
     n = a.shape[0]
-    Ls, grads = [], []
+    transforms, grads = [], []
     for k, f in ((config.k1, config.fhat1), (config.k2, config.fhat2)):
         kk = np.full(n, float(k))
-        h = network_transform(kk, a, w, b)
-        Ls.append(0.5 * np.abs(h - complex(f)) ** 2)
+        transforms.append(network_transform(kk, a, w, b))
         grads.append(np.moveaxis(loss_gradient(kk, a, w, b, np.full(n, complex(f))), 0, 1))
-    return np.stack(Ls, axis=1), np.stack(grads, axis=1)
+    return np.stack(transforms, axis=1), np.stack(grads, axis=1)
 
 
 def run(config: Config, *, progress: Callable[[int, int, float], None] | None = None) -> Result:
@@ -146,8 +142,10 @@ def run(config: Config, *, progress: Callable[[int, int, float], None] | None = 
     p = history.params
     S, R = p["a"].shape[:2]
     a, w, b = (np.asarray(p[name], dtype=float).reshape(S * R, config.m) for name in ("a", "w", "b"))
-    L, grads = _per_frequency(config, a, w, b)
-    L, grads = L.reshape(S, R, 2), grads.reshape(S, R, 2, 3, config.m)
+    spectrum, grads = _per_frequency(config, a, w, b)
+    spectrum, grads = spectrum.reshape(S, R, 2), grads.reshape(S, R, 2, 3, config.m)
+    f_hat = np.array([complex(config.fhat1), complex(config.fhat2)])
+    L = 0.5 * np.abs(spectrum - f_hat) ** 2  # L(k) = ½|ĥ(k) - f̂(k)|²
     dt = config.learning_rate * config.record_every
     measured = (L[:, 2:] - L[:, :-2]) / (2 * dt)
     g = grads[:, 1:-1].reshape(S, R - 2, 2, -1)
@@ -162,17 +160,12 @@ def run(config: Config, *, progress: Callable[[int, int, float], None] | None = 
     x = math.pi * (config.k2 - config.k1) / (2 * np.abs(w.reshape(S, R, config.m)))
     ok = np.isfinite(y) & np.isfinite(x)
     fit = linregress(x[ok], y[ok])
-    spectrum = np.stack([np.asarray(network_transform(np.full(S * R, float(k)), a, w, b)).reshape(S, R)
-                         for k in (config.k1, config.k2)], axis=-1)
-    errors = relative_error(spectrum, np.array([complex(config.fhat1), complex(config.fhat2)]))
+    errors = relative_error(spectrum, f_hat)
     conv = [convergence_steps(errors[s], history.steps, config.threshold) for s in range(S)]
-    notes = []
-    if history.diverged_at is not None:
-        notes.append(f"training diverged at step {history.diverged_at}; records stop before it")
     return Result(config, history.steps, L, measured, predicted, float(np.median(rel)), float(np.quantile(rel, 0.9)),
                   float(fit.slope), float(fit.rvalue**2), float(np.mean(measured[..., 0] < measured[..., 1])),
                   float(np.mean(measured[:, 0, 0] < measured[:, 0, 1])), conv,
-                  history.diverged_at, history.seconds, notes)
+                  history.diverged_at, history.seconds, divergence_notes(history))
 
 
 def plot(result: Result, path: str | Path) -> Path:
@@ -203,9 +196,5 @@ def plot(result: Result, path: str | Path) -> Path:
 
 
 def save(result: Result, out: str | Path) -> Path:
-    folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
-    write_npz_atomic(folder / "arrays.npz", steps=result.steps, L=result.L, measured=result.measured,
-                     predicted=result.predicted)
-    plot(result, folder / "theory_vs_training.png")
-    return write_json_atomic(folder / "result.json", result.to_json())
+    return write_result(result, out, plot, "theory_vs_training.png", steps=result.steps, L=result.L,
+                        measured=result.measured, predicted=result.predicted)

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["relative_error", "convergence_steps", "normalised_magnitude", "ordered_fraction"]
+__all__ = ["relative_error", "convergence_steps", "median_steps", "normalised_magnitude", "ordered_fraction"]
 
 
 def relative_error(h_hat: Any, f_hat: Any) -> np.ndarray:
@@ -34,6 +34,11 @@ def convergence_steps(errors: Any, steps: Any, threshold: float) -> list[int | N
         below = np.flatnonzero(col < threshold)
         out.append(int(steps[below[0]]) if below.size else None)
     return out
+
+
+def median_steps(steps_per_run: list[list[int | None]]) -> list[int | None]:
+    """Per frequency, the median convergence step over runs (rows); None where some run never converged."""
+    return [None if any(v is None for v in col) else int(np.median(col)) for col in zip(*steps_per_run)]
 
 
 def normalised_magnitude(h_hat: Any, amplitudes: Any) -> np.ndarray:
