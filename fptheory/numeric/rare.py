@@ -35,7 +35,7 @@ import numpy as np
 import sympy as sp
 from scipy.special import logsumexp
 
-from fptheory.numeric.ball import log_coordinate_density, sample_ball
+from fptheory.numeric.ball import log_coordinate_density
 from fptheory.numeric.measure import PAIR_NAMES, Estimate, Setting, bad_pairs
 from fptheory.numeric.stable import (
     _reduced_fns,
@@ -300,6 +300,16 @@ def leading_order_windows(setting: Setting, span: int = 3) -> list[Window]:
     return windows
 
 
+def _u_grid(dim: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The proposals' bins of u = |w0|/δ (uniform, refined towards the shell u → 1), their midpoints, and
+    log of the true probability of each bin (|w0| is one coordinate of the uniform ball in R^dim)."""
+    u_edges = np.unique(np.concatenate([np.linspace(0, 1, 241), 1 - np.logspace(-15, -1, 160)]))
+    u_mid = 0.5 * (u_edges[:-1] + u_edges[1:])
+    with np.errstate(divide="ignore"):
+        log_fu = np.log(2) + log_coordinate_density(u_mid, dim, 1.0) + np.log(np.diff(u_edges))
+    return u_edges, u_mid, log_fu
+
+
 @cache
 def _initial_proposal(setting: Setting, delta: float, t_bins: int = 48) -> _Proposal:
     """Proposal over (u, t) built from the leading-order windows: bin (i, j) gets mass
@@ -308,11 +318,8 @@ def _initial_proposal(setting: Setting, delta: float, t_bins: int = 48) -> _Prop
     from scipy.stats import beta as beta_dist
 
     dim = 3 * setting.m
-    u_edges = np.unique(np.concatenate([np.linspace(0, 1, 241), 1 - np.logspace(-15, -1, 160)]))
+    u_edges, u_mid, log_fu = _u_grid(dim)
     t_edges = np.linspace(0.0, 1.0, t_bins + 1) if dim > 3 else np.linspace(0.0, 1.0, t_bins + 1) ** 2
-    u_mid = 0.5 * (u_edges[:-1] + u_edges[1:])
-    with np.errstate(divide="ignore"):
-        log_fu = np.log(2) + log_coordinate_density(u_mid, dim, 1.0) + np.log(np.diff(u_edges))
     log_gt = np.log(np.maximum(np.diff(beta_dist.cdf(t_edges, (dim - 2) / 2, 1.5)), 1e-300))
     log_true = log_fu[:, None] + log_gt[None, :]
     u_lo, t_lo = u_edges[:-1][:, None], t_edges[:-1][None, :]
@@ -428,6 +435,64 @@ def _mean_ci(log_values: np.ndarray) -> tuple[float, float, float, float]:
     return log_mean, math.exp(log_mean) * max(0.0, 1 - 1.96 * rel), math.exp(log_mean) * (1 + 1.96 * rel), rel
 
 
+def _check_run(delta: float, samples: int) -> None:
+    if not (math.isfinite(delta) and delta > 0):
+        raise ValueError(f"delta must be a finite number > 0; got {delta!r}")
+    if not isinstance(samples, int) or samples < 2:
+        raise ValueError(f"samples must be an integer >= 2; got {samples!r}")
+    _check_linear_in_b()
+
+
+def _two_stage(
+    samples: int,
+    proposal: _Proposal,
+    sample_one: Callable[[_Proposal], tuple[np.ndarray, int]],
+    progress: Callable[[int, int], None] | None,
+) -> np.ndarray:
+    """Run the estimator's samples: ``sample_one(proposal)`` gives one draw's weighted log contributions
+    (a vector whose last entry is the estimated set's) and its (u, t) bin. With 40 samples or more the first
+    quarter is a pilot that adapts the proposal to where the last entry's mass is; only stage 2 is returned
+    (shape (count, V)), so the estimate stays unbiased: its proposal is fixed before its samples are drawn."""
+    pilot = samples // 4 if samples >= 40 else 0
+    done = 0
+
+    def draw(count: int, proposal: _Proposal) -> tuple[np.ndarray, np.ndarray]:
+        nonlocal done
+        rows, bins = [], np.empty(count, dtype=int)
+        for i in range(count):
+            row, bins[i] = sample_one(proposal)
+            rows.append(row)
+            done += 1
+            if progress and done % 50 == 0:
+                progress(done, samples)
+        return np.array(rows).reshape(count, -1), bins
+
+    if pilot:
+        pilot_values, pilot_bins = draw(pilot, proposal)
+        proposal = _adapt(proposal, pilot_bins, pilot_values[:, -1])
+    values, _ = draw(samples - pilot, proposal)
+    if progress:
+        progress(samples, samples)
+    return values
+
+
+def _estimate(delta: float, samples: int, m: int, log_values: np.ndarray, per_pair: dict | None = None) -> Estimate:
+    """m · mean(exp(log_values)) with its normal 95% interval, as an Estimate (None where nothing was hit)."""
+    log_mean, low, high, rel = _mean_ci(log_values)
+    log_total = log_mean + math.log(m)
+    return Estimate(
+        delta=float(delta),
+        fraction=math.exp(log_total),
+        ci_low=low * m,
+        ci_high=high * m,
+        samples=samples,
+        method="rare",
+        log10_fraction=log_total / math.log(10) if math.isfinite(log_total) else None,
+        rel_se=rel if math.isfinite(rel) else None,
+        per_pair=per_pair or {},
+    )
+
+
 def rare_estimate(
     setting: Setting,
     delta: float,
@@ -444,52 +509,19 @@ def rare_estimate(
     """
     if setting.theorem != 1:
         raise ValueError("rare_estimate covers Theorem 1; Theorem 2 has rare_estimate_theorem2 (fptheory.numeric.rare_flow)")
-    if not (math.isfinite(delta) and delta > 0):
-        raise ValueError(f"delta must be a finite number > 0; got {delta!r}")
-    if not isinstance(samples, int) or samples < 2:
-        raise ValueError(f"samples must be an integer >= 2; got {samples!r}")
-    _check_linear_in_b()
+    _check_run(delta, samples)
     rng = np.random.default_rng(seed)
-    proposal = _initial_proposal(setting, float(delta))
-    pilot = samples // 4 if samples >= 40 else 0
-    done = 0
 
-    def draw(count: int, proposal: _Proposal) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        nonlocal done
-        pairs, union, bins = np.empty((count, 3)), np.empty(count), np.empty(count, dtype=int)
-        for i in range(count):
-            sample, log_weight, bins[i] = _rare_sample(setting, delta, proposal, rng)
-            pairs[i] = sample.log_pairs + log_weight
-            union[i] = sample.log_union + log_weight
-            done += 1
-            if progress and done % 50 == 0:
-                progress(done, samples)
-        return pairs, union, bins
+    def sample_one(proposal: _Proposal) -> tuple[np.ndarray, int]:
+        sample, log_weight, bin_index = _rare_sample(setting, delta, proposal, rng)
+        return np.append(sample.log_pairs, sample.log_union) + log_weight, bin_index
 
-    if pilot:
-        # stage 1 adapts the proposal of |w0| to where the windows are admitted; only stage 2 is averaged,
-        # so the estimate stays unbiased (its proposal is fixed before its samples are drawn)
-        _, pilot_union, pilot_bins = draw(pilot, proposal)
-        proposal = _adapt(proposal, pilot_bins, pilot_union)
-    log_pairs, log_union, _ = draw(samples - pilot, proposal)
-    if progress:
-        progress(samples, samples)
-    log_m = math.log(setting.m)
-    log_mean, low, high, rel = _mean_ci(log_union)
+    values = _two_stage(samples, _initial_proposal(setting, float(delta)), sample_one, progress)
+    log_pairs, log_union = values[:, :3], values[:, 3]
     per_pair = {}
     for l, name in enumerate(PAIR_NAMES):
         lm, _, _, pair_rel = _mean_ci(log_pairs[:, l])
         per_pair[name] = math.exp(lm)
         per_pair[f"{name}_rel_se"] = pair_rel if math.isfinite(pair_rel) else None
     per_pair["sum"] = setting.m * sum(per_pair[name] for name in PAIR_NAMES)
-    return Estimate(
-        delta=float(delta),
-        fraction=math.exp(log_mean + log_m),
-        ci_low=low * setting.m,
-        ci_high=high * setting.m,
-        samples=samples,
-        method="rare",
-        log10_fraction=(log_mean + log_m) / math.log(10),
-        rel_se=rel,
-        per_pair=per_pair,
-    )
+    return _estimate(delta, samples, setting.m, log_union, per_pair)

@@ -56,11 +56,12 @@ from fptheory.numeric.rare import (
     _PERTURBATIVE,
     _T,
     _Proposal,
-    _adapt,
-    _check_linear_in_b,
+    _check_run,
+    _estimate,
     _log_eps,
-    _mean_ci,
     _mp_reduced,
+    _two_stage,
+    _u_grid,
     _neuron,
     leading_order_windows,
 )
@@ -150,6 +151,7 @@ def bad_ellipses(setting: Setting, w0: float, others: tuple, R: float) -> list[E
     log_e1 = math.log(abs(n1.E)) + math.log(abs(n1.p0[0]))
     log_e2 = math.log(abs(n2.E)) + math.log(abs(n2.p0[0]))
     log_d1 = log_e1 + math.log(setting.k1 / abs(w0))
+    d1 = math.exp(log_d1)
     q1 = np.hypot(_T(n1, 1, zeros, w0), _T(n1, 2, zeros, w0))
     kappa = float(np.real(np.conj(kappa_c) * n1.p0[0]))
     log_eps = n1.log_sinh - n2.log_sinh
@@ -164,7 +166,6 @@ def bad_ellipses(setting: Setting, w0: float, others: tuple, R: float) -> list[E
             continue
         log_r2 = float(log_p + np.log1p(-np.exp(log_n1 - log_p)))
         r = math.exp(0.5 * log_r2)
-        d1 = math.exp(log_d1)
         out.append(Ellipse(float(b_n), math.log(math.pi) + log_r2 - log_d1 - math.log(q), r * math.hypot(q, kappa) / (d1 * q), r / q))
     return out
 
@@ -234,14 +235,8 @@ def _initial_proposal(setting: Setting, delta: float, t_bins: int = 48) -> _Prop
     tilted by e^{-2c/(δu)} alone (c = π(k2-k1)/2; all of the 75% too where every zero is closed), 10% the
     true law. (Giving t a uniform share, for m > 1, was tried and made the m = 10 estimates worse.)"""
     dim = 3 * setting.m
-    u_edges = np.unique(np.concatenate([np.linspace(0, 1, 241), 1 - np.logspace(-15, -1, 160)]))
-    if setting.m == 1:
-        t_edges = np.array([0.0, 1.0])
-    else:
-        t_edges = np.linspace(0.0, 1.0, t_bins + 1)
-    u_mid = 0.5 * (u_edges[:-1] + u_edges[1:])
-    with np.errstate(divide="ignore"):
-        log_fu = np.log(2) + log_coordinate_density(u_mid, dim, 1.0) + np.log(np.diff(u_edges))
+    u_edges, u_mid, log_fu = _u_grid(dim)
+    t_edges = np.array([0.0, 1.0]) if setting.m == 1 else np.linspace(0.0, 1.0, t_bins + 1)
     log_gt = np.zeros(1) if setting.m == 1 else np.log(np.maximum(np.diff(beta_dist.cdf(t_edges, (dim - 3) / 2, 2.0)), 1e-300))
     log_true = log_fu[:, None] + log_gt[None, :]
     u_lo, t_lo = u_edges[:-1][:, None], t_edges[:-1][None, :]
@@ -306,42 +301,12 @@ def rare_estimate_theorem2(
     quarter is a pilot that adapts the proposal and is not averaged."""
     if setting.theorem != 2:
         raise ValueError("rare_estimate_theorem2 needs a Theorem 2 setting")
-    if not (math.isfinite(delta) and delta > 0):
-        raise ValueError(f"delta must be a finite number > 0; got {delta!r}")
-    if not isinstance(samples, int) or samples < 2:
-        raise ValueError(f"samples must be an integer >= 2; got {samples!r}")
-    _check_linear_in_b()
+    _check_run(delta, samples)
     rng = np.random.default_rng(seed)
-    proposal = _initial_proposal(setting, float(delta))
-    pilot = samples // 4 if samples >= 40 else 0
-    done = 0
 
-    def draw(count: int, proposal: _Proposal) -> tuple[np.ndarray, np.ndarray]:
-        nonlocal done
-        values, bins = np.empty(count), np.empty(count, dtype=int)
-        for i in range(count):
-            log_value, log_weight, bins[i] = _rare_sample(setting, delta, proposal, rng)
-            values[i] = log_value + log_weight
-            done += 1
-            if progress and done % 50 == 0:
-                progress(done, samples)
-        return values, bins
+    def sample_one(proposal: _Proposal) -> tuple[np.ndarray, int]:
+        log_value, log_weight, bin_index = _rare_sample(setting, delta, proposal, rng)
+        return np.array([log_value + log_weight]), bin_index
 
-    if pilot:
-        pilot_values, pilot_bins = draw(pilot, proposal)
-        proposal = _adapt(proposal, pilot_bins, pilot_values)
-    values, _ = draw(samples - pilot, proposal)
-    if progress:
-        progress(samples, samples)
-    log_m = math.log(setting.m)
-    log_mean, low, high, rel = _mean_ci(values)
-    return Estimate(
-        delta=float(delta),
-        fraction=math.exp(log_mean + log_m),
-        ci_low=low * setting.m,
-        ci_high=high * setting.m,
-        samples=samples,
-        method="rare",
-        log10_fraction=(log_mean + log_m) / math.log(10) if math.isfinite(log_mean) else None,
-        rel_se=rel if math.isfinite(rel) else None,
-    )
+    values = _two_stage(samples, _initial_proposal(setting, float(delta)), sample_one, progress)
+    return _estimate(delta, samples, setting.m, values[:, 0])
