@@ -119,7 +119,7 @@ def run(config: Config, *, progress: Callable[[int, int, float], None] | None = 
     for L in config.windings:
         x = curve(z, L)
         history = train(model.apply, model.init, x, y, keys=keys, spec=spec, eval_x=x, eval_points=z,
-                        frequencies=freqs, progress=progress)
+                        frequencies=freqs, targets_per_run=True, progress=progress)
         if history.diverged_at is not None:
             raise ValueError(f"training diverged at step {history.diverged_at} (L = {L:g}); lower the learning rate")
         err = np.empty((config.seeds, history.steps.size, ks.size))

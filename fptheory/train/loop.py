@@ -93,11 +93,13 @@ def train(
     frequencies: Any,
     objective: Callable[[Any, Any, Any], Any] | None = None,
     record_params: bool = False,
+    targets_per_run: bool = False,
     chunk_records: int = 20,
     progress: Callable[[int, int, float], None] | None = None,
 ) -> History:
-    """Train ``apply`` from ``init(key=..., dtype=...)`` for each key of ``keys`` (shape (S, 2)) on (x, y); ``y`` of
-    shape (n,) is shared, of shape (S, n) one target per run (so runs on different targets share a vmap).
+    """Train ``apply`` from ``init(key=..., dtype=...)`` for each key of ``keys`` (shape (S, 2)) on (x, y); ``y``
+    (n, …) is shared, or with ``targets_per_run`` has shape (S, n, …), one target per run (so runs on
+    different targets share a vmap).
 
     ``objective(params, xb, yb)`` defaults to ½ mean (h(x) - y)² of ``apply``. ``eval_x`` is fed to the
     network at each record and ``eval_points`` (1-d, same length) are the points of the DFT at
@@ -112,12 +114,12 @@ def train(
         raise ValueError("the data x or the target y holds NaN or infinity")
     x, y = jnp.asarray(x, dtype=dtype), jnp.asarray(y, dtype=dtype)
     eval_x = jnp.asarray(eval_x, dtype=dtype)
-    per_seed = y.ndim == 2 and y.shape == (seeds, x.shape[0]) and y.shape != (x.shape[0], seeds)
-    per_seed = per_seed or (y.ndim == 3 and y.shape[0] == seeds)
-    n_y = y.shape[1] if per_seed else y.shape[0]
+    if targets_per_run and (y.ndim < 2 or y.shape[0] != seeds):
+        raise ValueError(f"with targets_per_run, y must have shape ({seeds}, n, ...) (one target per key); got {y.shape}")
+    n_y = y.shape[1] if targets_per_run else y.shape[0]
     if x.shape[0] != n_y:
         raise ValueError(f"x ({x.shape[0]} points) and y ({n_y} values) must have the same length")
-    ys = y if per_seed else jnp.broadcast_to(y, (seeds, *y.shape))
+    ys = y if targets_per_run else jnp.broadcast_to(y, (seeds, *y.shape))
     eval_points = jnp.asarray(eval_points, dtype=dtype)
     frequencies = jnp.asarray(frequencies, dtype=dtype)
     if jnp.shape(eval_x)[0] != eval_points.shape[0]:
