@@ -220,15 +220,13 @@ def mp_theorem2_area_m1(
 
     def length(a: mpmath.mpf) -> mpmath.mpf:
         vals = [F(a, b) for b in bs]
-        total = mpmath.mpf(0)
         edges = []
         for i in range(grid - 1):
             if (vals[i] < 0) != (vals[i + 1] < 0):
                 edges.append(mpmath.findroot(lambda b: F(a, b), (bs[i], bs[i + 1]), solver="anderson"))
         if vals[0] < 0 or vals[-1] < 0 or len(edges) != 2:
             raise ValueError("the bad set is not a single window inside the box at a = %s" % mpmath.nstr(a, 5))
-        total += edges[1] - edges[0]
-        return total
+        return edges[1] - edges[0]
 
     if min_over_b(mpmath.mpf(0)) >= 0:
         return mpmath.mpf(0)

@@ -16,7 +16,7 @@ import numpy as np
 from fptheory.data import load
 from fptheory.experiments._common import config_json, seed_keys, write_result
 from fptheory.io import save_figure_atomic
-from fptheory.spectral.filtering import smooth
+from fptheory.spectral.filtering import split_errors
 from fptheory.train.loop import TrainSpec, train
 from fptheory.train.measures import convergence_steps
 from fptheory.train.models import CNN, MLP
@@ -123,7 +123,6 @@ def run(config: Config, *, progress: Callable[[int, int, float], None] | None = 
     n = data.X.shape[0] if config.points is None else min(config.points, data.X.shape[0])
     X, Y = data.X[:n], data.one_hot()[:n]
     spec = TrainSpec(config.steps, config.record_every, config.learning_rate)
-    smoothed_y = {d: smooth(X, Y, d) for d in config.deltas}
     e_low = np.empty((len(config.networks), len(config.deltas), config.seeds, spec.steps // spec.record_every + 1))
     e_high, losses, notes = np.empty_like(e_low), [], []
     for j, name in enumerate(config.networks):
@@ -133,13 +132,8 @@ def run(config: Config, *, progress: Callable[[int, int, float], None] | None = 
         if history.diverged_at is not None:
             raise ValueError(f"{name} training diverged at step {history.diverged_at}; lower the learning rate")
         H = np.asarray(history.outputs, dtype=float).transpose(2, 0, 1, 3)  # (n, S, R, c)
-        _, S, R, c = H.shape
         for i, delta in enumerate(config.deltas):
-            y_low = smoothed_y[delta]
-            h_low = smooth(X, H.reshape(n, -1), delta).reshape(n, S, R, c)  # every record in one pass
-            y_high, h_high = Y - y_low, H - h_low
-            e_low[j, i] = np.sqrt(((y_low[:, None, None] - h_low) ** 2).sum(axis=(0, 3)) / (y_low**2).sum())
-            e_high[j, i] = np.sqrt(((y_high[:, None, None] - h_high) ** 2).sum(axis=(0, 3)) / (y_high**2).sum())
+            e_low[j, i], e_high[j, i] = split_errors(X, Y, H, delta)  # every seed and record in one pass
         losses.append(history.loss)
     steps = np.arange(e_low.shape[-1]) * spec.record_every
     return Result(config, steps, e_low, e_high, np.stack(losses), time.perf_counter() - began, notes)

@@ -75,16 +75,21 @@ def split(X: Any, Y: Any, delta: float, *, block: int = 512) -> tuple[np.ndarray
     return low, np.asarray(Y, dtype=float) - low
 
 
-def split_errors(X: Any, Y: Any, H: Any, delta: float, *, block: int = 512) -> tuple[float, float]:
-    """(e_low, e_high) of the network's outputs H against the targets Y at the points X."""
+def split_errors(X: Any, Y: Any, H: Any, delta: float, *, block: int = 512) -> tuple[Any, Any]:
+    """(e_low, e_high) of the network's outputs H against the targets Y (n,) or (n, c) at the points X.
+
+    H has Y's shape (two floats are returned) or (n, *runs, *Y.shape[1:]) for several runs or records at
+    once (two arrays of shape ``runs``); Y and every run are smoothed in one pass."""
     Y, H = np.asarray(Y, dtype=float), np.asarray(H, dtype=float)
-    if Y.shape != H.shape:
-        raise ValueError(f"Y {Y.shape} and H {H.shape} must have the same shape")
-    both = np.concatenate([Y.reshape(Y.shape[0], -1), H.reshape(H.shape[0], -1)], axis=1)
-    low = smooth(X, both, delta, block=block)
-    c = both.shape[1] // 2
-    y_low, h_low = low[:, :c], low[:, c:]
-    y_high, h_high = both[:, :c] - y_low, both[:, c:] - h_low
-    e_low = math.sqrt(np.sum((y_low - h_low) ** 2) / np.sum(y_low**2))
-    e_high = math.sqrt(np.sum((y_high - h_high) ** 2) / np.sum(y_high**2))
-    return e_low, e_high
+    n, tail = Y.shape[0], Y.shape[1:]
+    if H.shape[:1] != (n,) or H.shape[H.ndim - len(tail):] != tail or H.ndim < Y.ndim:
+        raise ValueError(f"H must have Y's shape {Y.shape} or (n, *runs, *{tail}); got {H.shape}")
+    runs = H.shape[1 : H.ndim - len(tail)]
+    Y2 = Y.reshape(n, -1)
+    c = Y2.shape[1]
+    low = smooth(X, np.concatenate([Y2, H.reshape(n, -1)], axis=1), delta, block=block)
+    y_low, h_low = low[:, :c], low[:, c:].reshape(n, -1, c)
+    y_high, h_high = Y2 - y_low, H.reshape(n, -1, c) - h_low
+    e_low = np.sqrt(((y_low[:, None] - h_low) ** 2).sum(axis=(0, 2)) / (y_low**2).sum()).reshape(runs)
+    e_high = np.sqrt(((y_high[:, None] - h_high) ** 2).sum(axis=(0, 2)) / (y_high**2).sum()).reshape(runs)
+    return (float(e_low), float(e_high)) if not runs else (e_low, e_high)

@@ -16,6 +16,8 @@ from typing import Any
 
 import numpy as np
 
+from fptheory.spectral.dft import dft
+
 __all__ = ["nudft", "project", "principal_directions", "select_peaks"]
 
 _DIRECT_BLOCK = 256  # frequencies per block of the direct sum: n × 256 complex numbers in memory
@@ -42,12 +44,9 @@ def nudft(values: Any, t: Any, k: Any, *, method: str = "finufft", eps: float = 
     lead = values.shape[:-1]
     flat = values.reshape(-1, t.size).astype(complex)
     n = t.size
-    if method == "direct":
-        out = np.empty((flat.shape[0], k.size), dtype=complex)
-        for start in range(0, k.size, _DIRECT_BLOCK):
-            kb = k[start : start + _DIRECT_BLOCK]
-            out[:, start : start + kb.size] = flat @ np.exp(-1j * np.outer(t, kb))
-        return (out / n).reshape(*lead, k.size)
+    if method == "direct":  # fptheory.spectral.dft, a block of frequencies at a time
+        blocks = [dft(flat, t, k[start : start + _DIRECT_BLOCK]) for start in range(0, k.size, _DIRECT_BLOCK)]
+        return np.concatenate(blocks, axis=1).reshape(*lead, k.size)
     if method == "finufft":
         import finufft
 
