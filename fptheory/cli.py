@@ -189,14 +189,19 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if args.seeds is not None and args.seeds < 1:
         raise CLIError(f"fptheory run: --seeds must be >= 1; got {args.seeds}")
     module = load(args.name)
-    extra = {}
-    if args.data is not None:
-        from dataclasses import fields
+    from dataclasses import fields
 
-        if "data" not in {f.name for f in fields(module.Config)}:
-            raise CLIError(f"fptheory run: experiment {args.name!r} takes no --data")
-        extra["data"] = args.data
-    config = module.make_config(quick=args.quick, seed=args.seed, seeds=args.seeds, **extra)
+    extra: dict[str, Any] = {}
+    for option, value in (("data", args.data), ("networks", args.networks)):
+        if value is None:
+            continue
+        if option not in {f.name for f in fields(module.Config)}:
+            raise CLIError(f"fptheory run: experiment {args.name!r} takes no --{option}")
+        extra[option] = tuple(v.strip() for v in value.split(",")) if option == "networks" else value
+    try:
+        config = module.make_config(quick=args.quick, seed=args.seed, seeds=args.seeds, **extra)
+    except ValueError as exc:
+        raise CLIError(f"fptheory run: {exc}") from None
     progress = None
     if not args.json:
         bar = _Progress("steps")
@@ -267,6 +272,8 @@ def _parser() -> _Parser:
     run.add_argument("--seeds", type=int, help="number of seeds (default per experiment)")
     run.add_argument("--data", help="data set for the high-dimensional experiments: digits, mnist5k, mnist1d, "
                      "mnist:PATH (IDX files) or cifar10:PATH (python batches)")
+    run.add_argument("--networks", help="comma-separated networks for projection and filtering: mlp, cnn and "
+                     "vgg (a deeper VGG-like CNN); default mlp,cnn")
     run.add_argument("--out", help="write DIR/result.json, arrays and figures")
     run.add_argument("--json", action="store_true", help="print result.json to stdout")
     run.set_defaults(func=_cmd_run)

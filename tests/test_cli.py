@@ -155,3 +155,7 @@ def test_run_data_option_is_checked(tmp_path):
     assert done.returncode == 2 and "takes no --data" in done.stderr
     done = run("run", "filtering", "--quick", "--data", "imagenet", "--out", str(tmp_path / "y"))
     assert done.returncode == 2 and "data must be" in done.stderr
+    done = run("run", "parity", "--quick", "--networks", "vgg", "--out", str(tmp_path / "z"))
+    assert done.returncode == 2 and "takes no --networks" in done.stderr
+    done = run("run", "projection", "--quick", "--networks", "mlp,resnet", "--out", str(tmp_path / "w"))
+    assert done.returncode == 2 and "networks must be drawn from mlp, cnn, vgg" in done.stderr

@@ -1,7 +1,5 @@
 """The F-Principle is strongest for small initialisation: rank correlation of frequency and convergence step."""
 
-import numpy as np
-
 from fptheory.experiments import init_scale
 
 

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from fptheory.spectral import dft, nudft, principal_directions, project, select_peaks
+from fptheory.spectral import dft, noise_level, nudft, principal_directions, project, select_peaks, significant_peaks
 
 
 @pytest.mark.parametrize("n, K", [(1000, 200), (5000, 700)])
@@ -58,3 +58,32 @@ def test_nudft_bad_input():
         nudft(np.zeros(3), np.zeros(3), np.zeros(2), method="fft")
     with pytest.raises(ValueError, match="direction must be a finite nonzero"):
         project(np.zeros((3, 2)), np.zeros(2))
+
+
+def test_noise_level_is_the_rms_of_a_relabelled_spectrum(rng):
+    """Over random relabellings (permutations) of centred values, E|ŷ(k)|² = σ²(1 - |W(k)|²)/(n - 1) exactly,
+    W(k) = (1/n) Σ e^{-ikt_j} the points' window; σ_y/√n is that to O(1/n) where W is small. Checked against
+    the Monte-Carlo mean over 300 permutations at k = 5, 7, 9 (the rms of 900 draws: about 2% standard
+    error; tolerance 8%)."""
+    t = rng.uniform(-2, 2, 2000)
+    y = (rng.uniform(size=2000) < 0.1).astype(float)
+    k = np.array([5.0, 7.0, 9.0])
+    centred = y - y.mean()
+    draws = nudft(np.stack([rng.permutation(centred) for _ in range(300)]), 2 * math.pi * t, k, method="direct")
+    window = np.abs(nudft(np.ones_like(t), 2 * math.pi * t, k)) ** 2
+    exact = math.sqrt(np.mean(y.var() * (1 - window) / (t.size - 1)))
+    rms = math.sqrt(np.mean(np.abs(draws) ** 2))
+    assert abs(rms / exact - 1) < 0.08
+    assert abs(exact / noise_level(y) - 1) < 2e-3
+    np.testing.assert_allclose(noise_level(np.stack([y, 2 * y])), [noise_level(y), 2 * noise_level(y)], rtol=1e-14)
+
+
+def test_significant_peaks_rule():
+    k = np.linspace(0, 1, 11)
+    mag = np.array([9, 5, 1, 3, 1, 2.5, 1, 0.5, 1, 0.2, 2])  # interior maxima 3 (k=.3), 2.5 (.5), 1 (.8)
+    np.testing.assert_allclose(significant_peaks(mag, k, level=0.9, count=3), [0.0, 0.3, 0.5])
+    np.testing.assert_allclose(significant_peaks(mag, k, level=2.7, count=4), [0.0, 0.3])  # level drops 2.5 and 1
+    np.testing.assert_allclose(significant_peaks(mag, k, level=5.0, count=4), [0.0])
+    np.testing.assert_allclose(significant_peaks(mag[::-1][:-1], k[:-1], level=0, count=2), [0.5, 0.7])  # no DC peak
+    with pytest.raises(ValueError, match="level must be"):
+        significant_peaks(mag, k, level=-1.0, count=2)

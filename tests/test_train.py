@@ -26,6 +26,27 @@ def test_mlp_shapes_and_init_scale(activation):
     np.testing.assert_allclose(params[1]["W"], 0.1 * ref[1]["W"], rtol=1e-12)
 
 
+@pytest.mark.parametrize("cin, cout", [(1, 4), (3, 5)])
+def test_conv3x3_equals_xla_convolution(rng, cin, cout):
+    """The im2col convolution against lax.conv_general_dilated (SAME, NHWC/HWIO) in float64, to 1e-12."""
+    from fptheory.train.models import conv3x3
+
+    h = jnp.asarray(rng.standard_normal((2, 7, 6, cin)))
+    kernel = jnp.asarray(rng.standard_normal((3, 3, cin, cout)))
+    ref = jax.lax.conv_general_dilated(h, kernel, (1, 1), "SAME", dimension_numbers=("NHWC", "HWIO", "NHWC"))
+    np.testing.assert_allclose(conv3x3(h, kernel), ref, rtol=1e-12, atol=1e-12)
+
+
+def test_vgg_like_cnn_stacks_two_convolutions_per_block():
+    from fptheory.train import CNN
+
+    model = CNN((8, 8, 1), (4, 8, 16), 12, 10, convs_per_block=2)
+    params = model.init(key=jax.random.PRNGKey(0))
+    assert [layer["W"].shape[2:] for layer in params["conv"]] == [(1, 4), (4, 4), (4, 8), (8, 8), (8, 16), (16, 16)]
+    assert params["dense"][0]["W"].shape == (16, 12)  # 8 → 4 → 2 → 1 pixels after three poolings
+    assert model.apply(params, jnp.ones((3, 64))).shape == (3, 10)
+
+
 def test_two_layer_is_the_theory_network_and_lies_in_the_ball():
     model = TwoLayer(5, 0.3)
     p = model.init(key=jax.random.PRNGKey(3))

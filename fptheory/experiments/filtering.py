@@ -13,24 +13,21 @@ from typing import Any, Callable
 
 import numpy as np
 
-from fptheory.data import load
-from fptheory.experiments._common import config_json, seed_keys, write_result
+from fptheory.experiments._classifiers import NETWORKS, first_points, fit
+from fptheory.experiments._common import config_json, write_result
 from fptheory.io import save_figure_atomic
 from fptheory.spectral.filtering import split_errors
-from fptheory.train.loop import TrainSpec, train
+from fptheory.train.loop import TrainSpec
 from fptheory.train.measures import convergence_steps
-from fptheory.train.models import CNN, MLP
 
-__all__ = ["Config", "Result", "make_config", "run", "save", "plot", "network"]
-
-NETWORKS = ("mlp", "cnn")
+__all__ = ["Config", "Result", "make_config", "run", "save", "plot"]
 
 
 @dataclass(frozen=True)
 class Config:
     data: str = "digits"
     points: int | None = None  # the first n points of the data set (None: all)
-    networks: tuple[str, ...] = ("mlp", "cnn")
+    networks: tuple[str, ...] = ("mlp", "cnn")  # "vgg" adds the deeper VGG-like CNN
     hidden: tuple[int, ...] = (200, 100)  # the tanh MLP's hidden widths
     cnn_channels: tuple[int, ...] = (16, 32)
     cnn_dense: int = 64
@@ -60,22 +57,6 @@ def make_config(*, quick: bool = False, seed: int = 0, seeds: int | None = None,
                     seed=seed, seeds=seeds or 1)
         return Config(**{**base, **changes})
     return Config(**{**dict(seed=seed, seeds=seeds or 1), **changes})
-
-
-def network(config: Config, name: str, X: np.ndarray, classes: int, image_shape: tuple | None) -> tuple[Any, Callable, Callable]:
-    """(model, apply for the records (MLP outputs; CNN softmax probabilities), objective(params, x, y))."""
-    import jax
-    import jax.numpy as jnp
-
-    if name == "mlp":
-        model = MLP((X.shape[1], *config.hidden, classes), "tanh")
-        return model, model.apply, lambda p, xb, yb: 0.5 * jnp.mean(jnp.sum((model.apply(p, xb) - yb) ** 2, axis=-1))
-    if image_shape is None:
-        raise ValueError(f"network 'cnn' needs image data; {config.data!r} is not images")
-    model = CNN(tuple(image_shape), config.cnn_channels, config.cnn_dense, classes)
-    probs = lambda p, xb: jax.nn.softmax(model.apply(p, xb), axis=-1)  # noqa: E731
-    ce = lambda p, xb, yb: -jnp.mean(jnp.sum(yb * jax.nn.log_softmax(model.apply(p, xb), axis=-1), axis=-1))  # noqa: E731
-    return model, probs, ce
 
 
 @dataclass
@@ -119,19 +100,13 @@ def run(config: Config, *, progress: Callable[[int, int, float], None] | None = 
     import time
 
     began = time.perf_counter()
-    data = load(config.data)
-    n = data.X.shape[0] if config.points is None else min(config.points, data.X.shape[0])
-    X, Y = data.X[:n], data.one_hot()[:n]
+    data, X, Y = first_points(config.data, config.points)
     spec = TrainSpec(config.steps, config.record_every, config.learning_rate)
     e_low = np.empty((len(config.networks), len(config.deltas), config.seeds, spec.steps // spec.record_every + 1))
     e_high, losses, notes = np.empty_like(e_low), [], []
     for j, name in enumerate(config.networks):
-        model, apply, objective = network(config, name, X, Y.shape[1], data.image_shape)
-        history = train(apply, model.init, X, Y, keys=seed_keys(config.seed, config.seeds), spec=spec, eval_x=X,
-                        eval_points=np.zeros(n), frequencies=np.zeros(1), objective=objective, progress=progress)
-        if history.diverged_at is not None:
-            raise ValueError(f"{name} training diverged at step {history.diverged_at}; lower the learning rate")
-        H = np.asarray(history.outputs, dtype=float).transpose(2, 0, 1, 3)  # (n, S, R, c)
+        history, outputs = fit(name, config, X, Y, data.image_shape, spec, progress)
+        H = outputs.transpose(2, 0, 1, 3)  # (n, S, R, c)
         for i, delta in enumerate(config.deltas):
             e_low[j, i], e_high[j, i] = split_errors(X, Y, H, delta)  # every seed and record in one pass
         losses.append(history.loss)

@@ -19,6 +19,9 @@ EXPERIMENTS: dict[str, tuple[str, str]] = {
     "manifold": ("fptheory.experiments.manifold", "Rahaman Sec. 4: sin(2πkz) on flower curves γ_L; error over (k, L)"),
     "init-scale": ("fptheory.experiments.init_scale", "rank correlation of frequency and convergence step against init scale"),
     "filtering": ("fptheory.experiments.filtering", "paper Sec. 4: e_low and e_high against step, tanh MLP (MSE) and ReLU CNN (CE)"),
+    "projection": ("fptheory.experiments.projection", "paper Sec. 3: Δ_F at significant peaks along PC1 of MNIST 5k, tanh MLP (MSE) and ReLU CNN (CE)"),
+    "image2d": ("fptheory.experiments.image2d", "overview Fig. 2: camera image from coordinates, radial band errors against step"),
+    "parity": ("fptheory.experiments.parity", "paper Sec. 7: parity's aliased spectrum and chance test accuracy, against digits"),
     "theory-vs-training": (
         "fptheory.experiments.theory_vs_training",
         "two-layer tanh net on Theorem 2's two-frequency loss: measured dL(k)/dt against -∇L(k)·∇L",

@@ -3,16 +3,18 @@ and filtering methods."""
 
 from fptheory.spectral.dft import dft, grid_frequencies, periodic_grid
 from fptheory.spectral.filtering import smooth, split, split_errors
-from fptheory.spectral.nudft import nudft, principal_directions, project, select_peaks
+from fptheory.spectral.nudft import noise_level, nudft, principal_directions, project, select_peaks, significant_peaks
 
 __all__ = [
     "dft",
     "grid_frequencies",
     "periodic_grid",
+    "noise_level",
     "nudft",
     "principal_directions",
     "project",
     "select_peaks",
+    "significant_peaks",
     "smooth",
     "split",
     "split_errors",

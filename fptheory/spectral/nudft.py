@@ -18,7 +18,7 @@ import numpy as np
 
 from fptheory.spectral.dft import dft
 
-__all__ = ["nudft", "project", "principal_directions", "select_peaks"]
+__all__ = ["nudft", "project", "principal_directions", "select_peaks", "noise_level", "significant_peaks"]
 
 _DIRECT_BLOCK = 256  # frequencies per block of the direct sum: n × 256 complex numbers in memory
 
@@ -96,3 +96,38 @@ def select_peaks(magnitude: Any, k: Any, count: int) -> np.ndarray:
         raise ValueError(f"only {idx.size} peaks in the spectrum; asked for {count}")
     best = idx[np.argsort(-mag[idx])[:count]]
     return np.sort(k[best])
+
+
+def noise_level(values: Any) -> np.ndarray:
+    """``σ_y/√n`` (σ_y the population standard deviation): the root-mean-square of ``|ŷ(k)|`` that a random
+    relabelling of the same points gives. Over permutations of the centred values,
+    ``E|(1/n) Σ_j (y_j - ȳ) e^{-i k t_j}|² = σ_y² (1 - |W(k)|²)/(n - 1)`` exactly, with W(k) = (1/n) Σ_j e^{-ik t_j}
+    the points' window, which is small beyond the main lobe. (The mean adds ȳ W(k), the DC's leakage.) A
+    peak of the target's spectrum well above this level is structure along the direction; one near it is
+    what any relabelling would give. Shape: values' leading axes."""
+    values = np.asarray(values, dtype=float)
+    if values.ndim < 1 or values.shape[-1] < 2 or not np.all(np.isfinite(values)):
+        raise ValueError("values must be finite, with at least 2 points on the last axis")
+    return values.std(axis=-1) / math.sqrt(values.shape[-1])
+
+
+def significant_peaks(magnitude: Any, k: Any, *, level: float, count: int) -> np.ndarray:
+    """The frequencies the projection method follows (the rule is ours; the paper says "selected important
+    frequencies"): on a grid k starting at 0, the DC peak k[0] when ``magnitude[0]`` is the spectrum's
+    maximum, plus up to ``count - 1`` of the largest interior strict local maxima whose magnitude exceeds
+    ``level`` (e.g. a multiple of :func:`noise_level`); in ascending order."""
+    mag, k = np.asarray(magnitude, dtype=float), np.asarray(k, dtype=float)
+    if mag.shape != k.shape or mag.ndim != 1 or mag.size < 3:
+        raise ValueError("magnitude and k must be 1-d arrays of the same length >= 3")
+    if not (isinstance(count, int) and count >= 1):
+        raise ValueError(f"count must be an integer >= 1; got {count!r}")
+    if not (math.isfinite(level) and level >= 0):
+        raise ValueError(f"level must be a finite number >= 0; got {level!r}")
+    inner = np.flatnonzero((mag[1:-1] > mag[:-2]) & (mag[1:-1] > mag[2:])) + 1
+    inner = inner[mag[inner] > level]
+    chosen = list(inner[np.argsort(-mag[inner])[: count - 1]])
+    if mag[0] >= mag.max():
+        chosen.append(0)
+    else:
+        chosen = list(inner[np.argsort(-mag[inner])[:count]])
+    return np.sort(k[np.asarray(chosen, dtype=int)])

@@ -2,12 +2,13 @@
 
 from fptheory.train.loop import History, TrainSpec, train
 from fptheory.train.measures import convergence_steps, normalised_magnitude, ordered_fraction, relative_error
-from fptheory.train.models import ACTIVATIONS, MLP, TwoLayer
+from fptheory.train.models import ACTIVATIONS, CNN, MLP, TwoLayer
 
 __all__ = [
     "ACTIVATIONS",
     "MLP",
     "TwoLayer",
+    "CNN",
     "History",
     "TrainSpec",
     "train",

@@ -130,7 +130,10 @@ def train(
     optimizer = make_optimizer(spec)
     n = x.shape[0]
 
-    def step(carry: tuple, key: Any) -> tuple:
+    # The data travel as arguments of the jitted functions, not as constants closed over: XLA would
+    # otherwise fold them into the program (a CNN's first layer on every image, at compile time).
+    def step(data: tuple, carry: tuple, key: Any) -> tuple:
+        x, _ = data
         params, state, y_s = carry
         if spec.batch_size is None:
             xb, yb = x, y_s
@@ -141,32 +144,34 @@ def train(
         updates, state = optimizer.update(grads, state, params)
         return (optax.apply_updates(params, updates), state, y_s), None
 
-    def observe(params: Any, y_s: Any) -> tuple:
+    def observe(data: tuple, params: Any, y_s: Any) -> tuple:
+        x, eval_x = data
         out = apply(params, eval_x)
         values = out.T if out.ndim == 2 else out  # several outputs: spectrum per output, shape (c, K)
         return loss_of(params, x, y_s), out, dft(values, eval_points, frequencies, backend="jax")
 
-    def record(carry: tuple, keys_r: Any) -> tuple:
-        carry, _ = jax.lax.scan(step, carry, keys_r)
-        obs = observe(carry[0], carry[2])
+    def record(data: tuple, carry: tuple, keys_r: Any) -> tuple:
+        carry, _ = jax.lax.scan(lambda c, k: step(data, c, k), carry, keys_r)
+        obs = observe(data, carry[0], carry[2])
         return carry, (obs, carry[0] if record_params else None)
 
-    def chunk(carry: tuple, keys_c: Any) -> tuple:
-        return jax.lax.scan(record, carry, keys_c)
+    def chunk(data: tuple, carry: tuple, keys_c: Any) -> tuple:
+        return jax.lax.scan(lambda c, k: record(data, c, k), carry, keys_c)
 
-    def start(key: Any, y_s: Any) -> tuple:
+    def start(data: tuple, key: Any, y_s: Any) -> tuple:
         params = jax.tree_util.tree_map(lambda v: jnp.asarray(v, dtype=dtype), init(key=key, dtype=dtype))
-        return (params, optimizer.init(params), y_s), observe(params, y_s), params
+        return (params, optimizer.init(params), y_s), observe(data, params, y_s), params
 
     if seeds == 1:  # no vmap: a batch axis of one makes XLA's CPU matmuls batched and slower (2-3x)
         squeeze = lambda t: jax.tree_util.tree_map(lambda v: v[0], t)  # noqa: E731
         expand = lambda t: jax.tree_util.tree_map(lambda v: v[None], t)  # noqa: E731
-        start_v = jax.jit(lambda k, y_s: expand(start(k[0], y_s[0])))
-        chunk_v = jax.jit(lambda c, k_c: expand(chunk(squeeze(c), k_c[0])))
+        start_v = jax.jit(lambda d, k, y_s: expand(start(d, k[0], y_s[0])))
+        chunk_v = jax.jit(lambda d, c, k_c: expand(chunk(d, squeeze(c), k_c[0])))
     else:
-        start_v = jax.jit(jax.vmap(start))
-        chunk_v = jax.jit(jax.vmap(chunk))
-    carry, first, first_params = start_v(keys, ys)
+        start_v = jax.jit(jax.vmap(start, in_axes=(None, 0, 0)))
+        chunk_v = jax.jit(jax.vmap(chunk, in_axes=(None, 0, 0)))
+    data = (x, eval_x)
+    carry, first, first_params = start_v(data, keys, ys)
     n_records = spec.steps // spec.record_every
     step_keys = jax.vmap(lambda k: jax.random.split(jax.random.fold_in(k, 1), n_records * spec.record_every))(keys)
     step_keys = step_keys.reshape(seeds, n_records, spec.record_every, -1)
@@ -179,7 +184,7 @@ def train(
         raise ValueError("the loss at initialisation is not finite")
     while done_records < n_records:
         size = min(chunk_records, n_records - done_records)
-        carry, ((loss, out, spec_k), p_rec) = chunk_v(carry, step_keys[:, done_records : done_records + size])
+        carry, ((loss, out, spec_k), p_rec) = chunk_v(data, carry, step_keys[:, done_records : done_records + size])
         loss = np.asarray(loss)
         out_ok = np.isfinite(np.asarray(out)).reshape(seeds, size, -1).all(axis=(0, 2))
         bad = ~np.all(np.isfinite(loss), axis=0) | ~out_ok

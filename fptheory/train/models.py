@@ -13,7 +13,7 @@ from typing import Any, Callable
 import jax
 import jax.numpy as jnp
 
-__all__ = ["ACTIVATIONS", "MLP", "TwoLayer", "CNN"]
+__all__ = ["ACTIVATIONS", "MLP", "TwoLayer", "CNN", "conv3x3"]
 
 ACTIVATIONS: dict[str, Callable[[Any], Any]] = {
     "tanh": jnp.tanh,
@@ -97,10 +97,23 @@ class TwoLayer:
         return jnp.sum(params["a"] * ACTIVATIONS[self.activation](params["w"] * x + params["b"]), axis=-1)
 
 
+def conv3x3(h: Any, kernel: Any) -> Any:
+    """3×3 convolution with zero padding (SAME, stride 1) of NHWC images by an HWIO kernel, as one matmul
+    of the nine shifted copies (im2col). Same values as ``lax.conv_general_dilated``, but XLA's CPU
+    convolution runs about 15× slower inside ``lax.scan``, where the training loop runs it (a VGG-like step
+    on 500 digits; ``benchmarks/bench_train.py`` measures both)."""
+    n, height, width, c = h.shape
+    padded = jnp.pad(h, ((0, 0), (1, 1), (1, 1), (0, 0)))
+    patches = jnp.concatenate([padded[:, i : i + height, j : j + width, :] for i in range(3) for j in range(3)], axis=-1)
+    return patches @ jnp.reshape(kernel, (9 * c, kernel.shape[-1]))
+
+
 @dataclass(frozen=True)
 class CNN:
-    """A small ReLU CNN: ``len(channels)`` blocks of 3×3 convolution (SAME) + ReLU + 2×2 average pooling, then
-    a dense ReLU layer of ``dense`` units and ``classes`` outputs (logits). Inputs are flattened images of
+    """A ReLU CNN: ``len(channels)`` blocks of ``convs_per_block`` 3×3 convolutions (SAME) + ReLU, each block
+    ending in 2×2 average pooling, then a dense ReLU layer of ``dense`` units and ``classes`` outputs (logits).
+    ``convs_per_block = 1`` is the small CNN; 2 with widening channels is VGG-like (Simonyan and Zisserman's
+    stacked 3×3 convolutions, at a size a CPU trains). Inputs are flattened images of
     ``image_shape = (H, W, C)``; He-normal init times ``init_scale``."""
 
     image_shape: tuple[int, int, int]
@@ -108,8 +121,11 @@ class CNN:
     dense: int = 64
     classes: int = 10
     init_scale: float = 1.0
+    convs_per_block: int = 1
 
     def __post_init__(self) -> None:
+        if not isinstance(self.convs_per_block, int) or self.convs_per_block < 1:
+            raise ValueError(f"convs_per_block must be an integer >= 1; got {self.convs_per_block!r}")
         if len(self.image_shape) != 3 or any(not isinstance(v, int) or v <= 0 for v in self.image_shape):
             raise ValueError(f"image_shape must be three positive integers (H, W, C); got {self.image_shape!r}")
         for v in (*self.channels, self.dense, self.classes):
@@ -128,10 +144,11 @@ class CNN:
         params: dict[str, Any] = {"conv": [], "dense": []}
         cin = self.image_shape[2]
         for cout in self.channels:
-            key, sub = jax.random.split(key)
-            kernel = jax.random.normal(sub, (3, 3, cin, cout), dtype=dtype) * math.sqrt(2.0 / (9 * cin))
-            params["conv"].append({"W": self.init_scale * kernel, "b": jnp.zeros(cout, dtype=dtype)})
-            cin = cout
+            for _ in range(self.convs_per_block):
+                key, sub = jax.random.split(key)
+                kernel = jax.random.normal(sub, (3, 3, cin, cout), dtype=dtype) * math.sqrt(2.0 / (9 * cin))
+                params["conv"].append({"W": self.init_scale * kernel, "b": jnp.zeros(cout, dtype=dtype)})
+                cin = cout
         for fan_in, fan_out in ((self._flat_size(), self.dense), (self.dense, self.classes)):
             key, sub = jax.random.split(key)
             weight = jax.random.normal(sub, (fan_in, fan_out), dtype=dtype) * math.sqrt(2.0 / fan_in)
@@ -140,9 +157,10 @@ class CNN:
 
     def apply(self, params: dict[str, Any], x: Any) -> Any:
         h = jnp.reshape(x, (-1, *self.image_shape))
-        for layer in params["conv"]:
-            h = jax.lax.conv_general_dilated(h, layer["W"], (1, 1), "SAME", dimension_numbers=("NHWC", "HWIO", "NHWC"))
-            h = jax.nn.relu(h + layer["b"])
+        for i, layer in enumerate(params["conv"]):
+            h = jax.nn.relu(conv3x3(h, layer["W"]) + layer["b"])
+            if (i + 1) % self.convs_per_block:
+                continue
             n, hh, ww, c = h.shape
             h = h[:, : hh // 2 * 2, : ww // 2 * 2].reshape(n, hh // 2, 2, ww // 2, 2, c).mean(axis=(2, 4))
         h = h.reshape(h.shape[0], -1)

@@ -1,0 +1,64 @@
+"""The classifiers of the high-dimensional experiments (paper Secs. 3-4): a tanh MLP trained with MSE on the
+one-hot labels, a small ReLU CNN and a deeper VGG-like ReLU CNN trained with cross-entropy."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+from fptheory.data import DataSet, load
+from fptheory.experiments._common import seed_keys
+from fptheory.train.loop import History, TrainSpec, train
+from fptheory.train.models import CNN, MLP
+
+__all__ = ["NETWORKS", "classifier", "first_points", "fit"]
+
+NETWORKS = ("mlp", "cnn", "vgg")
+VGG_CHANNELS = (16, 32, 64)  # two 3×3 convolutions per block, three blocks
+VGG_DENSE = 128
+
+
+def classifier(name: str, *, hidden: tuple[int, ...], channels: tuple[int, ...], dense: int, X: np.ndarray,
+               classes: int, image_shape: tuple | None) -> tuple[Any, Callable, Callable]:
+    """(model, apply for the records, objective(params, x, y)). The MLP's records are its outputs and its
+    objective ½ mean |h - y|²; the CNNs' records are softmax probabilities and their objective the mean
+    cross-entropy of the logits."""
+    import jax
+    import jax.numpy as jnp
+
+    if name not in NETWORKS:
+        raise ValueError(f"network must be one of {', '.join(NETWORKS)}; got {name!r}")
+    if name == "mlp":
+        model = MLP((X.shape[1], *hidden, classes), "tanh")
+        return model, model.apply, lambda p, xb, yb: 0.5 * jnp.mean(jnp.sum((model.apply(p, xb) - yb) ** 2, axis=-1))
+    if image_shape is None:
+        raise ValueError(f"network {name!r} needs image data; this data set is not images")
+    if name == "cnn":
+        model = CNN(tuple(image_shape), channels, dense, classes)
+    else:
+        model = CNN(tuple(image_shape), VGG_CHANNELS, VGG_DENSE, classes, convs_per_block=2)
+    probs = lambda p, xb: jax.nn.softmax(model.apply(p, xb), axis=-1)  # noqa: E731
+    ce = lambda p, xb, yb: -jnp.mean(jnp.sum(yb * jax.nn.log_softmax(model.apply(p, xb), axis=-1), axis=-1))  # noqa: E731
+    return model, probs, ce
+
+
+def first_points(spec: str, points: int | None) -> tuple[DataSet, np.ndarray, np.ndarray]:
+    """The data set named by ``spec``, and its first ``points`` inputs and one-hot labels (all when None)."""
+    data = load(spec)
+    n = data.X.shape[0] if points is None else min(points, data.X.shape[0])
+    return data, data.X[:n], data.one_hot()[:n]
+
+
+def fit(name: str, config: Any, X: np.ndarray, Y: np.ndarray, image_shape: tuple | None, spec: TrainSpec,
+        progress: Callable | None) -> tuple[History, np.ndarray]:
+    """Train network ``name`` (sizes from ``config.hidden``, ``cnn_channels``, ``cnn_dense``; seeds from
+    ``config.seed``, ``config.seeds``) on (X, Y); returns the history and the recorded outputs on X as
+    float64, shape (seeds, records, n, classes). A divergence is an error."""
+    model, apply, objective = classifier(name, hidden=config.hidden, channels=config.cnn_channels,
+                                         dense=config.cnn_dense, X=X, classes=Y.shape[1], image_shape=image_shape)
+    history = train(apply, model.init, X, Y, keys=seed_keys(config.seed, config.seeds), spec=spec, eval_x=X,
+                    eval_points=np.zeros(X.shape[0]), frequencies=np.zeros(1), objective=objective, progress=progress)
+    if history.diverged_at is not None:
+        raise ValueError(f"{name} training diverged at step {history.diverged_at}; lower the learning rate")
+    return history, np.asarray(history.outputs, dtype=float)
