@@ -40,3 +40,12 @@ def test_coarse_bands_converge_first(tmp_path):
     assert spearmanr(np.arange(len(final)), final).statistic > 0.9
     image2d.save(result, tmp_path)
     assert (tmp_path / "image2d.png").stat().st_size > 0
+
+
+@pytest.mark.slow
+def test_full_scale_four_bands_in_order():
+    """Full scale (README: 139 s): the four lowest bands converge in order in both seeds."""
+    result = image2d.run(image2d.make_config())
+    assert result.ordered == 1.0
+    for row in result.convergence:
+        assert all(v is not None for v in row[:4]) and row[:4] == sorted(row[:4])

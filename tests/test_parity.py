@@ -4,6 +4,7 @@ sample, and the generalization gap of the same tanh MLP on the two tasks."""
 import math
 
 import numpy as np
+import pytest
 
 from fptheory.experiments import parity
 
@@ -31,3 +32,11 @@ def test_parity_does_not_generalize_while_digits_do(tmp_path):
     assert distance["parity"] > 0.5 and distance["real"] < 0.2
     parity.save(result, tmp_path)
     assert (tmp_path / "parity.png").stat().st_size > 0
+
+
+@pytest.mark.slow
+def test_full_scale_generalization_gap():
+    """Full scale (README: 44 s, 4 seeds)."""
+    result = parity.run(parity.make_config())
+    assert np.all(result.accuracy["parity_train"][:, -1] == 1.0) and np.all(result.accuracy["parity_test"][:, -1] < 0.5)
+    assert np.all(result.accuracy["real_test"][:, -1] > 0.94)
