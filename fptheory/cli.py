@@ -224,6 +224,30 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_verify(args: argparse.Namespace) -> int:
+    from fptheory.verify.runner import exit_status, select, verify
+
+    if args.out is None:
+        raise CLIError("fptheory verify: --out DIR is required")
+    if args.jobs < 1:
+        raise CLIError(f"fptheory verify: --jobs must be >= 1; got {args.jobs}")
+    claims = select(args.only)
+    width = max(len(c.id) for c in claims)
+
+    def show(outcome: Any, done: int, total: int) -> None:
+        cached = ", cached" if outcome.cached else ""
+        print(f"[{done:>2}/{total}] {outcome.id:<{width}} {outcome.verdict:<6} {outcome.key}  ({outcome.seconds:.1f} s{cached})",
+              flush=True)
+
+    print(f"fptheory verify: {len(claims)} claims, {'quick' if args.quick else 'full'} scale, {args.jobs} at a time",
+          flush=True)
+    outcomes = verify(claims, quick=args.quick, out=args.out, jobs=args.jobs, use_cache=not args.no_cache, progress=show)
+    counts = {v: sum(o.verdict == v for o in outcomes) for v in ("holds", "fails", "error")}
+    print(f"{counts['holds']} hold, {counts['fails']} fail, {counts['error']} errors; "
+          f"wrote {Path(args.out) / 'report.md'}, report.html and result.json")
+    return exit_status(outcomes)
+
+
 def _parser() -> _Parser:
     from fptheory import __version__
     from fptheory.symbolic.activation import ACTIVATIONS
@@ -277,6 +301,14 @@ def _parser() -> _Parser:
     run.add_argument("--out", help="write DIR/result.json, arrays and figures")
     run.add_argument("--json", action="store_true", help="print result.json to stdout")
     run.set_defaults(func=_cmd_run)
+
+    ver = sub.add_parser("verify", help="run every registered claim and write report.md, report.html, result.json")
+    ver.add_argument("--quick", action="store_true", help="quick scale (under 10 minutes on 2 cores)")
+    ver.add_argument("--only", help="run only claims whose id matches this glob pattern")
+    ver.add_argument("--out", help="output folder (also holds the cache)")
+    ver.add_argument("--jobs", type=int, default=2, help="claims run at a time in worker processes (default 2)")
+    ver.add_argument("--no-cache", action="store_true", help="recompute every claim")
+    ver.set_defaults(func=_cmd_verify)
     return parser
 
 

@@ -10,6 +10,8 @@ from typing import Any
 
 __all__ = ["write_json_atomic", "write_text_atomic", "write_npz_atomic", "save_figure_atomic"]
 
+_FILE_MODE = 0o644  # mkstemp creates 0600; result files are for everyone on the machine to read
+
 
 def write_text_atomic(path: str | Path, text: str) -> Path:
     """Write ``text`` to ``path`` so that readers see the old file or the whole new one, never a part."""
@@ -21,6 +23,7 @@ def write_text_atomic(path: str | Path, text: str) -> Path:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(tmp, _FILE_MODE)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -47,6 +50,7 @@ def write_npz_atomic(path: str | Path, **arrays: Any) -> Path:
     os.close(fd)
     try:
         np.savez_compressed(tmp, **arrays)
+        os.chmod(tmp, _FILE_MODE)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -64,6 +68,7 @@ def save_figure_atomic(fig: Any, path: str | Path, *, dpi: int = 120) -> Path:
     os.close(fd)
     try:
         fig.savefig(tmp, dpi=dpi)
+        os.chmod(tmp, _FILE_MODE)
         os.replace(tmp, target)
     finally:
         plt.close(fig)
