@@ -100,7 +100,7 @@ class TwoLayer:
 def conv3x3(h: Any, kernel: Any) -> Any:
     """3×3 convolution with zero padding (SAME, stride 1) of NHWC images by an HWIO kernel, as one matmul
     of the nine shifted copies (im2col). Same values as ``lax.conv_general_dilated``, but XLA's CPU
-    convolution runs about 15× slower inside ``lax.scan``, where the training loop runs it (a VGG-like step
+    convolution runs about 20× slower inside ``lax.scan``, where the training loop runs it (a VGG-like step
     on 500 digits; ``benchmarks/bench_train.py`` measures both)."""
     n, height, width, c = h.shape
     padded = jnp.pad(h, ((0, 0), (1, 1), (1, 1), (0, 0)))
