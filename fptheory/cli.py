@@ -198,10 +198,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         if option not in {f.name for f in fields(module.Config)}:
             raise CLIError(f"fptheory run: experiment {args.name!r} takes no --{option}")
         extra[option] = tuple(v.strip() for v in value.split(",")) if option == "networks" else value
-    try:
-        config = module.make_config(quick=args.quick, seed=args.seed, seeds=args.seeds, **extra)
-    except ValueError as exc:
-        raise CLIError(f"fptheory run: {exc}") from None
+    config = module.make_config(quick=args.quick, seed=args.seed, seeds=args.seeds, **extra)  # ValueError: see main
     progress = None
     if not args.json:
         bar = _Progress("steps")

@@ -12,7 +12,7 @@ from fptheory.experiments._common import seed_keys
 from fptheory.train.loop import History, TrainSpec, train
 from fptheory.train.models import CNN, MLP
 
-__all__ = ["NETWORKS", "classifier", "first_points", "fit"]
+__all__ = ["NETWORKS", "classifier", "check_config", "first_points", "fit"]
 
 NETWORKS = ("mlp", "cnn", "vgg")
 VGG_CHANNELS = (16, 32, 64)  # two 3×3 convolutions per block, three blocks
@@ -41,6 +41,16 @@ def classifier(name: str, *, hidden: tuple[int, ...], channels: tuple[int, ...],
     probs = lambda p, xb: jax.nn.softmax(model.apply(p, xb), axis=-1)  # noqa: E731
     ce = lambda p, xb, yb: -jnp.mean(jnp.sum(yb * jax.nn.log_softmax(model.apply(p, xb), axis=-1), axis=-1))  # noqa: E731
     return model, probs, ce
+
+
+def check_config(config: Any) -> None:
+    """The checks a classifier experiment's config shares: ``networks``, ``threshold`` and ``points``."""
+    if not config.networks or any(net not in NETWORKS for net in config.networks):
+        raise ValueError(f"networks must be drawn from {', '.join(NETWORKS)}; got {config.networks!r}")
+    if not (0 < config.threshold < 1):
+        raise ValueError(f"threshold must lie in (0, 1); got {config.threshold!r}")
+    if config.points is not None and (not isinstance(config.points, int) or config.points < 10):
+        raise ValueError(f"points must be None or an integer >= 10; got {config.points!r}")
 
 
 def first_points(spec: str, points: int | None) -> tuple[DataSet, np.ndarray, np.ndarray]:

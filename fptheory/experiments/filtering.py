@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from fptheory.experiments._classifiers import NETWORKS, first_points, fit
+from fptheory.experiments._classifiers import check_config, first_points, fit
 from fptheory.experiments._common import config_json, write_result
 from fptheory.io import save_figure_atomic
 from fptheory.spectral.filtering import split_errors
@@ -40,14 +40,9 @@ class Config:
     seeds: int = 1
 
     def __post_init__(self) -> None:
-        if not self.networks or any(net not in NETWORKS for net in self.networks):
-            raise ValueError(f"networks must be drawn from {', '.join(NETWORKS)}; got {self.networks!r}")
+        check_config(self)
         if not self.deltas or any(not (math.isfinite(d) and d > 0) for d in self.deltas):
             raise ValueError(f"deltas must be finite numbers > 0; got {self.deltas}")
-        if not (0 < self.threshold < 1):
-            raise ValueError(f"threshold must lie in (0, 1); got {self.threshold!r}")
-        if self.points is not None and (not isinstance(self.points, int) or self.points < 10):
-            raise ValueError(f"points must be None or an integer >= 10; got {self.points!r}")
         TrainSpec(self.steps, self.record_every, self.learning_rate)
 
 

@@ -83,11 +83,9 @@ def band_errors(outputs: np.ndarray, image: np.ndarray, bands: int) -> np.ndarra
     size = image.shape[0]
     F = np.fft.fft2(image) / size**2
     H = np.fft.fft2(outputs) / size**2
-    idx = band_index(size, bands).ravel()
+    member = np.eye(bands)[band_index(size, bands).ravel()]  # (N², bands): which band each frequency is in
     diff = (np.abs(H - F) ** 2).reshape(*outputs.shape[:-2], -1)
-    num = np.stack([diff[..., idx == b].sum(axis=-1) for b in range(bands)], axis=-1)
-    den = np.array([(np.abs(F) ** 2).ravel()[idx == b].sum() for b in range(bands)])
-    return np.sqrt(num / den)
+    return np.sqrt((diff @ member) / ((np.abs(F) ** 2).ravel() @ member))
 
 
 @dataclass

@@ -24,7 +24,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from fptheory.experiments._classifiers import NETWORKS, first_points, fit
+from fptheory.experiments._classifiers import check_config, first_points, fit
 from fptheory.experiments._common import config_json, write_result
 from fptheory.io import save_figure_atomic
 from fptheory.spectral.nudft import noise_level, nudft, principal_directions, project, significant_peaks
@@ -55,12 +55,7 @@ class Config:
     seeds: int = 1
 
     def __post_init__(self) -> None:
-        if not self.networks or any(net not in NETWORKS for net in self.networks):
-            raise ValueError(f"networks must be drawn from {', '.join(NETWORKS)}; got {self.networks!r}")
-        if not (0 < self.threshold < 1):
-            raise ValueError(f"threshold must lie in (0, 1); got {self.threshold!r}")
-        if self.points is not None and (not isinstance(self.points, int) or self.points < 10):
-            raise ValueError(f"points must be None or an integer >= 10; got {self.points!r}")
+        check_config(self)
         if not (isinstance(self.grid, int) and self.grid >= 3):
             raise ValueError(f"grid must be an integer >= 3; got {self.grid!r}")
         if not (isinstance(self.peaks, int) and self.peaks >= 2):
@@ -157,8 +152,6 @@ def run(config: Config, *, progress: Callable[[int, int, float], None] | None = 
     began = time.perf_counter()
     data, X, Y = first_points(config.data, config.points)
     n = X.shape[0]
-    if config.batch_size is not None and config.batch_size > n:
-        raise ValueError(f"batch_size must be at most the number of points ({n}); got {config.batch_size}")
     t = project(X, principal_directions(X)[0])
     grid, magnitude, peaks = select_frequencies(Y, t, config)
     y_hat = [nudft(Y[:, c], 2 * math.pi * t, peaks[c]) for c in range(Y.shape[1])]

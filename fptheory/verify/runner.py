@@ -12,14 +12,13 @@ import traceback
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Callable, Literal
+from typing import Any, Callable
 
 from fptheory.io import write_json_atomic, write_text_atomic
+from fptheory.proof import Verdict
 from fptheory.verify.registry import CLAIMS, Claim, load_builtin
 
 __all__ = ["Outcome", "verify", "exit_status", "cache_key", "run_claim"]
-
-Verdict = Literal["holds", "fails", "error"]
 
 
 @dataclass
