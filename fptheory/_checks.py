@@ -1,4 +1,4 @@
-"""Input checks shared by the numeric entry points: clear ValueErrors that name the argument."""
+"""Input checks shared by the numeric entry points: clear errors (InputError) that name the argument."""
 
 from __future__ import annotations
 
@@ -6,7 +6,11 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["is_traced", "as_finite", "check_nonzero", "check_broadcast"]
+__all__ = ["InputError", "is_traced", "as_finite", "check_nonzero", "check_broadcast"]
+
+
+class InputError(ValueError):
+    """Bad input from a user: a value out of its allowed range, named with that range, found before any work."""
 
 
 def is_traced(value: Any) -> bool:
@@ -25,9 +29,9 @@ def as_finite(name: str, value: Any, *, complex_ok: bool = False) -> Any:
     arr = np.asarray(value)
     if arr.dtype.kind not in ("b", "i", "u", "f") + (("c",) if complex_ok else ()):
         kind = "real or complex" if complex_ok else "real"
-        raise ValueError(f"{name} must be {kind} numbers; got dtype {arr.dtype}")
+        raise InputError(f"{name} must be {kind} numbers; got dtype {arr.dtype}")
     if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} must be finite; got {np.count_nonzero(~np.isfinite(arr))} non-finite value(s)")
+        raise InputError(f"{name} must be finite; got {np.count_nonzero(~np.isfinite(arr))} non-finite value(s)")
     return value
 
 
@@ -36,7 +40,7 @@ def check_nonzero(name: str, value: Any, why: str) -> None:
     if is_traced(value):
         return
     if np.any(np.asarray(value) == 0):
-        raise ValueError(f"{name} must be nonzero ({why}); allowed: any finite real except 0")
+        raise InputError(f"{name} must be nonzero ({why}); allowed: any finite real except 0")
 
 
 def check_broadcast(**shapes: tuple[int, ...]) -> tuple[int, ...]:
@@ -45,4 +49,4 @@ def check_broadcast(**shapes: tuple[int, ...]) -> tuple[int, ...]:
         return np.broadcast_shapes(*shapes.values())
     except ValueError:
         listed = ", ".join(f"{n} {tuple(s)}" for n, s in shapes.items())
-        raise ValueError(f"shapes do not broadcast: {listed}") from None
+        raise InputError(f"shapes do not broadcast: {listed}") from None

@@ -8,7 +8,9 @@ about 710 (sinh), and their jax gradients turn NaN well before; the theorems liv
     log|∂L(k)/∂θ_lj| = log A(k) - |z_j| + log F_lj          (paper Eq. 31)
 
 with ``F_lj = |Re(e^{i(ψ_j - φ)} P_lj)| · 2 / (1 - e^{-2|z_j|})`` free of the exponential. The reduced
-gradients ``P_lj`` are the sympy expressions of :func:`fptheory.symbolic.network.reduced_gradient`.
+gradients are evaluated as ``P_l = Q_l / |w|^{n_l}`` (:func:`fptheory.symbolic.network.scaled_reduced_gradient`)
+with ``-n_l log|w|`` carried in the log, so nothing overflows for any float64 ``w`` with finite ``k/w``
+(``P_w ∝ |w|^{-3}`` alone would overflow below ``|w| ≈ 1e-103``).
 
 The phase ``ψ = bk/w`` reaches 1e13 for ``|w| = 1e-8``; float64 ``sin(b*k/w)`` is then wrong in its
 first digit. :func:`reduced_phase` computes ``ψ mod 2π`` with double-double arithmetic (Dekker's
@@ -29,10 +31,10 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from fptheory._checks import as_finite, check_broadcast, check_nonzero
+from fptheory._checks import InputError, as_finite, check_broadcast, check_nonzero, is_traced
 from fptheory.symbolic.compiled import compile_expression
 from fptheory.symbolic.fourier import b, k, w
-from fptheory.symbolic.network import G, PARAMETERS, a, reduced_gradient, zcothz_minus_one_series
+from fptheory.symbolic.network import G, PARAMETERS, a, scaled_reduced_gradient, zcothz_minus_one_series
 
 __all__ = [
     "log_abs_sinh",
@@ -48,6 +50,7 @@ __all__ = [
 _LOG2 = math.log(2.0)
 _DEKKER = 134217729.0  # 2^27 + 1: splits a double into two 26-bit halves
 _TWO26 = 67108864.0  # 2^26
+_MAX_K_OVER_W = 1e300  # z = πk/(2w) and ψ = bk/w stay finite, with room for the series and products
 
 
 def _xp(backend: str) -> Any:
@@ -59,7 +62,7 @@ def _xp(backend: str) -> Any:
 
         jax.config.update("jax_enable_x64", True)  # the theory's numerics are float64
         return jnp
-    raise ValueError(f"backend must be 'numpy' or 'jax'; got {backend!r}")
+    raise InputError(f"backend must be 'numpy' or 'jax'; got {backend!r}")
 
 
 def _two_pi_parts() -> tuple[float, float, float, float]:
@@ -162,7 +165,7 @@ def zcothz_minus_one(z: Any, *, backend: str = "numpy") -> Any:
 
 
 def _inputs(backend: str, k_: Any, a_: Any = 1.0, w_: Any = 1.0, b_: Any = 0.0, fhat: Any = 0.0) -> tuple:
-    """Check the arguments (finite, k ≠ 0, w ≠ 0, shapes) and return (xp, k, a, w, b, fhat) as arrays."""
+    """Check the arguments (finite, k ≠ 0, w ≠ 0, k/w finite, shapes) and return (xp, k, a, w, b, fhat)."""
     xp = _xp(backend)
     for name, value in (("k", k_), ("a", a_), ("w", w_), ("b", b_)):
         as_finite(name, value)
@@ -171,12 +174,18 @@ def _inputs(backend: str, k_: Any, a_: Any = 1.0, w_: Any = 1.0, b_: Any = 0.0, 
     check_nonzero("w", w_, "FT[σ(wx+b)] has a 1/|w| and k/w")
     params = check_broadcast(a=np.shape(a_), w=np.shape(w_), b=np.shape(b_))
     check_broadcast(k=np.shape(k_) + (1,), parameters=params, fhat=np.shape(fhat) + (1,))
+    if not (is_traced(k_) or is_traced(w_)):
+        with np.errstate(over="ignore", divide="ignore"):
+            ratio = np.abs(np.asarray(k_, dtype=float))[..., None] / np.abs(np.asarray(w_, dtype=float))
+        if not np.all(ratio <= _MAX_K_OVER_W):
+            raise InputError(f"w is too small for k: |k/w| must be at most {_MAX_K_OVER_W:.0e} (float64 range); "
+                             f"got {float(np.max(ratio)):.3g}")
     real = [xp.asarray(v, dtype=float) for v in (k_, a_, w_, b_)]
     return (xp, *real, xp.asarray(fhat))
 
 
 def log_abs_E(k_: Any, w_: Any, *, backend: str = "numpy") -> Any:
-    """``log|E(k)|`` with ``E = -1/(2 sinh(πk/(2w)))`` (THEORY.md §2); ≈ -π|k|/(2|w|) for small |w|."""
+    """``log|E(k)|`` with ``E = -1/(2 sinh(πk/(2w)))`` (docs/theory.md §2); ≈ -π|k|/(2|w|) for small |w|."""
     _, kk, _, ww, _, _ = _inputs(backend, k_, w_=w_)
     return -_LOG2 - log_abs_sinh(math.pi * kk / (2 * ww), backend=backend)
 
@@ -203,12 +212,20 @@ def network_transform(k_: Any, a_: Any, w_: Any, b_: Any, *, backend: str = "num
 
 @cache
 def _reduced_fns(backend: str) -> tuple[Callable, ...]:
-    exprs = reduced_gradient()
-    return tuple(compile_expression(exprs[name], (k, a, w, b, G), backend) for name in PARAMETERS)
+    """The scaled reduced gradients Q_l(k, a, w, b, G) compiled for ``backend`` (P_l = Q_l / |w|^{n_l})."""
+    exprs = scaled_reduced_gradient()
+    return tuple(compile_expression(exprs[name][0], (k, a, w, b, G), backend) for name in PARAMETERS)
 
 
-def _trig_parts(k_: Any, a_: Any, w_: Any, b_: Any, fhat: Any, backend: str) -> tuple[Any, Any, Any, Any]:
-    """xp, ``T_l = Re(conj(D) e^{iψ} P_l)`` (stacked a, w, b), z, and the residual D = ĥ - f̂."""
+#: n_l of :func:`fptheory.symbolic.network.scaled_reduced_gradient`, in the order (a, w, b).
+def _powers() -> tuple[int, ...]:
+    return tuple(scaled_reduced_gradient()[name][1] for name in PARAMETERS)
+
+
+def _trig_parts(k_: Any, a_: Any, w_: Any, b_: Any, fhat: Any, backend: str) -> tuple[Any, Any, Any, Any, Any]:
+    """xp, ``Re(conj(D) e^{iψ} Q_l)`` (stacked a, w, b), ``-n_l log|w|`` (stacked likewise), z, and D = ĥ - f̂.
+
+    ``T_l = Re(conj(D) e^{iψ} P_l)`` is the first times ``exp`` of the second."""
     xp, kk, aa, ww, bb, ff = _inputs(backend, k_, a_, w_, b_, fhat)
     z, carrier, inv_sinh = _neuron_terms(xp, kk, ww, bb, backend)
     residual = _transform(xp, aa, ww, carrier, inv_sinh) - ff
@@ -216,19 +233,23 @@ def _trig_parts(k_: Any, a_: Any, w_: Any, b_: Any, fhat: Any, backend: str) -> 
     shape = xp.broadcast_shapes(z.shape, aa.shape, bb.shape)
     rotated = xp.conj(residual)[..., None] * carrier
     parts = [xp.real(rotated * xp.broadcast_to(p(kk[..., None], aa, ww, bb, g), shape)) for p in _reduced_fns(backend)]
-    return xp, xp.stack(parts), z, residual
+    log_w = xp.log(xp.abs(ww))
+    log_scale = xp.stack([xp.broadcast_to(-n * log_w, shape) for n in _powers()])
+    return xp, xp.stack(parts), log_scale, z, residual
 
 
 def loss_gradient(k_: Any, a_: Any, w_: Any, b_: Any, fhat: Any, *, backend: str = "numpy") -> Any:
     """``∂L(k)/∂θ_lj`` stacked as (a, w, b) on a new leading axis; underflows to 0 for tiny |w|."""
-    xp, trig, z, _ = _trig_parts(k_, a_, w_, b_, fhat, backend)
-    return trig * xp.sign(z) * xp.exp(-log_abs_sinh(z, backend=backend))
+    xp, trig, log_scale, z, _ = _trig_parts(k_, a_, w_, b_, fhat, backend)
+    return xp.sign(trig) * xp.sign(z) * xp.exp(_log_abs(trig, xp) + log_scale - log_abs_sinh(z, backend=backend))
 
 
 def log_abs_loss_gradient(k_: Any, a_: Any, w_: Any, b_: Any, fhat: Any, *, backend: str = "numpy") -> Any:
-    """``log|∂L(k)/∂θ_lj|`` (stacked a, w, b); finite wherever the gradient is nonzero, -inf where it is 0."""
-    xp, trig, z, _ = _trig_parts(k_, a_, w_, b_, fhat, backend)
-    return _log_abs(trig, xp) - log_abs_sinh(z, backend=backend)
+    """``log|∂L(k)/∂θ_lj|`` (stacked a, w, b); finite wherever the gradient is nonzero, -inf where it is 0.
+
+    Correct for every float64 input with ``|k/w| ≤ 1e300`` (``InputError`` beyond)."""
+    xp, trig, log_scale, z, _ = _trig_parts(k_, a_, w_, b_, fhat, backend)
+    return _log_abs(trig, xp) + log_scale - log_abs_sinh(z, backend=backend)
 
 
 def log_gradient_factor(k_: Any, a_: Any, w_: Any, b_: Any, fhat: Any, *, backend: str = "numpy") -> Any:
@@ -237,6 +258,6 @@ def log_gradient_factor(k_: Any, a_: Any, w_: Any, b_: Any, fhat: Any, *, backen
     ``F_lj = |Re(e^{i(ψ_j - φ)} P_lj)| · 2/(1 - e^{-2|z_j|})`` is free of the exponential: it grows only
     polynomially in 1/|w_j| (like |w|^-1, |w|^-3, |w|^-2 for l = a, w, b).
     """
-    xp, trig, z, residual = _trig_parts(k_, a_, w_, b_, fhat, backend)
+    xp, trig, log_scale, z, residual = _trig_parts(k_, a_, w_, b_, fhat, backend)
     log_a = _log_abs(residual, xp)[..., None]
-    return _log_abs(trig, xp) - log_a - xp.log(-xp.expm1(-2 * xp.abs(z))) + _LOG2
+    return _log_abs(trig, xp) + log_scale - log_a - xp.log(-xp.expm1(-2 * xp.abs(z))) + _LOG2

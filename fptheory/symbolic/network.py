@@ -1,10 +1,10 @@
-"""Transform, per-frequency loss and gradients of a two-layer network (THEORY.md §2-3).
+"""Transform, per-frequency loss and gradients of a two-layer network (docs/theory.md §2-3).
 
 The network is ``h(x) = Σ_{j=1}^m a_j σ(w_j x + b_j)`` with real parameters ``θ_j = (a_j, w_j, b_j)``.
 Its transform (paper Eq. 26) is assembled by sympy from the derived activation transform and the
 derived scaling-and-shift rule; the per-frequency loss ``L(k) = ½|ĥ(k) - f̂(k)|²`` (Eq. 27) and its
 gradients (Eqs. 28-30) are sympy derivatives. Nothing here is typed in as a result: the formulas of
-THEORY.md are the claims that :mod:`proofs` checks these derivations against.
+docs/theory.md are the claims that :mod:`proofs` checks these derivations against.
 
 For tanh, with ``z = πk/(2w)`` and ``ψ = bk/w``:
 ``ĥ_j(k) = -iπ a_j e^{iψ_j} / (|w_j| sinh z_j)``.
@@ -16,6 +16,7 @@ from functools import cache
 
 import sympy as sp
 
+from fptheory._checks import InputError
 from fptheory.symbolic.activation import activation_transform
 from fptheory.symbolic.fourier import b, k, scaling_shift_factor, w
 
@@ -33,6 +34,7 @@ __all__ = [
     "network_loss",
     "network_loss_gradient",
     "reduced_gradient",
+    "scaled_reduced_gradient",
     "G",
     "zcothz_minus_one_series",
     "exponent",
@@ -77,7 +79,7 @@ def neuron_transform(activation: str = "tanh") -> sp.Expr:
 def network_transform(m: int, activation: str = "tanh") -> sp.Expr:
     """``ĥ(k) = Σ_{j=1}^m FT[a_j σ(w_j x + b_j)](k)`` with parameters from :func:`neuron_parameters`."""
     if not isinstance(m, int) or m < 1:
-        raise ValueError(f"m (number of neurons) must be an integer >= 1; got {m!r}")
+        raise InputError(f"m (number of neurons) must be an integer >= 1; got {m!r}")
     one = neuron_transform(activation)
     return sp.Add(*(one.subs(dict(zip((a, w, b), neuron_parameters(j)))) for j in range(1, m + 1)))
 
@@ -141,6 +143,29 @@ def reduced_gradient() -> dict[str, sp.Expr]:
             raise RuntimeError(f"P_{name} still contains {leftover}: {expr}")
         reduced[name] = expr
     return reduced
+
+
+@cache
+def scaled_reduced_gradient() -> dict[str, tuple[sp.Expr, int]]:
+    """``(Q_l, n_l)`` with ``P_l = Q_l / |w|^{n_l}`` and ``Q_l`` bounded as ``w → 0`` (n = 1, 3, 2 for a, w, b).
+
+    ``n_l`` is the degree in w of ``P_l``'s denominator (``|w|`` counted as ``w``). ``Q_l`` holds w only
+    through ``G w`` and ``sign(w)``, and ``G w → (πk/2) sign(w)`` as w → 0, so it stays finite for every
+    float64 w with finite ``k/w``; the numeric layer carries ``-n_l log|w|`` in the log domain instead of
+    multiplying by ``|w|^{-n_l}``, which overflows float64 once ``|w| < 1e-103`` (n = 3).
+    """
+    out = {}
+    for name, expr in reduced_gradient().items():
+        _, denominator = sp.fraction(sp.together(expr))
+        n = sp.Poly(denominator.subs(sp.Abs(w), w), w).degree()
+        sgn = sp.Symbol("SIGN_W")  # |w| = SIGN_W · w with SIGN_W² = 1
+        scaled = sp.expand(sp.cancel((expr * sp.Abs(w) ** n).subs(sp.Abs(w), sgn * w)))
+        scaled = sp.factor(scaled.replace(lambda e: e.is_Pow and e.base == sgn, lambda e: sgn ** (e.exp % 2)))
+        scaled = scaled.subs(sgn, sp.sign(w))
+        if w in sp.fraction(sp.together(scaled))[1].free_symbols:
+            raise RuntimeError(f"Q_{name} = {scaled} still divides by w")
+        out[name] = (scaled, int(n))
+    return out
 
 
 @cache
