@@ -12,10 +12,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from fptheory._checks import InputError
 from fptheory.experiments._common import write_result
 from fptheory.io import save_figure_atomic
-from fptheory.numeric.fit import DecayFit, fit_decay
-from fptheory.numeric.measure import Estimate, Setting, plain_estimate
+from fptheory.numeric.fit import DecayFit, fit_decay_log
+from fptheory.numeric.measure import Estimate, Setting, check_delta, plain_estimate
 from fptheory.numeric.rare import rare_estimate
 from fptheory.numeric.rare_flow import rare_estimate_theorem2
 
@@ -41,15 +42,14 @@ class MeasureConfig:
     def __post_init__(self) -> None:
         self.setting  # validates theorem, k1, k2, m, f̂
         if self.method not in METHODS:
-            raise ValueError(f"method must be one of {', '.join(METHODS)}; got {self.method!r}")
+            raise InputError(f"method must be one of {', '.join(METHODS)}; got {self.method!r}")
         if not self.deltas:
-            raise ValueError("deltas must hold at least one δ > 0")
+            raise InputError("deltas must hold at least one δ > 0")
         for d in self.deltas:
-            if not (isinstance(d, (int, float)) and math.isfinite(d) and d > 0):
-                raise ValueError(f"delta must be a finite number > 0; got {d!r}")
+            check_delta(self.setting, d, self.method)
         minimum = 2 if self.method == "rare" else 1
         if not isinstance(self.samples, int) or self.samples < minimum:
-            raise ValueError(f"samples must be an integer >= {minimum}; got {self.samples!r}")
+            raise InputError(f"samples must be an integer >= {minimum}; got {self.samples!r}")
 
     @property
     def setting(self) -> Setting:
@@ -111,12 +111,12 @@ def run(config: MeasureConfig, *, progress: Callable[[str, int, int], None] | No
                 + ("plain samples resolve (see ci_high)" if p.method == "plain" else
                    "rare samples resolve: nothing near the leading-order windows or ellipses")
             )
+    hit = [(p.delta, *p.log_interval) for p in points if p.log_interval is not None]
     if len(points) >= 3:
-        try:
-            fit = fit_decay([p.delta for p in points], [p.fraction for p in points],
-                            [p.ci_low for p in points], [p.ci_high for p in points])
-        except ValueError as exc:
-            notes.append(f"no fit: {exc}")
+        if len(hit) >= 3:
+            fit = fit_decay_log(*zip(*hit))
+        else:
+            notes.append(f"no fit: the decay fit needs at least 3 deltas with a nonzero fraction; got {len(hit)}")
     return MeasureResult(config, points, fit, setting.predicted_c, notes)
 
 
@@ -128,13 +128,13 @@ def plot(result: MeasureResult, path: str | Path) -> Path:
     import matplotlib.pyplot as plt
     import numpy as np
 
-    pts = [p for p in result.points if p.fraction > 0]
+    pts = [p for p in result.points if p.log10_fraction is not None]
     fig, ax = plt.subplots(figsize=(6, 4.2))
     if pts:
         x = np.array([1 / p.delta for p in pts])
-        y = np.array([math.log10(p.fraction) for p in pts])
-        lo = np.array([math.log10(p.ci_low) if p.ci_low > 0 else math.log10(p.fraction) - 1 for p in pts])
-        hi = np.array([math.log10(p.ci_high) for p in pts])
+        y = np.array([p.log10_fraction for p in pts])
+        lo = np.array([p.log10_ci[0] if p.log10_ci[0] is not None else p.log10_fraction - 1 for p in pts])
+        hi = np.array([p.log10_ci[1] for p in pts])
         ax.errorbar(x, y, yerr=[y - lo, hi - y], fmt="o", color="C0", label=f"{result.config.method} estimate (95%)")
         grid = np.linspace(x.min(), x.max(), 200)
         if result.fit is not None:
@@ -148,7 +148,8 @@ def plot(result: MeasureResult, path: str | Path) -> Path:
     ax.set_xlabel("1/δ")
     ax.set_ylabel("log10 of the bad fraction")
     ax.set_title(f"Theorem {cfg.theorem}: k1 = {cfg.k1:g}, k2 = {cfg.k2:g}, m = {cfg.m}")
-    ax.legend(fontsize=8)
+    if pts:
+        ax.legend(fontsize=8)
     fig.tight_layout()
     return save_figure_atomic(fig, path)
 

@@ -1,4 +1,4 @@
-"""Fit of the decay law ``log p(δ) = log C + α log δ - c/δ`` to measured fractions (THEORY.md §4-6)."""
+"""Fit of the decay law ``log p(δ) = log C + α log δ - c/δ`` to measured fractions (docs/theory.md §4-6)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from typing import Any, Sequence
 import numpy as np
 from scipy.stats import t as student_t
 
-__all__ = ["DecayFit", "fit_decay"]
+from fptheory._checks import InputError
+
+__all__ = ["DecayFit", "fit_decay", "fit_decay_log"]
 
 
 @dataclass(frozen=True)
@@ -29,29 +31,46 @@ class DecayFit:
         return asdict(self)
 
 
-def _sigma_log(fraction: float, low: float, high: float) -> float:
-    """Standard error of log p from a 95% interval (one-sided where the lower end is 0)."""
-    if low > 0:
-        return (math.log(high) - math.log(low)) / (2 * 1.96)
-    return (math.log(high) - math.log(fraction)) / 1.96
+def _sigma_log(log_p: float, log_low: float | None, log_high: float) -> float:
+    """Standard error of log p from a 95% interval given by its logs (one-sided where the lower end is 0)."""
+    if log_low is not None:
+        return (log_high - log_low) / (2 * 1.96)
+    return (log_high - log_p) / 1.96
 
 
 def fit_decay(
     deltas: Sequence[float], fractions: Sequence[float], ci_lows: Sequence[float], ci_highs: Sequence[float]
 ) -> DecayFit:
-    """Weighted least squares of log p on (1, log δ, -1/δ), weights from the intervals.
+    """:func:`fit_decay_log` of fractions and their 95% intervals given as numbers (points with p = 0 left out)."""
+    rows = list(zip(deltas, fractions, ci_lows, ci_highs, strict=True))
+    for d, p, lo, hi in rows:
+        if not (0 <= lo <= p <= hi):
+            raise InputError(f"each interval must hold its fraction (0 <= low <= p <= high); got p = {p!r}, "
+                             f"interval [{lo!r}, {hi!r}] at delta = {d!r}")
+    kept = [(d, math.log(p), math.log(lo) if lo > 0 else None, math.log(hi)) for d, p, lo, hi in rows if p > 0]
+    return fit_decay_log(*zip(*kept)) if kept else fit_decay_log([], [], [], [])
 
-    Points with p = 0 are left out; at least three remain or ValueError. With more than three points the
-    covariance is scaled by the reduced χ² when that exceeds 1, and intervals use Student's t.
+
+def fit_decay_log(
+    deltas: Sequence[float], log_p: Sequence[float], log_lows: Sequence[float | None], log_highs: Sequence[float]
+) -> DecayFit:
+    """Weighted least squares of log p on (1, log δ, -1/δ), weights from the intervals (natural logs; a lower
+    end of None means 0). Working in logs keeps fractions below float64's 1e-308 in the fit.
+
+    At least three points or ``InputError``. With more than three points the covariance is scaled by the
+    reduced χ² when that exceeds 1, and intervals use Student's t.
     """
-    rows = [(d, p, lo, hi) for d, p, lo, hi in zip(deltas, fractions, ci_lows, ci_highs, strict=True) if p > 0]
+    rows = list(zip(deltas, log_p, log_lows, log_highs, strict=True))
     if len(rows) < 3:
-        raise ValueError(f"the decay fit needs at least 3 deltas with a nonzero fraction; got {len(rows)}")
-    d, p, lo, hi = (np.array(col, dtype=float) for col in zip(*rows))
-    sigma = np.array([_sigma_log(*row) for row in zip(p, lo, hi)])
-    sigma = np.maximum(sigma, 1e-6)
+        raise InputError(f"the decay fit needs at least 3 deltas with a nonzero fraction; got {len(rows)}")
+    for d, lp, lo, hi in rows:
+        if not (d > 0 and (lo is None or lo <= lp) and lp <= hi):
+            raise InputError(f"each interval must hold its fraction and delta be > 0; got log p = {lp!r}, "
+                             f"log interval [{lo!r}, {hi!r}] at delta = {d!r}")
+    d = np.array([r[0] for r in rows], dtype=float)
+    y = np.array([r[1] for r in rows], dtype=float)
+    sigma = np.maximum(np.array([_sigma_log(lp, lo, hi) for _, lp, lo, hi in rows]), 1e-6)
     X = np.column_stack([np.ones_like(d), np.log(d), -1.0 / d])
-    y = np.log(p)
     Xw, yw = X / sigma[:, None], y / sigma
     beta, *_ = np.linalg.lstsq(Xw, yw, rcond=None)
     cov = np.linalg.inv(Xw.T @ Xw)

@@ -1,6 +1,6 @@
 """The sets of Theorems 1 and 2 in the parameter ball, and their plain Monte-Carlo measure.
 
-Setting (THEORY.md §4-5): a two-layer tanh network with m neurons, θ = (a_j, w_j, b_j)_j uniform in the
+Setting (docs/theory.md §4-5): a two-layer tanh network with m neurons, θ = (a_j, w_j, b_j)_j uniform in the
 ball B_δ ⊂ R^{3m}, target values f̂(k1), f̂(k2) at two frequencies 0 < k1 < k2.
 
 * Theorem 1, pair (l, j) — the *bad* set ``Q_lj = {|∂L(k1)/∂θ_lj| ≤ |∂L(k2)/∂θ_lj|}``; the theorem's set
@@ -24,7 +24,7 @@ from typing import Any, Callable
 import numpy as np
 from scipy.stats import beta as beta_dist
 
-from fptheory._checks import as_finite
+from fptheory._checks import InputError, as_finite
 from fptheory.numeric.ball import chunks, sample_ball
 from fptheory.numeric.stable import _xp, log_abs_loss_gradient
 
@@ -35,12 +35,32 @@ __all__ = [
     "bad_pairs",
     "bad_theorem2",
     "theorem2_by_definition",
+    "check_delta",
     "clopper_pearson",
     "wilson",
     "plain_estimate",
 ]
 
 PAIR_NAMES = ("a", "w", "b")
+
+#: The plain estimator's range: δ ≥ k2 · 1e-280, so that a uniform point of B_δ has |k/w| ≤ 1e300 (the stable
+#: evaluator's float64 range) except with probability about 1e-20.
+PLAIN_MAX_K_OVER_DELTA = 1e280
+#: The rare-event estimators' validated range: π(k2-k1)/(2δ) ≤ 5000 (fractions down to about e^{-5000}·…;
+#: their weights' diagnostics stay sound there, tests/test_rare*.py).
+RARE_MAX_EXPONENT = 5000.0
+
+
+def check_delta(setting: "Setting", delta: float, method: str) -> None:
+    """Refuse (``InputError``) a δ outside the range where ``method`` ('plain' or 'rare') can be trusted."""
+    if not (isinstance(delta, (int, float)) and not isinstance(delta, bool) and math.isfinite(delta) and delta > 0):
+        raise InputError(f"delta must be a finite number > 0; got {delta!r}")
+    if method == "plain" and setting.k2 / delta > PLAIN_MAX_K_OVER_DELTA:
+        raise InputError(f"delta = {delta:g} is below the plain estimator's range: δ must be at least k2 · 1e-280 = "
+                         f"{setting.k2 / PLAIN_MAX_K_OVER_DELTA:.3g} (the fraction there is 0 to every digit float64 has)")
+    if method == "rare" and setting.predicted_c / delta > RARE_MAX_EXPONENT:
+        raise InputError(f"delta = {delta:g} is below the rare-event estimators' validated range: π(k2-k1)/(2δ) must be "
+                         f"at most {RARE_MAX_EXPONENT:g}, i.e. δ ≥ {setting.predicted_c / RARE_MAX_EXPONENT:.4g}")
 
 
 @dataclass(frozen=True)
@@ -56,31 +76,35 @@ class Setting:
 
     def __post_init__(self) -> None:
         if self.theorem not in (1, 2):
-            raise ValueError(f"theorem must be 1 or 2; got {self.theorem!r}")
+            raise InputError(f"theorem must be 1 or 2; got {self.theorem!r}")
         for name in ("k1", "k2"):
             value = getattr(self, name)
             if not (isinstance(value, (int, float)) and math.isfinite(value) and value > 0):
-                raise ValueError(f"{name} must be a finite number > 0; got {value!r}")
+                raise InputError(f"{name} must be a finite number > 0; got {value!r}")
         if not self.k1 < self.k2:
-            raise ValueError(f"k1 must be smaller than k2 (0 < k1 < k2); got k1 = {self.k1}, k2 = {self.k2}")
+            raise InputError(f"k1 must be smaller than k2 (0 < k1 < k2); got k1 = {self.k1}, k2 = {self.k2}")
         if not isinstance(self.m, int) or isinstance(self.m, bool) or self.m < 1:
-            raise ValueError(f"m (number of neurons) must be an integer >= 1; got {self.m!r}")
+            raise InputError(f"m (number of neurons) must be an integer >= 1; got {self.m!r}")
         for name in ("fhat1", "fhat2"):
             as_finite(name, complex(getattr(self, name)), complex_ok=True)
         if self.fhat1 == 0:
-            raise ValueError("fhat1 must be nonzero: the theorems need |f̂(k1)| > 0")
+            raise InputError("fhat1 must be nonzero: the theorems need |f̂(k1)| > 0")
         if self.theorem == 2 and self.fhat2 == 0:
-            raise ValueError("fhat2 must be nonzero for Theorem 2 (the target has exactly two frequencies)")
+            raise InputError("fhat2 must be nonzero for Theorem 2 (the target has exactly two frequencies)")
 
     @property
     def predicted_c(self) -> float:
-        """The proof's decay constant c = π(k2 - k1)/2 of Theorem 1 (THEORY.md §4)."""
+        """The proof's decay constant c = π(k2 - k1)/2 of Theorem 1 (docs/theory.md §4)."""
         return math.pi * (self.k2 - self.k1) / 2
 
 
 @dataclass(frozen=True)
 class Estimate:
-    """A measured fraction μ(set ∩ B_δ)/μ(B_δ) with its 95% interval."""
+    """A measured fraction μ(set ∩ B_δ)/μ(B_δ) with its 95% interval.
+
+    Rare-event estimates also carry the importance weights' diagnostics (:func:`fptheory.numeric.rare.
+    weight_diagnostics`): ``ess``, ``max_share`` and ``pareto_k``; ``warning`` says when they make the
+    interval untrustworthy."""
 
     delta: float
     fraction: float
@@ -92,9 +116,32 @@ class Estimate:
     log10_fraction: float | None = None
     rel_se: float | None = None
     per_pair: dict[str, float] = field(default_factory=dict)
+    ess: float | None = None
+    max_share: float | None = None
+    pareto_k: float | None = None
+    log10_ci: tuple[float | None, float] | None = None
+
+    @property
+    def log_interval(self) -> tuple[float, float | None, float] | None:
+        """(ln p, ln of the interval's low end or None where it is 0, ln of its high end); None where p = 0."""
+        if self.log10_fraction is None or self.log10_ci is None:
+            return None
+        ln10 = math.log(10)
+        low = self.log10_ci[0] * ln10 if self.log10_ci[0] is not None else None
+        return self.log10_fraction * ln10, low, self.log10_ci[1] * ln10
+
+    @property
+    def warning(self) -> str | None:
+        """Why the interval may be too narrow (heavy-tailed weights or a few samples carrying the estimate)."""
+        reasons = []
+        if self.pareto_k is not None and self.pareto_k > 0.7:
+            reasons.append(f"heavy-tailed weights (Pareto k̂ = {self.pareto_k:.2f} > 0.7)")
+        if self.ess is not None and self.ess < 20:
+            reasons.append(f"effective sample size {self.ess:.1f} < 20")
+        return "; ".join(reasons) + ": the interval may be too narrow" if reasons else None
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        return asdict(self) | {"warning": self.warning}
 
 
 def _split(theta: Any, m: int) -> tuple[Any, Any, Any]:
@@ -218,10 +265,9 @@ def plain_estimate(
     if chunk is None:
         chunk = 1 << (16 if backend == "numpy" else 18)
         chunk = max(1024, chunk * 16 // setting.m) if setting.m > 16 else chunk
-    if not (math.isfinite(delta) and delta > 0):
-        raise ValueError(f"delta must be a finite number > 0; got {delta!r}")
-    if not isinstance(samples, int) or samples < 1:
-        raise ValueError(f"samples must be an integer >= 1; got {samples!r}")
+    check_delta(setting, delta, "plain")
+    if not isinstance(samples, int) or isinstance(samples, bool) or samples < 1:
+        raise InputError(f"samples must be an integer >= 1; got {samples!r}")
     hits, pair_hits, done = 0, np.zeros(3, dtype=np.int64), 0
     if backend == "numpy":
         rng = np.random.default_rng(seed)
@@ -242,7 +288,7 @@ def plain_estimate(
             if progress:
                 progress(done, samples)
     else:
-        raise ValueError(f"backend must be 'numpy' or 'jax'; got {backend!r}")
+        raise InputError(f"backend must be 'numpy' or 'jax'; got {backend!r}")
     low, high = clopper_pearson(hits, samples)
     fraction = hits / samples
     per_pair = {name: float(pair_hits[i] / (samples * setting.m)) for i, name in enumerate(PAIR_NAMES)} if setting.theorem == 1 else {}
@@ -255,6 +301,7 @@ def plain_estimate(
         method="plain",
         hits=hits,
         log10_fraction=math.log10(fraction) if hits else None,
+        log10_ci=(math.log10(low) if low > 0 else None, math.log10(high)) if hits else None,
         rel_se=math.sqrt((1 - fraction) / hits) if hits else None,
         per_pair=per_pair,
     )

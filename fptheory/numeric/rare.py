@@ -36,7 +36,8 @@ import sympy as sp
 from scipy.special import logsumexp
 
 from fptheory.numeric.ball import log_coordinate_density
-from fptheory.numeric.measure import PAIR_NAMES, Estimate, Setting, bad_pairs
+from fptheory._checks import InputError
+from fptheory.numeric.measure import PAIR_NAMES, Estimate, Setting, bad_pairs, check_delta
 from fptheory.numeric.stable import (
     _reduced_fns,
     log_abs_sinh,
@@ -52,9 +53,11 @@ __all__ = ["rare_estimate", "window_lengths", "leading_order_windows", "Window",
 _PER_PERIOD = 24  # grid points per period of the k1 factor when bracketing zeros
 _BISECT = 56
 _PERTURBATIVE = 1e-7  # half-width / period below which the first-order window length is used
+_ZONE = 1e-3  # a thin window owns ±_ZONE periods (k2) around its zero
+_MAX_DEPTH = 48  # halvings of a certification cell (1/32 of a period): down to ~1e-16 of a period
 _COINCIDENT = 1e-9  # |T2(b_n)| / scale below which the window is recomputed in mpmath
-_NEGLIGIBLE = 80.0
-_MP_ZERO = 1e-60  # at 80 digits, |T2(b*)| below this (relative) is an exact zero  # samples whose log ε is this far below the shell's are skipped (contribution < e^-80)
+_NEGLIGIBLE = 80.0  # samples whose bound lies this far below the best window's are skipped (see _log_floor)
+_MP_ZERO = 1e-60  # |T2(b*)| below this times scale · e^{-|z1|} is an exact zero (see _mp_T_values)
 
 
 @cache
@@ -66,13 +69,16 @@ def _check_linear_in_b() -> None:
 
 @dataclass(frozen=True)
 class _Neuron:
-    """Everything about neuron 0 and the rest that T_l(k; b) needs, at one frequency."""
+    """Everything about neuron 0 and the rest that T_l(k; b) needs, at one frequency.
+
+    ``p0``, ``p1``: the scaled reduced gradient Q_l(k; b) = p0 + p1 b of the three pairs (P_l = Q_l/|w0|^{n_l};
+    a window compares T_l at k1 and k2 for the same l, so the common factor |w0|^{-n_l} drops out)."""
 
     k: float
     E: complex  # ĥ_others(k) - f̂(k)
     c: complex  # -iπ a0/(|w0| sinh z), underflowing to 0
-    p0: np.ndarray  # P_l(k; b=0) for l = a, w, b
-    p1: np.ndarray  # dP_l/db
+    p0: np.ndarray  # Q_l(k; b=0) for l = a, w, b
+    p1: np.ndarray  # dQ_l/db
     log_sinh: float
 
 
@@ -89,7 +95,8 @@ def _neuron(setting: Setting, k: float, fhat: complex, a0: float, w0: float, oth
     return _Neuron(k, E, c, p0, p1, ls)
 
 
-def _T(nr: _Neuron, l: int, b: np.ndarray, w0: float) -> np.ndarray:
+def _T(nr: _Neuron, l: int | np.ndarray, b: np.ndarray, w0: float) -> np.ndarray:
+    """T_l(k; b) = Re[(conj(E) e^{iψ} + conj(c)) Q_l(b)] for pair(s) ``l`` (an int, or an array like b)."""
     psi = reduced_phase(b, nr.k, w0)
     carrier = np.cos(psi) + 1j * np.sin(psi)
     return np.real((np.conj(nr.E) * carrier + np.conj(nr.c)) * (nr.p0[l] + nr.p1[l] * b))
@@ -100,6 +107,12 @@ def _dT(nr: _Neuron, l: int, b: np.ndarray, w0: float) -> np.ndarray:
     carrier = np.cos(psi) + 1j * np.sin(psi)
     P = nr.p0[l] + nr.p1[l] * b
     return np.real(np.conj(nr.E) * (1j * nr.k / w0) * carrier * P + (np.conj(nr.E) * carrier + np.conj(nr.c)) * nr.p1[l])
+
+
+def _lipschitz(nr: _Neuron, w0: float, R: float) -> np.ndarray:
+    """Per pair, a bound of |T_l'(b)| on |b| ≤ R: |E| (k/|w0|) max|Q_l| + (|E| + |c|) |dQ_l/db| (from _dT)."""
+    q_max = np.abs(nr.p0) + np.abs(nr.p1) * R
+    return abs(nr.E) * (nr.k / abs(w0)) * q_max + (abs(nr.E) + abs(nr.c)) * np.abs(nr.p1)
 
 
 def _bisect(f: Callable[[np.ndarray], np.ndarray], lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
@@ -115,13 +128,59 @@ def _bisect(f: Callable[[np.ndarray], np.ndarray], lo: np.ndarray, hi: np.ndarra
 
 
 def _zeros(f: Callable[[np.ndarray], np.ndarray], R: float, period: float) -> np.ndarray:
+    """Zeros of f on [-R, R]: grid points where f is exactly 0, and one bisected zero per strict sign change
+    between neighbouring grid points (``_PER_PERIOD`` per ``period``)."""
     n = int(math.ceil(2 * R / period * _PER_PERIOD)) + 2
     grid = np.linspace(-R, R, n)
-    vals = f(grid)
-    idx = np.flatnonzero(np.sign(vals[:-1]) != np.sign(vals[1:]))
-    if idx.size == 0:
-        return idx.astype(float)
-    return _bisect(f, grid[idx], grid[idx + 1])
+    signs = np.sign(f(grid))
+    idx = np.flatnonzero(signs[:-1] * signs[1:] < 0)
+    found = _bisect(f, grid[idx], grid[idx + 1]) if idx.size else np.zeros(0)
+    return np.sort(np.concatenate([grid[signs == 0], found]))
+
+
+def certified_sublevel_set(
+    h: Callable[[np.ndarray, np.ndarray], np.ndarray],
+    lipschitz: np.ndarray,
+    segments: list[tuple[int, float, float]],
+    cell: float,
+) -> tuple[list[list[tuple[float, float]]], float]:
+    """The set {b : h(l, b) ≤ 0} on each segment (l, lo, hi), with every cell's sign proven by a Lipschitz bound.
+
+    ``h(l, b)`` is vectorised over arrays l (int) and b; ``lipschitz[l]`` bounds |∂h(l, b)/∂b| on the segments.
+    A cell of half-width r about c has the sign of h(l, c) throughout when |h(l, c)| > lipschitz[l]·r; other
+    cells are halved, down to ``_MAX_DEPTH`` halvings of ``cell`` (about 1e-16 of it), where the cells still
+    undecided (the ones an edge crosses) are classified by the sign at their centre. No window can fall between
+    grid points unseen, whatever its width or position. Returns per l the merged intervals, and the total length
+    of the cells left undecided (the bound on the error of the measured length).
+    """
+    l_list, c_list, r_list = [], [], []
+    for l, lo, hi in segments:
+        if hi <= lo:
+            continue
+        n = max(1, int(math.ceil((hi - lo) / cell)))
+        edges = np.linspace(lo, hi, n + 1)
+        l_list.append(np.full(n, l))
+        c_list.append(0.5 * (edges[:-1] + edges[1:]))
+        r_list.append(0.5 * np.diff(edges))
+    pieces: list[list[tuple[float, float]]] = [[] for _ in lipschitz]
+    if not l_list:
+        return pieces, 0.0
+    ls, cs, rs = np.concatenate(l_list), np.concatenate(c_list), np.concatenate(r_list)
+    undecided = 0.0
+    for depth in range(_MAX_DEPTH + 1):
+        v = h(ls, cs)
+        sure = np.abs(v) > lipschitz[ls] * rs
+        take = (sure | (depth == _MAX_DEPTH)) & (v <= 0)
+        for l, c, r in zip(ls[take], cs[take], rs[take]):
+            pieces[l].append((c - r, c + r))
+        if depth == _MAX_DEPTH:
+            undecided = float(2 * rs[~sure].sum())
+            break
+        ls, cs, rs = ls[~sure], cs[~sure], rs[~sure] / 2
+        if not ls.size:
+            break
+        ls, cs, rs = np.concatenate([ls, ls]), np.concatenate([cs - rs, cs + rs]), np.concatenate([rs, rs])
+    return [_merge(p) for p in pieces], undecided
 
 
 @cache
@@ -133,22 +192,29 @@ def _mp_reduced(l: int) -> Callable:
     return sp.lambdify((k_sym, a_sym, w_sym, b_sym, G_sym), reduced_gradient()[PARAMETERS[l]], modules="mpmath")
 
 
-def _mp_T_values(setting: Setting, l: int, a0: float, w0: float, others: tuple, b_n: float) -> tuple[mpmath.mpf, mpmath.mpf, mpmath.mpf]:
-    """At 80 digits: refine the zero b_n of T_l(k1; ·) and return (|T2(b*)|, |T1'(b*)|, log ε)."""
+def _mp_T_values(
+    setting: Setting, l: int, a0: float, w0: float, others: tuple, b_n: float
+) -> tuple[mpmath.mpf, mpmath.mpf, mpmath.mpf, mpmath.mpf]:
+    """Refine the zero b_n of T_l(k1; ·) and return (|T2(b*)|, |T1'(b*)|, log ε, scale), where scale =
+    |E2 P_l(k2; b*)| is the size T2 has away from its zeros. A zero closed at leading order opens at the next,
+    through the neuron's own transform, with |T2(b*)| ≈ scale · e^{-|z1|} (z1 = πk1/(2w0)): the precision is
+    80 + |z1|/ln 10 digits, so that this is resolved and only an exact zero falls below 1e-60 · that level."""
     from fptheory.reference import mp_network_transform
 
-    with mpmath.workdps(80):
+    with mpmath.workdps(80 + int(math.ceil(abs(math.pi * setting.k1 / (2 * w0)) / math.log(10)))):
         a0m, w0m = mpmath.mpf(a0), mpmath.mpf(w0)
 
         reduced = _mp_reduced(l)
 
-        def T(k, fhat, bb):
+        def T(k, fhat, bb, scale=False):
             k = mpmath.mpf(k)
             z = mpmath.pi * k / (2 * w0m)
             E = (mp_network_transform(k, *others) if len(others[0]) else 0) - mpmath.mpc(fhat)
             c = -1j * mpmath.pi * a0m / (abs(w0m) * mpmath.sinh(z))
             G = z * mpmath.coth(z) - 1
             P = reduced(k, a0m, w0m, bb, G)
+            if scale:
+                return abs(E * P)
             carrier = mpmath.expj(bb * k / w0m)
             return mpmath.re((mpmath.conj(E) * carrier + mpmath.conj(c)) * P)
 
@@ -158,78 +224,95 @@ def _mp_T_values(setting: Setting, l: int, a0: float, w0: float, others: tuple, 
         d1 = abs(mpmath.diff(f1, b_star))
         z1, z2 = mpmath.pi * setting.k1 / (2 * w0m), mpmath.pi * setting.k2 / (2 * w0m)
         log_eps = mpmath.log(abs(mpmath.sinh(z1))) - mpmath.log(abs(mpmath.sinh(z2)))
-        return t2, d1, log_eps
+        return t2, d1, log_eps, T(setting.k2, setting.fhat2, b_star, scale=True)
 
 
-def window_lengths(
-    setting: Setting, a0: float, w0: float, others: tuple, R: float
-) -> tuple[np.ndarray, list[list[tuple[float, float]]], list[np.ndarray]]:
-    """Bad windows in b_0 ∈ [-R, R] for the three pairs (a, w, b) of neuron 0, the rest fixed.
+@dataclass(frozen=True)
+class Windows:
+    """The bad set of neuron 0's three pairs in b_0 ∈ [-R, R], the rest fixed.
 
-    Returns log ℓ_l (total length per pair, -inf if empty), the explicit intervals of the wide windows per
-    pair, and per pair the (centre, log length) of the narrow ones (first order, as an array of shape (n, 2)).
+    ``wide[l]``: merged intervals (certified); ``thin[l]``: array (n, 2) of (centre, log length) of windows
+    below float64's resolution of b, measured to first order (or at 80 digits); ``undecided``: total length of
+    cells whose sign the certification left to their centre (a bound on the error of ``wide``)."""
+
+    wide: list[list[tuple[float, float]]]
+    thin: list[np.ndarray]
+    undecided: float
+
+    @property
+    def log_lengths(self) -> np.ndarray:
+        """log of each pair's total length (-inf where empty)."""
+        out = np.full(3, -np.inf)
+        for l in range(3):
+            total = sum(hi - lo for lo, hi in self.wide[l])
+            parts = ([math.log(total)] if total > 0 else []) + [float(x) for x in self.thin[l][:, 1]]
+            out[l] = logsumexp(parts) if parts else -np.inf
+        return out
+
+    def union(self) -> tuple[list[tuple[float, float]], np.ndarray]:
+        """The union over the three pairs: merged wide intervals, and the thin windows outside them (a thin
+        window inside another pair's wide interval, or at the centre of a longer one, is counted once)."""
+        merged = _merge([iv for l in range(3) for iv in self.wide[l]])
+        thin = np.concatenate(self.thin)
+        if thin.size:
+            thin = thin[np.argsort(-thin[:, 1], kind="stable")]  # longest first: duplicates keep the longest
+            _, first = np.unique(thin[:, 0], return_index=True)
+            thin = thin[np.sort(first)]
+            inside = np.array([any(lo <= c <= hi for lo, hi in merged) for c in thin[:, 0]], dtype=bool)
+            thin = thin[~inside]
+        return merged, thin.reshape(-1, 2)
+
+
+def window_lengths(setting: Setting, a0: float, w0: float, others: tuple, R: float) -> Windows:
+    """Bad windows in b_0 ∈ [-R, R] of the three pairs (a, w, b) of neuron 0, the rest fixed (module docstring).
+
+    Bad means h_l(b) = |T_l(k1; b)| - ε |T_l(k2; b)| ≤ 0. Zeros b_n of T_l(k1) whose first-order half-width
+    ε|T2(b_n)|/|T1'(b_n)| is below 1e-7 of the k2 period are thin: that formula (80-digit mpmath where T2(b_n)
+    nearly vanishes) measures them, inside a zone of ±1e-3 period around b_n where T1 is linear to 1e-2 and
+    ε|T2| flat (checked: ε sup|T2'| ≤ 1e-3 |T1'(b_n)|). Everything else — wide windows, and windows with no
+    zero of T1 — is found by :func:`certified_sublevel_set` on [-R, R] minus the zones.
     """
     n1 = _neuron(setting, setting.k1, complex(setting.fhat1), a0, w0, others)
     n2 = _neuron(setting, setting.k2, complex(setting.fhat2), a0, w0, others)
     log_eps = n1.log_sinh - n2.log_sinh
+    eps = math.exp(log_eps)
     period = 2 * math.pi * abs(w0) / setting.k1
     period2 = 2 * math.pi * abs(w0) / setting.k2
-    log_len = np.full(3, -np.inf)
-    wide: list[list[tuple[float, float]]] = [[], [], []]
-    narrow: list[np.ndarray] = [np.zeros((0, 2))] * 3
+    lip1, lip2 = _lipschitz(n1, w0, R), _lipschitz(n2, w0, R)
+    zone = _ZONE * period2
+    thin: list[np.ndarray] = [np.zeros((0, 2))] * 3
+    segments: list[tuple[int, float, float]] = []
     for l in range(3):
-        t1 = lambda bb, l=l: _T(n1, l, bb, w0)  # noqa: E731
-        t2 = lambda bb, l=l: _T(n2, l, bb, w0)  # noqa: E731
-        zeros = _zeros(t1, R, period)
+        zeros = _zeros(lambda bb, l=l: _T(n1, l, bb, w0), R, period)  # noqa: E731
+        zeros = zeros[np.abs(zeros) < R]
+        v2, d1 = np.abs(_T(n2, l, zeros, w0)), np.abs(_dT(n1, l, zeros, w0))
+        with np.errstate(divide="ignore"):
+            log_half = log_eps + np.log(v2) - np.log(d1)
+        is_thin = (log_half < math.log(_PERTURBATIVE * period2)) & (eps * lip2[l] <= _ZONE * d1)
+        gaps = np.diff(zeros)  # zones must not overlap
+        is_thin &= np.concatenate([[True], gaps > 2 * zone]) & np.concatenate([gaps > 2 * zone, [True]])
         scale2 = np.abs(np.conj(n2.E) * (n2.p0[l] + n2.p1[l] * zeros)) + 1e-300
-        v2, d1 = np.abs(t2(zeros)), np.abs(_dT(n1, l, zeros, w0))
-        log_half = log_eps + np.log(np.maximum(v2, 1e-300)) - np.log(np.maximum(d1, 1e-300))
-        log_half = np.where(v2 > 0, log_half, -np.inf)
-        small = log_half < math.log(_PERTURBATIVE * period2)
-        centres, logs = [], []
-        for i in np.flatnonzero(small):
+        rows = []
+        for i in np.flatnonzero(is_thin):
             if v2[i] < _COINCIDENT * scale2[i]:
                 others_mp = tuple(tuple(float(v) for v in arr) for arr in others)
-                t2m, d1m, log_eps_m = _mp_T_values(setting, l, a0, w0, others_mp, float(zeros[i]))
-                if t2m <= _MP_ZERO * scale2[i]:  # zero to 60 digits: the k1 and k2 zeros coincide exactly
+                t2m, d1m, log_eps_m, scale_m = _mp_T_values(setting, l, a0, w0, others_mp, float(zeros[i]))
+                if t2m <= _MP_ZERO * scale_m * mpmath.exp(-abs(mpmath.pi * setting.k1 / (2 * w0))):  # an exact zero
                     continue
-                log_h = float(log_eps_m + mpmath.log(t2m) - mpmath.log(d1m))
+                rows.append((zeros[i], math.log(2) + float(log_eps_m + mpmath.log(t2m) - mpmath.log(d1m))))
             else:
-                log_h = float(log_half[i])
-            if abs(zeros[i]) < R:
-                centres.append(zeros[i])
-                logs.append(math.log(2) + log_h)
-        if logs:
-            narrow[l] = np.column_stack([centres, logs])
-        intervals = []
-        eps = math.exp(log_eps)
-        h = lambda bb, l=l: np.abs(t1(bb)) - eps * np.abs(t2(bb))  # noqa: E731
-        wide_zeros = zeros[~small]
-        if wide_zeros.size:
-            centre = np.concatenate([wide_zeros, wide_zeros])
-            direction = np.concatenate([-np.ones(wide_zeros.size), np.ones(wide_zeros.size)])
-            step = np.exp(np.concatenate([log_half[~small], log_half[~small]]))
-            for _ in range(80):  # double the step until h > 0 (outside the window) or a period is reached
-                inside = (h(centre + direction * step) <= 0) & (step < period)
-                if not inside.any():
-                    break
-                step = np.where(inside, 2 * step, step)
-            edge = _bisect(h, centre, centre + direction * step)
-            half = wide_zeros.size
-            for lo, hi in zip(edge[:half], edge[half:]):
-                intervals.append((max(min(lo, hi), -R), min(max(lo, hi), R)))
-        if eps > 1e-3:  # wide windows that contain no zero of T1: classify a fine grid of h
-            grid = np.linspace(-R, R, int(math.ceil(2 * R / period2 * 4 * _PER_PERIOD)) + 2)
-            vals = h(grid)
-            change = np.flatnonzero(np.sign(vals[:-1]) != np.sign(vals[1:]))
-            cuts = np.concatenate([[-R], _bisect(h, grid[change], grid[change + 1]) if change.size else [], [R]])
-            mids = 0.5 * (cuts[:-1] + cuts[1:])
-            intervals += [(lo, hi) for lo, hi, mid in zip(cuts[:-1], cuts[1:], mids) if h(np.array(mid)) <= 0]
-        wide[l] = _merge(intervals)
-        total = sum(hi - lo for lo, hi in wide[l])
-        parts = ([math.log(total)] if total > 0 else []) + [float(x) for x in narrow[l][:, 1]]
-        log_len[l] = logsumexp(parts) if parts else -np.inf
-    return log_len, wide, narrow
+                rows.append((zeros[i], math.log(2) + float(log_half[i])))
+        if rows:
+            thin[l] = np.array(rows)
+        cuts = np.concatenate([[-R], np.column_stack([zeros[is_thin] - zone, zeros[is_thin] + zone]).ravel(), [R]])
+        cuts = np.clip(cuts, -R, R)
+        segments += [(l, lo, hi) for lo, hi in zip(cuts[0::2], cuts[1::2])]
+
+    def h(ls: np.ndarray, bb: np.ndarray) -> np.ndarray:
+        return np.abs(_T(n1, ls, bb, w0)) - eps * np.abs(_T(n2, ls, bb, w0))
+
+    wide, undecided = certified_sublevel_set(h, lip1 + eps * lip2, segments, period2 / 32)
+    return Windows(wide, thin, undecided)
 
 
 def _merge(intervals: list[tuple[float, float]]) -> list[tuple[float, float]]:
@@ -277,10 +360,16 @@ class Window:
     psi: float
     closed: bool
     c: float
+    k1: float
+
+    @property
+    def rate(self) -> float:
+        """The window's ε at |w|: e^{-rate/|w|}, so c = rate · sqrt(1 + (ψ/k1)²) at the largest |w| it admits."""
+        return self.c / math.sqrt(1 + (self.psi / self.k1) ** 2)
 
 
 def leading_order_windows(setting: Setting, span: int = 3) -> list[Window]:
-    """The windows of the three pairs with |n| ≤ ``span``, from D ≈ -f̂ (δ → 0, THEORY.md §4).
+    """The windows of the three pairs with |n| ≤ ``span``, from D ≈ -f̂ (δ → 0, docs/theory.md §4).
 
     With φ_i = arg(-f̂(k_i)) and r = k2/k1: the a and w pairs vanish where sin(ψ - φ1) = 0 (for w up to
     an O(|w|) shift), the b pair where cos(ψ - φ1) = 0; a zero is closed where the k2 factor, sin or cos of
@@ -296,14 +385,35 @@ def leading_order_windows(setting: Setting, span: int = 3) -> list[Window]:
             psi = phi1 + shift + n * math.pi
             closed = abs(factor(r * psi - phi2)) < 1e-9
             c = (base + (math.pi * setting.k1 / 2 if closed else 0.0)) * math.sqrt(1 + (psi / setting.k1) ** 2)
-            windows.append(Window(pair, psi, closed, c))
+            windows.append(Window(pair, psi, closed, c, setting.k1))
     return windows
 
 
-def _u_grid(dim: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The proposals' bins of u = |w0|/δ (uniform, refined towards the shell u → 1), their midpoints, and
-    log of the true probability of each bin (|w0| is one coordinate of the uniform ball in R^dim)."""
-    u_edges = np.unique(np.concatenate([np.linspace(0, 1, 241), 1 - np.logspace(-15, -1, 160)]))
+def _log_inverse_disc(u_mid: np.ndarray, t_edges: np.ndarray, power: float) -> np.ndarray:
+    """log of ((1-u²)(1-t))^{-power} at the bins' midpoints, shape (u bins, t bins): the conditional fraction's
+    factor 1/R^{2·power} (R² = δ²(1-u²)(1-t) is the squared radius left to the integrated coordinates)."""
+    return -power * (np.log1p(-u_mid**2)[:, None] + np.log1p(-_t_mid(t_edges))[None, :])
+
+
+def _t_mid(t_edges: np.ndarray) -> np.ndarray:
+    """Midpoints of the t bins; a single bin [0, 1] stands for t = 0 (no coordinates besides the integrated
+    ones: Theorem 2 with m = 1)."""
+    return 0.5 * (t_edges[:-1] + t_edges[1:]) if t_edges.size > 2 else np.zeros(1)
+
+
+def _u_grid(dim: int, windows: list[Window] = (), delta: float = 1.0, power: int = 1) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The proposals' bins of u = |w0|/δ, their midpoints, and log of the true probability of each bin (|w0| is
+    one coordinate of the uniform ball in R^dim). Uniform, refined towards the shell u → 1, and below each
+    window's admittance edge u_n = 1/sqrt(1 + (ψ/k1)²), where e^{-power·rate/(δu)} falls off on the scale
+    λ = δu_n²/(power·rate): points u_n - λ·(1e-2 … 1e2), so that small δ does not squeeze the mass into one bin."""
+    refine = []
+    for win in windows:
+        edge = 1 / math.sqrt(1 + (win.psi / win.k1) ** 2)
+        scale = delta * edge**2 / (power * win.rate)
+        refine.append(edge - scale * np.geomspace(1e-2, 1e2, 41))
+        refine.append([edge])
+    u_edges = np.concatenate([np.linspace(0, 1, 241), 1 - np.logspace(-15, -1, 160), *refine])
+    u_edges = np.unique(u_edges[(u_edges >= 0) & (u_edges <= 1)])
     u_mid = 0.5 * (u_edges[:-1] + u_edges[1:])
     with np.errstate(divide="ignore"):
         log_fu = np.log(2) + log_coordinate_density(u_mid, dim, 1.0) + np.log(np.diff(u_edges))
@@ -318,16 +428,17 @@ def _initial_proposal(setting: Setting, delta: float, t_bins: int = 48) -> _Prop
     from scipy.stats import beta as beta_dist
 
     dim = 3 * setting.m
-    u_edges, u_mid, log_fu = _u_grid(dim)
+    u_edges, u_mid, log_fu = _u_grid(dim, leading_order_windows(setting), delta)
     t_edges = np.linspace(0.0, 1.0, t_bins + 1) if dim > 3 else np.linspace(0.0, 1.0, t_bins + 1) ** 2
     log_gt = np.log(np.maximum(np.diff(beta_dist.cdf(t_edges, (dim - 2) / 2, 1.5)), 1e-300))
     log_true = log_fu[:, None] + log_gt[None, :]
-    u_lo, t_lo = u_edges[:-1][:, None], t_edges[:-1][None, :]
+    t_mid = _t_mid(t_edges)[None, :]
+    log_true_v = log_true + _log_inverse_disc(u_mid, t_edges, 0.5)  # v = ℓ/(2R) and R ∝ sqrt((1-u²)(1-t))
     terms: dict[str, list[np.ndarray]] = {"a": [], "w": [], "b": []}
     for win in leading_order_windows(setting):
-        admitted = (u_lo * win.psi / setting.k1) ** 2 <= (1 - u_lo**2) * (1 - t_lo)
+        admitted = (u_mid[:, None] * win.psi / setting.k1) ** 2 <= (1 - u_mid[:, None] ** 2) * (1 - t_mid)
         with np.errstate(divide="ignore"):
-            terms[win.pair].append(np.where(admitted, log_true - win.c / (delta * np.maximum(u_mid[:, None], 1e-300)), -np.inf))
+            terms[win.pair].append(np.where(admitted, log_true_v - win.rate / (delta * np.maximum(u_mid[:, None], 1e-300)), -np.inf))
     per_pair = [logsumexp(np.stack(terms[name]), axis=0) for name in PAIR_NAMES]
     union = logsumexp(np.stack(per_pair), axis=0)
     normalised = lambda x: np.exp(x - logsumexp(x))  # noqa: E731
@@ -363,23 +474,28 @@ def _log_eps(setting: Setting, w: float) -> float:
     return float(log_abs_sinh(math.pi * setting.k1 / (2 * w)) - log_abs_sinh(math.pi * setting.k2 / (2 * w)))
 
 
+@cache
+def _log_floor(setting: Setting, delta: float, power: int, pairs: str = "awb") -> float:
+    """Samples whose ε(w0)^power lies more than ``_NEGLIGIBLE`` below this are skipped: the largest
+    leading-order contribution e^{-power·c_n/δ} of any window (open ones, or all where every one is closed).
+    A window's contribution at w0 is at most ε(w0)^power (times powers of δ), so a skipped sample adds less
+    than e^{-80} of the best window's — not of the shell's ε(δ), which closed windows never reach. ``pairs``:
+    the pairs whose windows count (Theorem 2's ellipses sit at the a-windows)."""
+    windows = [w for w in leading_order_windows(setting) if w.pair in pairs]
+    usable = [w for w in windows if not w.closed] or windows
+    return -power * min(w.c for w in usable) / delta - _NEGLIGIBLE
+
+
 def _rare_sample(setting: Setting, delta: float, proposal: _Proposal, rng: np.random.Generator) -> tuple[RareSample, float, int]:
     a0, w0, R, others, log_weight, bin_index = _sample(setting, delta, proposal, rng)
     none = RareSample(np.full(3, -np.inf), -np.inf)
-    if R <= 0 or _log_eps(setting, w0) < _log_eps(setting, delta) - _NEGLIGIBLE:
+    if R <= 0 or _log_eps(setting, w0) < _log_floor(setting, delta, 1):
         return none, log_weight, bin_index
-    log_len, wide, narrow = window_lengths(setting, a0, w0, others, R)
+    windows = window_lengths(setting, a0, w0, others, R)
+    log_len = windows.log_lengths
     if not np.isfinite(log_len).any():
         return none, log_weight, bin_index
-    # union of neuron 0's windows: narrow ones are disjoint from each other unless their centres coincide
-    pieces = [(lo, hi) for l in range(3) for lo, hi in wide[l]]
-    merged = _merge(pieces)
-    narrow_all = np.concatenate([narrow[l] for l in range(3)])
-    if narrow_all.size:
-        centres, keep = np.unique(narrow_all[:, 0], return_index=True)
-        narrow_all = narrow_all[keep]
-        inside = np.array([any(lo <= c <= hi for lo, hi in merged) for c in narrow_all[:, 0]], dtype=bool)
-        narrow_all = narrow_all[~inside]
+    merged, narrow_all = windows.union()
     wide_total = sum(hi - lo for lo, hi in merged)
     parts = ([math.log(wide_total)] if wide_total > 0 else []) + list(narrow_all[:, 1] if narrow_all.size else [])
     log_union = logsumexp(parts)
@@ -435,11 +551,40 @@ def _mean_ci(log_values: np.ndarray) -> tuple[float, float, float, float]:
     return log_mean, math.exp(log_mean) * max(0.0, 1 - 1.96 * rel), math.exp(log_mean) * (1 + 1.96 * rel), rel
 
 
-def _check_run(delta: float, samples: int) -> None:
-    if not (math.isfinite(delta) and delta > 0):
-        raise ValueError(f"delta must be a finite number > 0; got {delta!r}")
-    if not isinstance(samples, int) or samples < 2:
-        raise ValueError(f"samples must be an integer >= 2; got {samples!r}")
+_ADAPT_BELOW = 0.25  # the pilot's ESS / size below which the proposal is adapted to the pilot
+
+
+def weight_diagnostics(log_values: np.ndarray) -> tuple[float | None, float | None, float | None]:
+    """Diagnostics of an importance-sampling mean of x_i = exp(log_values): (ESS, max share, Pareto k̂).
+
+    ESS = (Σx)²/Σx² is the number of equally weighted samples worth as much; the max share max x/Σx shows a
+    single sample carrying the estimate. k̂ is the shape of a generalized Pareto distribution fitted (maximum
+    likelihood, scipy) to the M = min(n/5, 3√n) largest x above the next one, as in Pareto-smoothed importance
+    sampling (Vehtari, Simpson, Gelman, Yao, Gabry 2024, JMLR 25(72), arXiv:1507.02646): for k̂ < 1/2 the
+    variance is finite and the normal interval sound; above 0.7 the estimate may be far off with a small
+    reported error. None where nothing was hit (or, for k̂, where fewer than 5 tail values are nonzero).
+    """
+    from scipy.stats import genpareto
+
+    finite = np.isfinite(log_values)
+    if not finite.any():
+        return None, None, None
+    x = np.where(finite, np.exp(log_values - log_values[finite].max()), 0.0)
+    total = x.sum()
+    ess, share = float(total**2 / np.sum(x * x)), float(x.max() / total)
+    tail = int(min(x.size / 5, 3 * math.sqrt(x.size)))
+    ordered = np.sort(x)
+    excess = ordered[-tail:] - ordered[-tail - 1] if tail >= 5 else np.zeros(0)
+    if np.count_nonzero(excess > 0) < 5:
+        return ess, share, None
+    shape, _, _ = genpareto.fit(excess / excess.max(), floc=0.0)
+    return ess, share, float(shape)
+
+
+def _check_run(setting: Setting, delta: float, samples: int) -> None:
+    check_delta(setting, delta, "rare")
+    if not isinstance(samples, int) or isinstance(samples, bool) or samples < 2:
+        raise InputError(f"samples must be an integer >= 2; got {samples!r}")
     _check_linear_in_b()
 
 
@@ -451,7 +596,8 @@ def _two_stage(
 ) -> np.ndarray:
     """Run the estimator's samples: ``sample_one(proposal)`` gives one draw's weighted log contributions
     (a vector whose last entry is the estimated set's) and its (u, t) bin. With 40 samples or more the first
-    quarter is a pilot that adapts the proposal to where the last entry's mass is; only stage 2 is returned
+    quarter is a pilot; where its effective sample size is below a quarter of its size (the initial proposal
+    misses where the mass is), the proposal is adapted to the pilot's contributions. Only stage 2 is returned
     (shape (count, V)), so the estimate stays unbiased: its proposal is fixed before its samples are drawn."""
     pilot = samples // 4 if samples >= 40 else 0
     done = 0
@@ -469,7 +615,9 @@ def _two_stage(
 
     if pilot:
         pilot_values, pilot_bins = draw(pilot, proposal)
-        proposal = _adapt(proposal, pilot_bins, pilot_values[:, -1])
+        ess, _, _ = weight_diagnostics(pilot_values[:, -1])
+        if ess is not None and ess < _ADAPT_BELOW * pilot:
+            proposal = _adapt(proposal, pilot_bins, pilot_values[:, -1])
     values, _ = draw(samples - pilot, proposal)
     if progress:
         progress(samples, samples)
@@ -480,6 +628,7 @@ def _estimate(delta: float, samples: int, m: int, log_values: np.ndarray, per_pa
     """m · mean(exp(log_values)) with its normal 95% interval, as an Estimate (None where nothing was hit)."""
     log_mean, low, high, rel = _mean_ci(log_values)
     log_total = log_mean + math.log(m)
+    ess, share, pareto_k = weight_diagnostics(log_values)
     return Estimate(
         delta=float(delta),
         fraction=math.exp(log_total),
@@ -488,8 +637,13 @@ def _estimate(delta: float, samples: int, m: int, log_values: np.ndarray, per_pa
         samples=samples,
         method="rare",
         log10_fraction=log_total / math.log(10) if math.isfinite(log_total) else None,
+        log10_ci=((log_total + math.log(1 - 1.96 * rel)) / math.log(10) if rel < 1 / 1.96 else None,
+                  (log_total + math.log1p(1.96 * rel)) / math.log(10)) if math.isfinite(log_total) else None,
         rel_se=rel if math.isfinite(rel) else None,
         per_pair=per_pair or {},
+        ess=ess,
+        max_share=share,
+        pareto_k=pareto_k,
     )
 
 
@@ -508,8 +662,8 @@ def rare_estimate(
     With 40 samples or more, the first quarter is a pilot that adapts the proposal and is not averaged.
     """
     if setting.theorem != 1:
-        raise ValueError("rare_estimate covers Theorem 1; Theorem 2 has rare_estimate_theorem2 (fptheory.numeric.rare_flow)")
-    _check_run(delta, samples)
+        raise InputError("rare_estimate covers Theorem 1; Theorem 2 has rare_estimate_theorem2 (fptheory.numeric.rare_flow)")
+    _check_run(setting, delta, samples)
     rng = np.random.default_rng(seed)
 
     def sample_one(proposal: _Proposal) -> tuple[np.ndarray, int]:

@@ -19,8 +19,8 @@ so the conditional probability is Σ_n area_n/(πR²): squared window widths, he
 twice Theorem 1's. The area is computed in log space where the ellipse is thin (half-widths below 1e-7 of
 the period and of R: relative error of the same order); where it is wide, it is measured by hit-or-miss
 sampling of the exact set (:func:`fptheory.numeric.measure.bad_theorem2`) in a box around the ellipse, and
-where ε > 1e-3 also by uniform points of the whole disc (counting only those outside every box), so the
-estimate stays unbiased when the leading order is not accurate.
+the rest of the disc by uniform points (counting only those outside every box), so the conditional
+estimate is unbiased whether or not the leading order describes the set (:func:`bad_area`).
 
 At a = 0 the a-gradient factor is ``|E||P_a| cos(ψ - χ)``, so the zeros b_n and the k2 factor there follow
 in closed form from the phases χ_k = arg E_k - arg P_a; their base parts (f̂'s phases) are taken at 50
@@ -42,30 +42,33 @@ import dataclasses
 import math
 from dataclasses import dataclass
 from functools import cache
-from typing import Callable
+from typing import Any, Callable
 
 import mpmath
 import numpy as np
 from scipy.special import logsumexp
 from scipy.stats import beta as beta_dist
 
+from fptheory._checks import InputError
 from fptheory.numeric.ball import log_coordinate_density
 from fptheory.numeric.measure import Estimate, Setting, bad_theorem2
 from fptheory.numeric.rare import (
-    _NEGLIGIBLE,
     _PERTURBATIVE,
     _T,
     _Proposal,
     _check_run,
     _estimate,
     _log_eps,
+    _log_floor,
     _mp_reduced,
     _two_stage,
+    _log_inverse_disc,
+    _t_mid,
     _u_grid,
     _neuron,
     leading_order_windows,
 )
-from fptheory.numeric.stable import log_abs_loss_gradient
+from fptheory.numeric.stable import _powers, log_abs_loss_gradient
 from fptheory.symbolic.network import reduced_gradient
 
 __all__ = ["Ellipse", "bad_ellipses", "bad_area", "rare_estimate_theorem2"]
@@ -73,7 +76,6 @@ __all__ = ["Ellipse", "bad_ellipses", "bad_area", "rare_estimate_theorem2"]
 _BOX = 2.5  # box half-widths, in units of the leading-order ellipse's bounding box
 _BOX_POINTS = 256
 _DISC_POINTS = 256
-_WIDE_EPS = 1e-3  # above this ε the whole disc is also sampled
 
 
 @dataclass(frozen=True)
@@ -123,6 +125,12 @@ def _k2_factor(setting: Setting, chi1: mpmath.mpf, chi2: mpmath.mpf, n: int, x: 
         return abs(math.cos(float(mpmath.fmod(base, 2 * mpmath.pi)) + x))
 
 
+def _unscaled(nr: Any, w0: float) -> Any:
+    """The neuron's reduced gradients as P_l = Q_l/|w0|^{n_l}: the bad set of Theorem 2 sums over the pairs."""
+    factor = np.abs(w0) ** -np.array(_powers(), dtype=float)
+    return dataclasses.replace(nr, p0=nr.p0 * factor, p1=nr.p1 * factor)
+
+
 def bad_ellipses(setting: Setting, w0: float, others: tuple, R: float) -> list[Ellipse]:
     """The leading-order bad ellipses of neuron 0 in the disc a_0² + b_0² < R², the rest fixed (module docstring).
 
@@ -132,8 +140,8 @@ def bad_ellipses(setting: Setting, w0: float, others: tuple, R: float) -> list[E
     is ``|E2||P_a| cos(r(χ1 + π/2 + nπ) - χ2)``. An ellipse with r² ≤ 0 (the other neurons' k1 gradient
     exceeds the k2 side), or at a zero where the k2 factor vanishes exactly, is absent.
     """
-    n1 = _neuron(setting, setting.k1, complex(setting.fhat1), 1.0, w0, others)
-    n2 = _neuron(setting, setting.k2, complex(setting.fhat2), 1.0, w0, others)
+    n1 = _unscaled(_neuron(setting, setting.k1, complex(setting.fhat1), 1.0, w0, others), w0)
+    n2 = _unscaled(_neuron(setting, setting.k2, complex(setting.fhat2), 1.0, w0, others), w0)
     kappa_c = n1.c  # c ∝ a: its value at a = 1 gives κ = ∂T_a/∂a = Re(conj(c) P_a)
     n1, n2 = dataclasses.replace(n1, c=0j), dataclasses.replace(n2, c=0j)
     chi1_0, chi2_0 = _base_phases(setting, math.copysign(1.0, w0))
@@ -183,48 +191,60 @@ def _members(setting: Setting, a0: np.ndarray, b0: np.ndarray, w0: float, others
 
 
 def bad_area(setting: Setting, w0: float, others: tuple, R: float, rng: np.random.Generator) -> float:
-    """log of (an unbiased estimate of) the area of the bad set in the (a_0, b_0) disc of radius R.
+    """log of an unbiased estimate of the area of the bad set in the (a_0, b_0) disc of radius R.
 
-    Thin ellipses: the leading-order area. Wide ones: hit-or-miss in a box of ``_BOX`` times the bounding
-    box (grown while hits reach its outer fifth); points in several boxes count 1/(number of boxes). Where
-    ε > 1e-3: plus uniform points of the disc outside every box.
+    Thin ellipses: the leading-order area (exact to about 1e-7). Wide ones: hit-or-miss with fresh points in a
+    box of ``_BOX`` times the bounding box, its size fixed beforehand by pilot points (grown while the pilot's
+    hits reach its outer fifth); a point in several boxes counts 1/(number of boxes). The rest of the disc —
+    outside every box and every thin ellipse's bounding box — by uniform points of the disc, so that bad
+    points far from the leading-order structure (other neurons' gradients, a set wider than its box) are
+    counted too. Each part is an unbiased estimate of its own region's bad area.
     """
     ellipses = bad_ellipses(setting, w0, others, R)
     period2 = 2 * math.pi * abs(w0) / setting.k2
     thin = [e for e in ellipses if _is_thin(e, period2, R)]
     wide = [e for e in ellipses if not _is_thin(e, period2, R)]
     parts = [e.log_area for e in thin]
+
+    def box_points(centre: float, hb: float, ha: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        bb = centre + hb * rng.uniform(-1, 1, _BOX_POINTS)
+        aa = ha * rng.uniform(-1, 1, _BOX_POINTS)
+        return bb, aa, _members(setting, aa, bb, w0, others) & (aa**2 + bb**2 < R * R)
+
     boxes = []
     for e in wide:
         hb, ha = _BOX * e.half_b, _BOX * e.half_a
-        for _ in range(8):
-            x, y = rng.uniform(-1, 1, _BOX_POINTS), rng.uniform(-1, 1, _BOX_POINTS)
-            bb, aa = e.b_n + hb * x, ha * y
-            hit = _members(setting, aa, bb, w0, others) & (aa**2 + bb**2 < R * R)
-            if not (hit & ((np.abs(x) > 0.8) | (np.abs(y) > 0.8))).any():
+        for _ in range(8):  # pilot: the box grows while the set reaches its outer fifth
+            bb, aa, hit = box_points(e.b_n, hb, ha)
+            if not (hit & ((np.abs(bb - e.b_n) > 0.8 * hb) | (np.abs(aa) > 0.8 * ha))).any():
                 break
-            hb, ha = 2 * hb, 2 * ha  # the set reaches the box's edge: grow it and sample afresh
-        boxes.append((e.b_n, hb, ha, bb, aa, hit))
+            hb, ha = 2 * hb, 2 * ha
+        boxes.append((e.b_n, hb, ha))
 
     def inside_count(bb: np.ndarray, aa: np.ndarray) -> np.ndarray:
         count = np.zeros(bb.shape)
-        for c, hb, ha, *_ in boxes:
+        for c, hb, ha in boxes:
             count += (np.abs(bb - c) <= hb) & (np.abs(aa) <= ha)
-        for e in thin:
-            count += (np.abs(bb - e.b_n) <= e.half_b) & (np.abs(aa) <= e.half_a)
         return count
 
-    for _, hb, ha, bb, aa, hit in boxes:
+    def in_thin(bb: np.ndarray, aa: np.ndarray) -> np.ndarray:
+        out = np.zeros(bb.shape, dtype=bool)
+        for e in thin:
+            out |= (np.abs(bb - e.b_n) <= e.half_b) & (np.abs(aa) <= e.half_a)
+        return out
+
+    for c, hb, ha in boxes:
+        bb, aa, hit = box_points(c, hb, ha)  # fresh points: the box's size did not depend on them
+        hit &= ~in_thin(bb, aa)
         if hit.any():
             share = np.where(hit, 1.0 / np.maximum(inside_count(bb, aa), 1.0), 0.0).mean()
             parts.append(math.log(4 * hb * ha * share))
-    if _log_eps(setting, w0) > math.log(_WIDE_EPS):
-        radius = R * np.sqrt(rng.uniform(size=_DISC_POINTS))
-        angle = rng.uniform(0, 2 * math.pi, _DISC_POINTS)
-        bb, aa = radius * np.cos(angle), radius * np.sin(angle)
-        outside = _members(setting, aa, bb, w0, others) & (inside_count(bb, aa) == 0)
-        if outside.any():
-            parts.append(math.log(math.pi * R * R * outside.mean()))
+    radius = R * np.sqrt(rng.uniform(size=_DISC_POINTS))
+    angle = rng.uniform(0, 2 * math.pi, _DISC_POINTS)
+    bb, aa = radius * np.cos(angle), radius * np.sin(angle)
+    outside = _members(setting, aa, bb, w0, others) & (inside_count(bb, aa) == 0) & ~in_thin(bb, aa)
+    if outside.any():
+        parts.append(math.log(math.pi * R * R * outside.mean()))
     return float(logsumexp(parts)) if parts else -math.inf
 
 
@@ -233,20 +253,24 @@ def _initial_proposal(setting: Setting, delta: float, t_bins: int = 48) -> _Prop
     """Proposal over (u, t): 75% where the leading-order ellipses of the open zeros (area ∝ ε², so
     e^{-2c_n/(δu)} with c_n the window's constant of Theorem 1, admitted when |b_n| < R) carry mass, 15%
     tilted by e^{-2c/(δu)} alone (c = π(k2-k1)/2; all of the 75% too where every zero is closed), 10% the
-    true law. (Giving t a uniform share, for m > 1, was tried and made the m = 10 estimates worse.)"""
+    true law. The ellipses' share carries the factor 1/R² ∝ 1/((1-u²)(1-t)) of the conditional fraction: an
+    ellipse does not shrink with the disc, so where the disc is small (t → 1) the fraction is large. (A broad
+    set, which fills a share of the disc whatever its size, does not: the tilted share has no such factor.)
+    (Giving t a uniform share, for m > 1, was tried and made the m = 10 estimates worse.)"""
     dim = 3 * setting.m
-    u_edges, u_mid, log_fu = _u_grid(dim)
+    u_edges, u_mid, log_fu = _u_grid(dim, [w for w in leading_order_windows(setting) if w.pair == "a"], delta, 2)
     t_edges = np.array([0.0, 1.0]) if setting.m == 1 else np.linspace(0.0, 1.0, t_bins + 1)
     log_gt = np.zeros(1) if setting.m == 1 else np.log(np.maximum(np.diff(beta_dist.cdf(t_edges, (dim - 3) / 2, 2.0)), 1e-300))
     log_true = log_fu[:, None] + log_gt[None, :]
-    u_lo, t_lo = u_edges[:-1][:, None], t_edges[:-1][None, :]
+    t_mid = _t_mid(t_edges)[None, :]
     u_safe = np.maximum(u_mid[:, None], 1e-300)
+    log_true_v = log_true + _log_inverse_disc(u_mid, t_edges, 1.0)  # v = area/(πR²) and R² ∝ (1-u²)(1-t)
     terms = []
     for win in leading_order_windows(setting):
         if win.pair != "a" or win.closed:  # a closed zero has r² = 0 at leading order (m = 1: no ellipse)
             continue
-        admitted = (u_lo * win.psi / setting.k1) ** 2 <= (1 - u_lo**2) * (1 - t_lo)
-        terms.append(np.where(admitted, log_true - 2 * win.c / (delta * u_safe), -np.inf))
+        admitted = (u_mid[:, None] * win.psi / setting.k1) ** 2 <= (1 - u_mid[:, None] ** 2) * (1 - t_mid)
+        terms.append(np.where(admitted, log_true_v - 2 * win.rate / (delta * u_safe), -np.inf))
     normalised = lambda x: np.exp(x - logsumexp(x))  # noqa: E731
     tilted = normalised(log_true - 2 * setting.predicted_c / (delta * u_safe))
     windows = normalised(logsumexp(np.stack(terms), axis=0)) if terms else tilted
@@ -282,7 +306,7 @@ def _rare_sample(setting: Setting, delta: float, proposal: _Proposal, rng: np.ra
     w0, others, R, log_weight, bin_index = _sample(setting, delta, proposal, rng)
     if R <= 0 or (len(others[1]) and np.max(np.abs(others[1])) > abs(w0)):
         return -math.inf, log_weight, bin_index
-    if 2 * _log_eps(setting, w0) < 2 * _log_eps(setting, delta) - _NEGLIGIBLE:  # contribution < e^-80 of the shell's
+    if 2 * _log_eps(setting, w0) < _log_floor(setting, delta, 2, "a"):  # contribution < e^-80 of the best window's
         return -math.inf, log_weight, bin_index
     log_area = bad_area(setting, w0, others, R, rng)
     return log_area - math.log(math.pi * R * R), log_weight, bin_index
@@ -300,8 +324,8 @@ def rare_estimate_theorem2(
     largest |w| and importance sampling the rest (module docstring). With 40 samples or more, the first
     quarter is a pilot that adapts the proposal and is not averaged."""
     if setting.theorem != 2:
-        raise ValueError("rare_estimate_theorem2 needs a Theorem 2 setting")
-    _check_run(delta, samples)
+        raise InputError("rare_estimate_theorem2 needs a Theorem 2 setting")
+    _check_run(setting, delta, samples)
     rng = np.random.default_rng(seed)
 
     def sample_one(proposal: _Proposal) -> tuple[np.ndarray, int]:

@@ -1,0 +1,109 @@
+"""Shared test helpers: agreement of two estimates in standard errors, and random Theorem 1/2 settings.
+
+The expected values a test compares with come from outside the code under test: plain Monte Carlo for the
+rare-event estimators (a different algorithm on the same definition of the set), mpmath references, or
+formulas typed from the papers.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from fptheory.numeric.measure import Estimate, Setting, plain_estimate
+
+
+def z_score(x: float, se_x: float, y: float, se_y: float) -> float:
+    """(x - y) / sqrt(se_x² + se_y²): the difference of two independent estimates in combined standard errors."""
+    se = math.hypot(se_x, se_y)
+    return (x - y) / se if se > 0 else (0.0 if x == y else math.copysign(math.inf, x - y))
+
+
+def plain_se(estimate: Estimate) -> float:
+    """Binomial standard error of a plain Monte-Carlo fraction."""
+    p = estimate.fraction
+    return math.sqrt(p * (1 - p) / estimate.samples)
+
+
+def random_setting(rng: np.random.Generator, theorem: int) -> Setting:
+    """0.5 ≤ k1 < k2 ≤ 4 (k2 - k1 ≥ 0.3), m in 1..4, f̂(k1) and f̂(k2) with moduli log-uniform in [0.3, 3]
+    and phases uniform: the settings drawn at random against which the rare estimators are checked."""
+    k1 = float(rng.uniform(0.5, 3.5))
+    k2 = float(rng.uniform(k1 + 0.3, 4.0)) if k1 + 0.3 < 4.0 else 4.0
+    m = int(rng.integers(1, 5))
+    fhat = [complex(10 ** rng.uniform(-0.52, 0.48) * np.exp(1j * rng.uniform(0, 2 * math.pi))) for _ in range(2)]
+    return Setting(theorem, round(k1, 3), round(k2, 3), m, fhat[0], fhat[1])
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """A δ at which plain Monte Carlo sees at least ``events`` bad samples, and that plain estimate."""
+
+    delta: float
+    plain: Estimate
+
+
+def anchor_delta(setting: Setting, *, seed: int, samples: int = 200_000, events: int = 300,
+                 target: float = 1e-2) -> Anchor | None:
+    """Search log δ in [0.05, 20] (pilots of 20,000 plain samples) for a fraction near ``target``, then run
+    ``samples`` plain samples there; None when no δ in the range gives ``events`` bad samples."""
+    lo, hi = math.log(0.05), math.log(20.0)
+    delta = 1.0
+    for i in range(10):
+        pilot = plain_estimate(setting, delta, 20_000, seed=seed + i)
+        if target / 3 <= pilot.fraction <= target * 3:
+            break
+        if pilot.fraction < target:
+            lo = math.log(delta)
+        else:
+            hi = math.log(delta)
+        delta = math.exp(0.5 * (lo + hi))
+    plain = plain_estimate(setting, delta, samples, seed=seed + 100)
+    if plain.hits is None or plain.hits < events:
+        return None
+    return Anchor(delta, plain)
+
+
+@dataclass(frozen=True)
+class Draw:
+    setting: Setting
+    delta: float
+    plain: Estimate
+    rare: Estimate
+    z: float
+
+
+def rare_against_plain(theorem: int, estimator, draws: int, *, seed: int, rare_samples: int = 400) -> tuple[list[Draw], int]:
+    """``draws`` random settings (:func:`random_setting`), each at a δ where plain Monte Carlo sees at least 300
+    events (:func:`anchor_delta`), with the rare estimate's z against plain. Returns the draws and how many
+    settings were passed over for want of such a δ in [0.05, 20]."""
+    rng = np.random.default_rng(seed)
+    out: list[Draw] = []
+    passed_over = 0
+    while len(out) < draws:
+        setting = random_setting(rng, theorem)
+        target = float(10 ** rng.uniform(math.log10(2e-3), math.log10(5e-2)))
+        anchor = anchor_delta(setting, seed=int(rng.integers(2**31)), target=target)
+        if anchor is None:
+            passed_over += 1
+            continue
+        rare = estimator(setting, anchor.delta, rare_samples, seed=int(rng.integers(2**31)))
+        se_rare = rare.fraction * rare.rel_se if rare.rel_se is not None else 0.0
+        z = z_score(rare.fraction, se_rare, anchor.plain.fraction, plain_se(anchor.plain))
+        out.append(Draw(setting, anchor.delta, anchor.plain, rare, z))
+    return out, passed_over
+
+
+def describe(draws: list[Draw]) -> str:
+    """One line per draw, worst |z| first (printed by the property tests; shown with pytest -s)."""
+    rows = sorted(draws, key=lambda d: -abs(d.z))
+    lines = [f"{len(draws)} draws, worst |z| = {abs(rows[0].z):.2f}, mean z = {np.mean([d.z for d in draws]):+.2f}, "
+             f"sd z = {np.std([d.z for d in draws]):.2f}"]
+    for d in rows:
+        s = d.setting
+        lines.append(f"  z = {d.z:+.2f}  k = ({s.k1:g}, {s.k2:g}) m = {s.m} f̂ = ({s.fhat1:.2f}, {s.fhat2:.2f}) "
+                     f"δ = {d.delta:.3g}: plain {d.plain.fraction:.3e} ({d.plain.hits} hits), rare {d.rare.fraction:.3e} "
+                     f"± {d.rare.rel_se or 0:.1%} (ESS {d.rare.ess or 0:.0f}, k̂ {d.rare.pareto_k})")
+    return "\n".join(lines)
