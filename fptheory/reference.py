@@ -1,7 +1,7 @@
-"""Independent high-precision references: THEORY.md's formulas typed in and evaluated with mpmath.
+"""Independent high-precision references: the paper's formulas typed in and evaluated with mpmath.
 
-These are *not* derived: they are the formulas of ../shared/THEORY.md §2-3 (the paper's Eqs. 26-30 with
-the signs derived there) written out by hand, so that fptheory's sympy derivations and stable numerics
+These are *not* derived: they are the polar forms of Xu et al. (2020, arXiv:1901.06523), Eqs. 26-30, with
+the signs of docs/theory.md §2-3, written out by hand, so that fptheory's sympy derivations and stable numerics
 can be checked against something that did not come from them. Evaluate inside ``mpmath.workdps(...)``
 at the precision you need; inputs are taken as exact (floats are converted without rounding).
 """
@@ -13,6 +13,8 @@ from typing import Callable, Sequence
 import mpmath
 import numpy as np
 
+from fptheory._checks import InputError
+
 __all__ = [
     "mp_network_transform",
     "mp_loss_gradient",
@@ -23,7 +25,7 @@ __all__ = [
 
 
 def mp_sech2_transform(k: mpmath.mpf) -> mpmath.mpf:
-    """``∫ sech²(x) e^{-ikx} dx = πk / sinh(πk/2)`` (THEORY.md §1), 2 at k = 0."""
+    """``∫ sech²(x) e^{-ikx} dx = πk / sinh(πk/2)`` (docs/theory.md §1), 2 at k = 0."""
     k = mpmath.mpf(k)
     return mpmath.mpf(2) if k == 0 else mpmath.pi * k / mpmath.sinh(mpmath.pi * k / 2)
 
@@ -42,7 +44,7 @@ def mp_network_transform(k: float, a: Sequence[float], w: Sequence[float], b: Se
 def mp_loss_gradient(
     k: float, a: Sequence[float], w: Sequence[float], b: Sequence[float], fhat: complex, j: int
 ) -> tuple[mpmath.mpf, mpmath.mpf, mpmath.mpf]:
-    """``(∂L/∂a_j, ∂L/∂w_j, ∂L/∂b_j)`` from the polar forms of THEORY.md §3 (Eqs. 28-30).
+    """``(∂L/∂a_j, ∂L/∂w_j, ∂L/∂b_j)`` from the polar forms of docs/theory.md §3 (Eqs. 28-30).
 
     With ``D = ĥ - f̂ = A e^{iφ}``, ``g_j = (2π/|w_j|) E_j``, ``ψ_j = b_j k/w_j``:
     ``∂L/∂a = A g sin(φ-ψ)``, ``∂L/∂b = -A a g (k/w) cos(ψ-φ)``,
@@ -96,7 +98,7 @@ def mp_pair_fraction_m1(
     nodes: tuple[int, int] = (12, 10),
     cut: float = 1e-9,
 ) -> mpmath.mpf:
-    """μ(Q_l ∩ B_δ)/μ(B_δ) for one neuron (m = 1) by deterministic quadrature, from THEORY.md's formulas.
+    """μ(Q_l ∩ B_δ)/μ(B_δ) for one neuron (m = 1) by deterministic quadrature, from docs/theory.md's formulas.
 
     θ = (a, w, b) ∈ B_δ ⊂ R³; Q_l = {|∂L(k1)/∂θ_l| ≤ |∂L(k2)/∂θ_l|} with the gradients of
     :func:`mp_loss_gradient`. The set is symmetric under θ → -θ, so w > 0 is integrated and doubled. For
@@ -225,7 +227,7 @@ def mp_theorem2_area_m1(
             if (vals[i] < 0) != (vals[i + 1] < 0):
                 edges.append(mpmath.findroot(lambda b: F(a, b), (bs[i], bs[i + 1]), solver="anderson"))
         if vals[0] < 0 or vals[-1] < 0 or len(edges) != 2:
-            raise ValueError("the bad set is not a single window inside the box at a = %s" % mpmath.nstr(a, 5))
+            raise InputError("the bad set is not a single window inside the box at a = %s" % mpmath.nstr(a, 5))
         return edges[1] - edges[0]
 
     if min_over_b(mpmath.mpf(0)) >= 0:
@@ -234,7 +236,7 @@ def mp_theorem2_area_m1(
     for sign in (1, -1):
         lo, hi = mpmath.mpf(0), sign * mpmath.mpf(a_half)
         if min_over_b(hi) < 0:
-            raise ValueError("the bad set reaches the box's a-edge; enlarge a_half")
+            raise InputError("the bad set reaches the box's a-edge; enlarge a_half")
         ends.append(mpmath.findroot(min_over_b, (lo + (hi - lo) / 64, hi), solver="anderson"))
     A_hi, A_lo = ends[0], ends[1]
     half, mid = (A_hi - A_lo) / 2, (A_hi + A_lo) / 2

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
+from fptheory._checks import InputError
+
 __all__ = ["read_idx", "read_mnist", "read_cifar10"]
 
 _IDX_TYPES = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
@@ -21,7 +23,7 @@ _IDX_TYPES = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0
 
 def _open_bytes(path: Path) -> bytes:
     if not path.is_file():
-        raise ValueError(f"data file not found: {path}")
+        raise InputError(f"data file not found: {path}")
     raw = path.read_bytes()
     return gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw
 
@@ -31,16 +33,16 @@ def read_idx(path: str | Path) -> np.ndarray:
     path = Path(path)
     raw = _open_bytes(path)
     if len(raw) < 4 or raw[0] != 0 or raw[1] != 0 or raw[2] not in _IDX_TYPES:
-        raise ValueError(f"{path} is not an IDX file (bad magic number)")
+        raise InputError(f"{path} is not an IDX file (bad magic number)")
     ndim = raw[3]
     header = 4 + 4 * ndim
     if len(raw) < header:
-        raise ValueError(f"{path}: truncated IDX header")
+        raise InputError(f"{path}: truncated IDX header")
     shape = tuple(int(v) for v in np.frombuffer(raw, dtype=">u4", count=ndim, offset=4))
     dtype = np.dtype(_IDX_TYPES[raw[2]])
     expected = int(np.prod(shape)) * dtype.itemsize
     if len(raw) - header != expected:
-        raise ValueError(f"{path}: IDX payload is {len(raw) - header} bytes; the header announces {expected}")
+        raise InputError(f"{path}: IDX payload is {len(raw) - header} bytes; the header announces {expected}")
     return np.frombuffer(raw, dtype=dtype, offset=header).reshape(shape).astype(dtype.newbyteorder("="))
 
 
@@ -50,18 +52,18 @@ def read_mnist(folder: str | Path, *, split: str = "train") -> tuple[np.ndarray,
     folder = Path(folder)
     prefix = {"train": "train", "test": "t10k"}.get(split)
     if prefix is None:
-        raise ValueError(f"split must be 'train' or 'test'; got {split!r}")
+        raise InputError(f"split must be 'train' or 'test'; got {split!r}")
 
     def find(stem: str) -> Path:
         for name in (stem, stem + ".gz"):
             if (folder / name).is_file():
                 return folder / name
-        raise ValueError(f"MNIST file {stem}[.gz] not found in {folder}")
+        raise InputError(f"MNIST file {stem}[.gz] not found in {folder}")
 
     images = read_idx(find(f"{prefix}-images-idx3-ubyte"))
     labels = read_idx(find(f"{prefix}-labels-idx1-ubyte"))
     if images.ndim != 3 or labels.ndim != 1 or images.shape[0] != labels.shape[0]:
-        raise ValueError(f"MNIST files in {folder} disagree: images {images.shape}, labels {labels.shape}")
+        raise InputError(f"MNIST files in {folder} disagree: images {images.shape}, labels {labels.shape}")
     return images.reshape(images.shape[0], -1).astype(float) / 255.0, labels.astype(int)
 
 
@@ -71,19 +73,19 @@ def read_cifar10(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
     path = Path(path)
     files = sorted(path.glob("data_batch_*")) if path.is_dir() else [path]
     if not files:
-        raise ValueError(f"no CIFAR-10 batch files (data_batch_*) in {path}")
+        raise InputError(f"no CIFAR-10 batch files (data_batch_*) in {path}")
     images, labels = [], []
     for f in files:
         if not f.is_file():
-            raise ValueError(f"data file not found: {f}")
+            raise InputError(f"data file not found: {f}")
         try:
             with f.open("rb") as handle:
                 batch = pickle.load(handle, encoding="bytes")
             data, lab = np.asarray(batch[b"data"]), np.asarray(batch[b"labels"])
         except (pickle.UnpicklingError, EOFError, KeyError, TypeError, ValueError) as exc:
-            raise ValueError(f"{f} is not a CIFAR-10 python batch ({exc.__class__.__name__})") from None
+            raise InputError(f"{f} is not a CIFAR-10 python batch ({exc.__class__.__name__})") from None
         if data.ndim != 2 or data.shape[1] != 3072 or data.shape[0] != lab.shape[0]:
-            raise ValueError(f"{f}: expected data (n, 3072) and n labels; got {data.shape} and {lab.shape}")
+            raise InputError(f"{f}: expected data (n, 3072) and n labels; got {data.shape} and {lab.shape}")
         # channel-major (3, 32, 32) per row in the file; returned as (32, 32, 3) flattened, like the other images
         images.append(data.reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1).reshape(data.shape[0], -1).astype(float) / 255.0)
         labels.append(lab.astype(int))

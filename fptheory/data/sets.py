@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from fptheory._checks import InputError
 from fptheory.data.readers import read_cifar10, read_mnist
 
 __all__ = ["DataSet", "digits", "mnist5k", "mnist1d", "camera", "load"]
@@ -80,4 +81,4 @@ def load(spec: str) -> DataSet:
     if name == "cifar10" and path:
         X, y = read_cifar10(path)
         return DataSet("cifar10", X, y, (32, 32, 3))
-    raise ValueError(f"data must be digits, mnist5k, mnist1d, mnist:PATH or cifar10:PATH; got {spec!r}")
+    raise InputError(f"data must be digits, mnist5k, mnist1d, mnist:PATH or cifar10:PATH; got {spec!r}")

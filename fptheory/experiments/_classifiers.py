@@ -7,6 +7,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from fptheory._checks import InputError
 from fptheory.data import DataSet, load
 from fptheory.experiments._common import seed_keys
 from fptheory.train.loop import History, TrainSpec, train
@@ -28,12 +29,12 @@ def classifier(name: str, *, hidden: tuple[int, ...], channels: tuple[int, ...],
     import jax.numpy as jnp
 
     if name not in NETWORKS:
-        raise ValueError(f"network must be one of {', '.join(NETWORKS)}; got {name!r}")
+        raise InputError(f"network must be one of {', '.join(NETWORKS)}; got {name!r}")
     if name == "mlp":
         model = MLP((X.shape[1], *hidden, classes), "tanh")
         return model, model.apply, lambda p, xb, yb: 0.5 * jnp.mean(jnp.sum((model.apply(p, xb) - yb) ** 2, axis=-1))
     if image_shape is None:
-        raise ValueError(f"network {name!r} needs image data; this data set is not images")
+        raise InputError(f"network {name!r} needs image data; this data set is not images")
     if name == "cnn":
         model = CNN(tuple(image_shape), channels, dense, classes)
     else:
@@ -46,11 +47,11 @@ def classifier(name: str, *, hidden: tuple[int, ...], channels: tuple[int, ...],
 def check_config(config: Any) -> None:
     """The checks a classifier experiment's config shares: ``networks``, ``threshold`` and ``points``."""
     if not config.networks or any(net not in NETWORKS for net in config.networks):
-        raise ValueError(f"networks must be drawn from {', '.join(NETWORKS)}; got {config.networks!r}")
+        raise InputError(f"networks must be drawn from {', '.join(NETWORKS)}; got {config.networks!r}")
     if not (0 < config.threshold < 1):
-        raise ValueError(f"threshold must lie in (0, 1); got {config.threshold!r}")
+        raise InputError(f"threshold must lie in (0, 1); got {config.threshold!r}")
     if config.points is not None and (not isinstance(config.points, int) or config.points < 10):
-        raise ValueError(f"points must be None or an integer >= 10; got {config.points!r}")
+        raise InputError(f"points must be None or an integer >= 10; got {config.points!r}")
 
 
 def first_points(spec: str, points: int | None) -> tuple[DataSet, np.ndarray, np.ndarray]:
@@ -70,5 +71,5 @@ def fit(name: str, config: Any, X: np.ndarray, Y: np.ndarray, image_shape: tuple
     history = train(apply, model.init, X, Y, keys=seed_keys(config.seed, config.seeds), spec=spec, eval_x=X,
                     eval_points=np.zeros(X.shape[0]), frequencies=np.zeros(1), objective=objective, progress=progress)
     if history.diverged_at is not None:
-        raise ValueError(f"{name} training diverged at step {history.diverged_at}; lower the learning rate")
+        raise InputError(f"{name} training diverged at step {history.diverged_at}; lower the learning rate")
     return history, np.asarray(history.outputs, dtype=float)

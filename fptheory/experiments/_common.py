@@ -9,6 +9,8 @@ from typing import Any, Callable
 
 import numpy as np
 
+from fptheory._checks import InputError
+
 __all__ = ["seed_keys", "config_json", "finite_or_none", "divergence_notes", "write_result"]
 
 
@@ -17,7 +19,7 @@ def seed_keys(seed: int, seeds: int) -> Any:
     import jax
 
     if not isinstance(seeds, int) or seeds < 1:
-        raise ValueError(f"seeds must be an integer >= 1; got {seeds!r}")
+        raise InputError(f"seeds must be an integer >= 1; got {seeds!r}")
     return np.stack([np.asarray(jax.random.PRNGKey(seed + i)) for i in range(seeds)])
 
 

@@ -1,4 +1,4 @@
-"""The paper's Fig. 1 (THEORY.md §7.1): a tanh MLP fits sin x + sin 3x + sin 5x on a periodic grid of
+"""The paper's Fig. 1 (docs/theory.md §7.1): a tanh MLP fits sin x + sin 3x + sin 5x on a periodic grid of
 [-π, π) with full-batch Adam; the DFT of its output at the three peaks shows the low ones converging first.
 
 Measure: Δ_F(k) = |ĥ_k - f̂_k|/|f̂_k| at each peak, the first recorded step where it falls below
@@ -13,6 +13,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from fptheory._checks import InputError
 from fptheory.experiments._common import config_json, divergence_notes, seed_keys, write_result
 from fptheory.io import save_figure_atomic
 from fptheory.spectral.dft import dft, periodic_grid
@@ -40,13 +41,13 @@ class Config:
 
     def __post_init__(self) -> None:
         if len(self.frequencies) != len(self.amplitudes) or not self.frequencies:
-            raise ValueError("frequencies and amplitudes must be non-empty and of the same length")
+            raise InputError("frequencies and amplitudes must be non-empty and of the same length")
         if not (0 < self.threshold < 1):
-            raise ValueError(f"threshold must lie in (0, 1); got {self.threshold!r}")
+            raise InputError(f"threshold must lie in (0, 1); got {self.threshold!r}")
         if any(a <= 0 for a in self.amplitudes):
-            raise ValueError("amplitudes must be > 0")
+            raise InputError("amplitudes must be > 0")
         if any(k <= 0 or k >= self.points / 2 or k != int(k) for k in self.frequencies):
-            raise ValueError(f"frequencies must be integers in [1, points/2) = [1, {self.points / 2:g}); got {self.frequencies}")
+            raise InputError(f"frequencies must be integers in [1, points/2) = [1, {self.points / 2:g}); got {self.frequencies}")
         MLP((1, *self.hidden, 1), self.activation, self.init_scale)  # validates widths, activation, scale
         TrainSpec(self.steps, self.record_every, self.learning_rate)
 

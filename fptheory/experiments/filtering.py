@@ -1,4 +1,4 @@
-"""The filtering method (paper Sec. 4, THEORY.md §7.6) on real data: a network is trained on a data set's
+"""The filtering method (paper Sec. 4, docs/theory.md §7.6) on real data: a network is trained on a data set's
 one-hot labels, and at every record its outputs h and the targets y are split by Gaussian smoothing over
 the inputs into low and high parts; e_low and e_high follow the two parts' relative errors. The F-Principle
 says e_low falls first, for every δ, for a tanh MLP with MSE and a ReLU CNN with cross-entropy alike.
@@ -13,6 +13,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from fptheory._checks import InputError
 from fptheory.experiments._classifiers import check_config, first_points, fit
 from fptheory.experiments._common import config_json, write_result
 from fptheory.io import save_figure_atomic
@@ -42,7 +43,7 @@ class Config:
     def __post_init__(self) -> None:
         check_config(self)
         if not self.deltas or any(not (math.isfinite(d) and d > 0) for d in self.deltas):
-            raise ValueError(f"deltas must be finite numbers > 0; got {self.deltas}")
+            raise InputError(f"deltas must be finite numbers > 0; got {self.deltas}")
         TrainSpec(self.steps, self.record_every, self.learning_rate)
 
 

@@ -1,4 +1,4 @@
-"""2-d image fitting (the F-Principle overview's Fig. 2, THEORY.md §7.4): an MLP maps pixel coordinates
+"""2-d image fitting (the F-Principle overview's Fig. 2, docs/theory.md §7.4): an MLP maps pixel coordinates
 (x, y) ∈ [-1, 1)² to scikit-image's camera gray level, downsampled to ``size`` × ``size`` by block means.
 The output comes in coarse first, details later.
 
@@ -20,6 +20,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from fptheory._checks import InputError
 from fptheory.data import camera
 from fptheory.experiments._common import config_json, divergence_notes, seed_keys, write_result
 from fptheory.io import save_figure_atomic
@@ -45,11 +46,11 @@ class Config:
 
     def __post_init__(self) -> None:
         if not (isinstance(self.size, int) and 8 <= self.size <= 512 and 512 % self.size == 0):
-            raise ValueError(f"size must be an integer in [8, 512] that divides 512; got {self.size!r}")
+            raise InputError(f"size must be an integer in [8, 512] that divides 512; got {self.size!r}")
         if not (isinstance(self.bands, int) and 2 <= self.bands <= self.size // 2):
-            raise ValueError(f"bands must be an integer in [2, size/2] = [2, {self.size // 2}]; got {self.bands!r}")
+            raise InputError(f"bands must be an integer in [2, size/2] = [2, {self.size // 2}]; got {self.bands!r}")
         if not (0 < self.threshold < 1):
-            raise ValueError(f"threshold must lie in (0, 1); got {self.threshold!r}")
+            raise InputError(f"threshold must lie in (0, 1); got {self.threshold!r}")
         MLP((2, *self.hidden, 1), self.activation)
         TrainSpec(self.steps, self.record_every, self.learning_rate)
 
@@ -65,7 +66,7 @@ def downsample(image: np.ndarray, size: int) -> np.ndarray:
     """Means over (N/size)² blocks of a square N × N image."""
     n = image.shape[0]
     if image.ndim != 2 or image.shape[1] != n or n % size:
-        raise ValueError(f"image must be square with a side divisible by size = {size}; got {image.shape}")
+        raise InputError(f"image must be square with a side divisible by size = {size}; got {image.shape}")
     b = n // size
     return image.reshape(size, b, size, b).mean(axis=(1, 3))
 

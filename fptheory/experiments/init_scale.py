@@ -1,4 +1,4 @@
-"""How strongly the F-Principle holds as the initialisation shrinks (THEORY.md §4-5: the theorems are about
+"""How strongly the F-Principle holds as the initialisation shrinks (docs/theory.md §4-5: the theorems are about
 small parameters). The f1d setting with more peaks, trained from every init scale s (all parameters of a
 standard init multiplied by s); per seed the Spearman rank correlation between frequency and convergence
 step (1: perfectly low-first), and its mean over seeds against s.
@@ -13,6 +13,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from fptheory._checks import InputError
 from fptheory.experiments._common import config_json, seed_keys, write_result
 from fptheory.experiments.spectral_bias import rank_correlation
 from fptheory.io import save_figure_atomic
@@ -40,11 +41,11 @@ class Config:
 
     def __post_init__(self) -> None:
         if any(k <= 0 or k >= self.points / 2 or k != int(k) for k in self.frequencies):
-            raise ValueError(f"frequencies must be integers in [1, points/2); got {self.frequencies}")
+            raise InputError(f"frequencies must be integers in [1, points/2); got {self.frequencies}")
         if not self.scales or any(not (math.isfinite(s) and s > 0) for s in self.scales):
-            raise ValueError(f"init scales must be finite numbers > 0; got {self.scales}")
+            raise InputError(f"init scales must be finite numbers > 0; got {self.scales}")
         if not (0 < self.threshold < 1):
-            raise ValueError(f"threshold must lie in (0, 1); got {self.threshold!r}")
+            raise InputError(f"threshold must lie in (0, 1); got {self.threshold!r}")
         MLP((1, *self.hidden, 1), self.activation)
         TrainSpec(self.steps, self.record_every, self.learning_rate)
 
@@ -102,7 +103,7 @@ def run(config: Config, *, progress: Callable[[int, int, float], None] | None = 
         history = train(model.apply, model.init, x[:, None], y, keys=seed_keys(config.seed, config.seeds), spec=spec,
                         eval_x=x[:, None], eval_points=x, frequencies=freqs, progress=progress)
         if history.diverged_at is not None:
-            raise ValueError(f"training diverged at step {history.diverged_at} (scale {scale:g}); lower the learning rate")
+            raise InputError(f"training diverged at step {history.diverged_at} (scale {scale:g}); lower the learning rate")
         err = relative_error(history.spectrum, f_hat)
         c = [convergence_steps(err[s], history.steps, config.threshold) for s in range(config.seeds)]
         errors.append(err)

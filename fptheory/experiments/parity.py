@@ -1,4 +1,4 @@
-"""Generalization and the F-Principle (paper Sec. 7, THEORY.md §7.8): parity f(x) = Π_j x_j on {-1, 1}^d
+"""Generalization and the F-Principle (paper Sec. 7, docs/theory.md §7.8): parity f(x) = Π_j x_j on {-1, 1}^d
 against real digits, with the same tanh MLP.
 
 Along p = (1, …, 1)/√d the transform of the full parity function is, in closed form,
@@ -24,6 +24,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from fptheory._checks import InputError
 from fptheory.data import load
 from fptheory.experiments._common import config_json, seed_keys, write_result
 from fptheory.io import save_figure_atomic
@@ -50,13 +51,13 @@ class Config:
 
     def __post_init__(self) -> None:
         if not (isinstance(self.dims, int) and 2 <= self.dims <= 16):
-            raise ValueError(f"dims must be an integer in [2, 16]; got {self.dims!r}")
+            raise InputError(f"dims must be an integer in [2, 16]; got {self.dims!r}")
         if not (isinstance(self.train_points, int) and 2 <= self.train_points < 2**self.dims):
-            raise ValueError(f"train_points must be an integer in [2, 2^dims) = [2, {2**self.dims}); got {self.train_points!r}")
+            raise InputError(f"train_points must be an integer in [2, 2^dims) = [2, {2**self.dims}); got {self.train_points!r}")
         if not (isinstance(self.real_train_points, int) and self.real_train_points >= 10):
-            raise ValueError(f"real_train_points must be an integer >= 10; got {self.real_train_points!r}")
+            raise InputError(f"real_train_points must be an integer >= 10; got {self.real_train_points!r}")
         if not (isinstance(self.grid, int) and self.grid >= 3):
-            raise ValueError(f"grid must be an integer >= 3; got {self.grid!r}")
+            raise InputError(f"grid must be an integer >= 3; got {self.grid!r}")
         MLP((self.dims, *self.hidden, 1), "tanh")
         TrainSpec(self.steps, self.record_every, self.learning_rate)
 
@@ -148,7 +149,7 @@ def _fit(X_train: np.ndarray, y_train: np.ndarray, X_eval: np.ndarray, config: C
     history = train(model.apply, model.init, X_train, y_train, keys=seed_keys(seed, config.seeds), spec=spec,
                     eval_x=X_eval, eval_points=np.zeros(X_eval.shape[0]), frequencies=np.zeros(1), progress=progress)
     if history.diverged_at is not None:
-        raise ValueError(f"training diverged at step {history.diverged_at}; lower the learning rate")
+        raise InputError(f"training diverged at step {history.diverged_at}; lower the learning rate")
     return history
 
 
@@ -176,7 +177,7 @@ def run(config: Config, *, progress: Callable[[int, int, float], None] | None = 
         acc_te.append(correct[:, test].mean(axis=1))
     real = load(config.real_data)
     if config.real_train_points >= real.X.shape[0]:
-        raise ValueError(f"real_train_points must be below the data set's size ({real.X.shape[0]}); got {config.real_train_points}")
+        raise InputError(f"real_train_points must be below the data set's size ({real.X.shape[0]}); got {config.real_train_points}")
     Y = real.one_hot()
     n_tr = config.real_train_points
     hist = _fit(real.X[:n_tr], Y[:n_tr], real.X, config, Y.shape[1], config.seed, progress)

@@ -1,4 +1,4 @@
-"""Rahaman et al., Exp. 2 (THEORY.md §7.2): train as in ``spectral-bias``, then perturb the converged
+"""Rahaman et al., Exp. 2 (docs/theory.md §7.2): train as in ``spectral-bias``, then perturb the converged
 parameters with isotropic Gaussian noise θ + ε ξ, ξ ~ N(0, I), and follow each learnt peak for growing ε.
 
 Two measures per frequency, averaged over noise draws: the normalised magnitude ``|ĥ_ε(k)|/(A_k/2)``
@@ -19,6 +19,7 @@ from typing import Any, Callable
 import jax
 import numpy as np
 
+from fptheory._checks import InputError
 from fptheory.experiments import spectral_bias
 from fptheory.experiments._common import config_json, write_result
 from fptheory.io import save_figure_atomic
@@ -36,9 +37,9 @@ class Config:
 
     def __post_init__(self) -> None:
         if not self.noise or any(not (math.isfinite(e) and e > 0) for e in self.noise):
-            raise ValueError(f"noise sizes must be finite numbers > 0; got {self.noise}")
+            raise InputError(f"noise sizes must be finite numbers > 0; got {self.noise}")
         if not isinstance(self.draws, int) or self.draws < 1:
-            raise ValueError(f"draws must be an integer >= 1; got {self.draws!r}")
+            raise InputError(f"draws must be an integer >= 1; got {self.draws!r}")
 
 
 def make_config(*, quick: bool = False, seed: int = 0, seeds: int | None = None) -> Config:
@@ -90,7 +91,7 @@ def run(config: Config, *, progress: Callable[[int, int, float], None] | None = 
     tc = config.train
     model, x, f_hat, history = spectral_bias.fit(tc, progress=progress)
     if history.diverged_at is not None:
-        raise ValueError(f"training diverged at step {history.diverged_at}; nothing to perturb")
+        raise InputError(f"training diverged at step {history.diverged_at}; nothing to perturb")
     freqs = 2 * math.pi * np.asarray(tc.frequencies)
     errors = relative_error(history.spectrum, f_hat)
     conv = [convergence_steps(errors[s], history.steps, tc.threshold) for s in range(tc.seeds)]

@@ -1,4 +1,4 @@
-"""The projection method (paper Sec. 3, THEORY.md §7.5) on real data: along the first principal direction p
+"""The projection method (paper Sec. 3, docs/theory.md §7.5) on real data: along the first principal direction p
 of the inputs, the nonuniform DFT ŷ_c(k) = (1/n) Σ_i y_ic e^{-i2πk p·x_i} of each one-hot output component c
 is compared with that of the network's outputs at selected peaks, during training; the F-Principle says the
 peaks converge in order of frequency.
@@ -24,6 +24,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from fptheory._checks import InputError
 from fptheory.experiments._classifiers import check_config, first_points, fit
 from fptheory.experiments._common import config_json, write_result
 from fptheory.io import save_figure_atomic
@@ -57,13 +58,13 @@ class Config:
     def __post_init__(self) -> None:
         check_config(self)
         if not (isinstance(self.grid, int) and self.grid >= 3):
-            raise ValueError(f"grid must be an integer >= 3; got {self.grid!r}")
+            raise InputError(f"grid must be an integer >= 3; got {self.grid!r}")
         if not (isinstance(self.peaks, int) and self.peaks >= 2):
-            raise ValueError(f"peaks must be an integer >= 2; got {self.peaks!r}")
+            raise InputError(f"peaks must be an integer >= 2; got {self.peaks!r}")
         for name in ("k_max_sd", "significance"):
             value = getattr(self, name)
             if not (math.isfinite(value) and value > 0):
-                raise ValueError(f"{name} must be a finite number > 0; got {value!r}")
+                raise InputError(f"{name} must be a finite number > 0; got {value!r}")
         TrainSpec(self.steps, self.record_every, self.learning_rate, batch_size=self.batch_size)
 
 

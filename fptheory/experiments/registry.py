@@ -10,6 +10,8 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
+from fptheory._checks import InputError
+
 __all__ = ["EXPERIMENTS", "load"]
 
 EXPERIMENTS: dict[str, tuple[str, str]] = {
@@ -31,5 +33,5 @@ EXPERIMENTS: dict[str, tuple[str, str]] = {
 
 def load(name: str) -> ModuleType:
     if name not in EXPERIMENTS:
-        raise ValueError(f"unknown experiment {name!r}; known: {', '.join(EXPERIMENTS)} (fptheory run --list)")
+        raise InputError(f"unknown experiment {name!r}; known: {', '.join(EXPERIMENTS)} (fptheory run --list)")
     return importlib.import_module(EXPERIMENTS[name][0])

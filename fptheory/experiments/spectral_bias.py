@@ -1,4 +1,4 @@
-"""Rahaman et al., Exp. 1 (THEORY.md §7.2): a ReLU MLP fits λ(x) = Σ_i A_i sin(2π k_i x + φ_i) on 200 points
+"""Rahaman et al., Exp. 1 (docs/theory.md §7.2): a ReLU MLP fits λ(x) = Σ_i A_i sin(2π k_i x + φ_i) on 200 points
 of [0, 1) with full-batch Adam; the normalised magnitudes |ĥ(k_i)|/(A_i/2) rise to 1 low frequencies first.
 
 Amplitudes ``equal`` (A_i = 1) or ``increasing`` (A_i = 0.1 i: the high frequencies carry the most
@@ -16,6 +16,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from fptheory._checks import InputError
 from fptheory.experiments._common import config_json, divergence_notes, seed_keys, write_result
 from fptheory.io import save_figure_atomic
 from fptheory.spectral.dft import dft, periodic_grid
@@ -43,11 +44,11 @@ class Config:
 
     def __post_init__(self) -> None:
         if self.amplitudes not in ("equal", "increasing"):
-            raise ValueError(f"amplitudes must be 'equal' or 'increasing'; got {self.amplitudes!r}")
+            raise InputError(f"amplitudes must be 'equal' or 'increasing'; got {self.amplitudes!r}")
         if not self.frequencies or any(k <= 0 or k >= self.points / 2 or k != int(k) for k in self.frequencies):
-            raise ValueError(f"frequencies must be integers in [1, points/2); got {self.frequencies}")
+            raise InputError(f"frequencies must be integers in [1, points/2); got {self.frequencies}")
         if not (0 < self.threshold < 1):
-            raise ValueError(f"threshold must lie in (0, 1); got {self.threshold!r}")
+            raise InputError(f"threshold must lie in (0, 1); got {self.threshold!r}")
         MLP((1, *self.hidden, 1), self.activation)
         TrainSpec(self.steps, self.record_every, self.learning_rate)
 

@@ -1,4 +1,4 @@
-"""Theory against training (Theorem 2's setting, THEORY.md §3 and §5): a two-layer tanh network trained by
+"""Theory against training (Theorem 2's setting, docs/theory.md §3 and §5): a two-layer tanh network trained by
 gradient descent on L = L(k1) + L(k2), L(k) = ½|ĥ(k) - f̂(k)|², from parameters uniform in B_δ.
 
 Two comparisons, at initialisation and along training:
@@ -21,6 +21,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from fptheory._checks import InputError
 from fptheory.experiments._common import config_json, divergence_notes, seed_keys, write_result
 from fptheory.io import save_figure_atomic
 from fptheory.numeric.stable import loss_gradient, network_transform
@@ -53,7 +54,7 @@ class Config:
         TwoLayer(self.m, self.delta)
         TrainSpec(self.steps, self.record_every, self.learning_rate, "sgd")
         if not (0 < self.threshold < 1):
-            raise ValueError(f"threshold must lie in (0, 1); got {self.threshold!r}")
+            raise InputError(f"threshold must lie in (0, 1); got {self.threshold!r}")
 
 
 def make_config(*, quick: bool = False, seed: int = 0, seeds: int | None = None) -> Config:

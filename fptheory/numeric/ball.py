@@ -13,13 +13,15 @@ from typing import Iterator
 import numpy as np
 from scipy.special import gammaln
 
+from fptheory._checks import InputError
+
 __all__ = ["sample_ball", "chunks", "log_coordinate_density"]
 
 
 def sample_ball(n: int, dim: int, radius: float | np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """``n`` points uniform in the ball of ``radius`` in R^dim (radius may be an array of length n)."""
     if dim < 1:
-        raise ValueError(f"dim must be >= 1; got {dim}")
+        raise InputError(f"dim must be >= 1; got {dim}")
     direction = rng.standard_normal((n, dim))
     direction /= np.linalg.norm(direction, axis=1, keepdims=True)
     r = np.asarray(radius, dtype=float).reshape(-1, 1) * rng.uniform(size=(n, 1)) ** (1.0 / dim)

@@ -1,6 +1,6 @@
 """The discrete Fourier transform the experiments record, at chosen frequencies and any sample points.
 
-Convention (the paper's, THEORY.md §7.1 and §7.5): for values y_j at points x_j, j = 1..n,
+Convention (the paper's, docs/theory.md §7.1 and §7.5): for values y_j at points x_j, j = 1..n,
 
     ŷ(k) = (1/n) Σ_j y_j e^{-i k x_j}.
 
@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from fptheory._checks import InputError
 from fptheory.numeric.stable import _xp
 
 __all__ = ["dft", "periodic_grid", "grid_frequencies"]
@@ -24,7 +25,7 @@ __all__ = ["dft", "periodic_grid", "grid_frequencies"]
 def periodic_grid(n: int, *, start: float = -math.pi, length: float = 2 * math.pi) -> np.ndarray:
     """n evenly spaced points x_j = start + length·j/n (the end point left out, so the grid is periodic)."""
     if not isinstance(n, int) or n < 2:
-        raise ValueError(f"n must be an integer >= 2; got {n!r}")
+        raise InputError(f"n must be an integer >= 2; got {n!r}")
     return start + length * np.arange(n) / n
 
 
@@ -44,10 +45,10 @@ def dft(values: Any, x: Any, k: Any, *, backend: str = "numpy") -> Any:
     if backend == "numpy":
         values = np.asarray(values)
         if x.ndim != 1 or k.ndim != 1:
-            raise ValueError(f"x and k must be 1-d; got shapes {x.shape} and {k.shape}")
+            raise InputError(f"x and k must be 1-d; got shapes {x.shape} and {k.shape}")
         if values.shape[-1] != x.shape[0]:
-            raise ValueError(f"values (last axis {values.shape[-1]}) and x ({x.shape[0]} points) must match")
+            raise InputError(f"values (last axis {values.shape[-1]}) and x ({x.shape[0]} points) must match")
         if not np.all(np.isfinite(values)):
-            raise ValueError("values must be finite")
+            raise InputError("values must be finite")
     kernel = xp.exp(-1j * k[None, :] * x[:, None])  # (n, K)
     return values @ kernel / x.shape[0]

@@ -1,4 +1,4 @@
-"""The filtering method (paper Sec. 4, THEORY.md §7.6): Gaussian smoothing over the data points.
+"""The filtering method (paper Sec. 4, docs/theory.md §7.6): Gaussian smoothing over the data points.
 
     y^{low,δ}_i = Σ_j y_j G^δ(x_i - x_j) / Σ_j G^δ(x_i - x_j),   G^δ(x) = exp(-|x|²/(2δ)),
     y^{high,δ} = y - y^{low,δ},
@@ -16,6 +16,8 @@ from functools import cache
 from typing import Any, Callable
 
 import numpy as np
+
+from fptheory._checks import InputError
 
 __all__ = ["smooth", "split", "split_errors"]
 
@@ -41,15 +43,15 @@ def smooth(X: Any, Y: Any, delta: float, *, block: int = 512) -> np.ndarray:
     X = np.asarray(X, dtype=float)
     Y = np.asarray(Y, dtype=float)
     if X.ndim != 2:
-        raise ValueError(f"X must have shape (n, d); got {X.shape}")
+        raise InputError(f"X must have shape (n, d); got {X.shape}")
     if Y.shape[0] != X.shape[0]:
-        raise ValueError(f"X ({X.shape[0]} points) and Y ({Y.shape[0]} values) must have the same length")
+        raise InputError(f"X ({X.shape[0]} points) and Y ({Y.shape[0]} values) must have the same length")
     if not (math.isfinite(delta) and delta > 0):
-        raise ValueError(f"delta must be a finite number > 0; got {delta!r}")
+        raise InputError(f"delta must be a finite number > 0; got {delta!r}")
     if not (np.all(np.isfinite(X)) and np.all(np.isfinite(Y))):
-        raise ValueError("X and Y must be finite")
+        raise InputError("X and Y must be finite")
     if not isinstance(block, int) or block < 1:
-        raise ValueError(f"block must be an integer >= 1; got {block!r}")
+        raise InputError(f"block must be an integer >= 1; got {block!r}")
     vector = Y.ndim == 1
     Y2 = Y[:, None] if vector else Y
     n = X.shape[0]
@@ -83,7 +85,7 @@ def split_errors(X: Any, Y: Any, H: Any, delta: float, *, block: int = 512) -> t
     Y, H = np.asarray(Y, dtype=float), np.asarray(H, dtype=float)
     n, tail = Y.shape[0], Y.shape[1:]
     if H.shape[:1] != (n,) or H.shape[H.ndim - len(tail):] != tail or H.ndim < Y.ndim:
-        raise ValueError(f"H must have Y's shape {Y.shape} or (n, *runs, *{tail}); got {H.shape}")
+        raise InputError(f"H must have Y's shape {Y.shape} or (n, *runs, *{tail}); got {H.shape}")
     runs = H.shape[1 : H.ndim - len(tail)]
     Y2 = Y.reshape(n, -1)
     c = Y2.shape[1]

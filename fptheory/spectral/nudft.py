@@ -1,4 +1,4 @@
-"""Nonuniform DFT along a direction (the paper's projection method, THEORY.md §7.5), and the tools around it.
+"""Nonuniform DFT along a direction (the paper's projection method, docs/theory.md §7.5), and the tools around it.
 
 For data {(x_i, y_i)} ⊂ R^d × R^c, a unit direction p and frequencies k:
 
@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from fptheory._checks import InputError
 from fptheory.spectral.dft import dft
 
 __all__ = ["nudft", "project", "principal_directions", "select_peaks", "noise_level", "significant_peaks"]
@@ -25,12 +26,12 @@ _DIRECT_BLOCK = 256  # frequencies per block of the direct sum: n × 256 complex
 
 def _check(values: np.ndarray, t: np.ndarray, k: np.ndarray) -> None:
     if t.ndim != 1 or k.ndim != 1:
-        raise ValueError(f"points and frequencies must be 1-d; got shapes {t.shape} and {k.shape}")
+        raise InputError(f"points and frequencies must be 1-d; got shapes {t.shape} and {k.shape}")
     if values.shape[-1] != t.shape[0]:
-        raise ValueError(f"values (last axis {values.shape[-1]}) and points ({t.shape[0]}) must match")
+        raise InputError(f"values (last axis {values.shape[-1]}) and points ({t.shape[0]}) must match")
     for name, arr in (("values", values), ("points", t), ("frequencies", k)):
         if not np.all(np.isfinite(arr)):
-            raise ValueError(f"{name} must be finite")
+            raise InputError(f"{name} must be finite")
 
 
 def nudft(values: Any, t: Any, k: Any, *, method: str = "finufft", eps: float = 1e-12) -> np.ndarray:
@@ -51,20 +52,20 @@ def nudft(values: Any, t: Any, k: Any, *, method: str = "finufft", eps: float = 
         import finufft
 
         if not (0 < eps < 1):
-            raise ValueError(f"eps must lie in (0, 1); got {eps!r}")
+            raise InputError(f"eps must lie in (0, 1); got {eps!r}")
         out = np.stack([finufft.nufft1d3(t, np.ascontiguousarray(row), k, isign=-1, eps=eps) for row in flat])
         return (out / n).reshape(*lead, k.size)
-    raise ValueError(f"method must be 'finufft' or 'direct'; got {method!r}")
+    raise InputError(f"method must be 'finufft' or 'direct'; got {method!r}")
 
 
 def project(X: Any, direction: Any) -> np.ndarray:
     """``p·x_i`` for the rows of X (n, d) and a direction p (d,), normalised to unit length."""
     X, p = np.asarray(X, dtype=float), np.asarray(direction, dtype=float)
     if X.ndim != 2 or p.shape != (X.shape[1],):
-        raise ValueError(f"X must have shape (n, d) and direction (d,); got {X.shape} and {p.shape}")
+        raise InputError(f"X must have shape (n, d) and direction (d,); got {X.shape} and {p.shape}")
     norm = np.linalg.norm(p)
     if not (math.isfinite(norm) and norm > 0):
-        raise ValueError("direction must be a finite nonzero vector")
+        raise InputError("direction must be a finite nonzero vector")
     return X @ (p / norm)
 
 
@@ -73,9 +74,9 @@ def principal_directions(X: Any, count: int = 1) -> np.ndarray:
     SVD of the centred data; each oriented so that its largest component is positive."""
     X = np.asarray(X, dtype=float)
     if X.ndim != 2 or X.shape[0] < 2:
-        raise ValueError(f"X must have shape (n >= 2, d); got {X.shape}")
+        raise InputError(f"X must have shape (n >= 2, d); got {X.shape}")
     if not (isinstance(count, int) and 1 <= count <= min(X.shape)):
-        raise ValueError(f"count must be an integer in [1, {min(X.shape)}]; got {count!r}")
+        raise InputError(f"count must be an integer in [1, {min(X.shape)}]; got {count!r}")
     _, _, vt = np.linalg.svd(X - X.mean(axis=0), full_matrices=False)
     dirs = vt[:count]
     signs = np.sign(dirs[np.arange(count), np.argmax(np.abs(dirs), axis=1)])
@@ -88,12 +89,12 @@ def select_peaks(magnitude: Any, k: Any, count: int) -> np.ndarray:
     exceed their one neighbour."""
     mag, k = np.asarray(magnitude, dtype=float), np.asarray(k, dtype=float)
     if mag.shape != k.shape or mag.ndim != 1 or mag.size < 3:
-        raise ValueError("magnitude and k must be 1-d arrays of the same length >= 3")
+        raise InputError("magnitude and k must be 1-d arrays of the same length >= 3")
     padded = np.concatenate([[-np.inf], mag, [-np.inf]])
     is_peak = (padded[1:-1] > padded[:-2]) & (padded[1:-1] >= padded[2:])
     idx = np.flatnonzero(is_peak)
     if idx.size < count:
-        raise ValueError(f"only {idx.size} peaks in the spectrum; asked for {count}")
+        raise InputError(f"only {idx.size} peaks in the spectrum; asked for {count}")
     best = idx[np.argsort(-mag[idx])[:count]]
     return np.sort(k[best])
 
@@ -107,7 +108,7 @@ def noise_level(values: Any) -> np.ndarray:
     what any relabelling would give. Shape: values' leading axes."""
     values = np.asarray(values, dtype=float)
     if values.ndim < 1 or values.shape[-1] < 2 or not np.all(np.isfinite(values)):
-        raise ValueError("values must be finite, with at least 2 points on the last axis")
+        raise InputError("values must be finite, with at least 2 points on the last axis")
     return values.std(axis=-1) / math.sqrt(values.shape[-1])
 
 
@@ -118,11 +119,11 @@ def significant_peaks(magnitude: Any, k: Any, *, level: float, count: int) -> np
     ``level`` (e.g. a multiple of :func:`noise_level`); in ascending order."""
     mag, k = np.asarray(magnitude, dtype=float), np.asarray(k, dtype=float)
     if mag.shape != k.shape or mag.ndim != 1 or mag.size < 3:
-        raise ValueError("magnitude and k must be 1-d arrays of the same length >= 3")
+        raise InputError("magnitude and k must be 1-d arrays of the same length >= 3")
     if not (isinstance(count, int) and count >= 1):
-        raise ValueError(f"count must be an integer >= 1; got {count!r}")
+        raise InputError(f"count must be an integer >= 1; got {count!r}")
     if not (math.isfinite(level) and level >= 0):
-        raise ValueError(f"level must be a finite number >= 0; got {level!r}")
+        raise InputError(f"level must be a finite number >= 0; got {level!r}")
     inner = np.flatnonzero((mag[1:-1] > mag[:-2]) & (mag[1:-1] > mag[2:])) + 1
     inner = inner[mag[inner] > level]
     chosen = list(inner[np.argsort(-mag[inner])[: count - 1]])

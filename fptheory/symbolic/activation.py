@@ -1,4 +1,4 @@
-"""Fourier transforms of activation functions, derived by sympy (THEORY.md §1).
+"""Fourier transforms of activation functions, derived by sympy (docs/theory.md §1).
 
 All transforms follow the convention of :mod:`fptheory.symbolic.fourier` and hold for real
 ``k ≠ 0``. tanh and ReLU are not integrable: their transforms are tempered distributions, and the
@@ -20,6 +20,7 @@ from functools import cache
 
 import sympy as sp
 
+from fptheory._checks import InputError
 from fptheory.symbolic.fourier import (
     derivative_factor,
     fourier_integral,
@@ -147,5 +148,5 @@ _BUILDERS = {"tanh": _tanh, "sigmoid": _sigmoid, "relu": _relu}
 def activation_transform(name: str = "tanh") -> ActivationTransform:
     """The derived transform of activation ``name`` (one of :data:`ACTIVATIONS`)."""
     if name not in _BUILDERS:
-        raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}; got {name!r}")
+        raise InputError(f"activation must be one of {', '.join(ACTIVATIONS)}; got {name!r}")
     return _BUILDERS[name]()

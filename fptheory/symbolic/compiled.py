@@ -18,7 +18,7 @@ from typing import Any, Callable
 import numpy as np
 import sympy as sp
 
-from fptheory._checks import as_finite, check_broadcast, check_nonzero
+from fptheory._checks import InputError, as_finite, check_broadcast, check_nonzero
 from fptheory.symbolic.activation import activation_transform
 from fptheory.symbolic.fourier import b, k, w
 from fptheory.symbolic.network import (
@@ -52,7 +52,7 @@ def _module(backend: str) -> Any:
 
         jax.config.update("jax_enable_x64", True)  # the theory's numerics are float64
         return jnp
-    raise ValueError(f"backend must be one of {', '.join(BACKENDS)}; got {backend!r}")
+    raise InputError(f"backend must be one of {', '.join(BACKENDS)}; got {backend!r}")
 
 
 def compile_expression(expr: sp.Expr, args: tuple[sp.Symbol, ...], backend: str = "numpy") -> Callable:

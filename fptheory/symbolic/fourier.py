@@ -1,6 +1,6 @@
 """Fourier convention of fptheory and the transform rules derived from it.
 
-Convention (THEORY.md §1, the paper's): ``f̂(k) = ∫ f(x) e^{-ikx} dx`` and
+Convention (docs/theory.md §1, the paper's): ``f̂(k) = ∫ f(x) e^{-ikx} dx`` and
 ``f(x) = (1/2π) ∫ f̂(k) e^{ikx} dk``.
 
 Everything here is derived by sympy from the definition, never typed in as a result:
@@ -50,7 +50,7 @@ def derivative_factor() -> sp.Expr:
 
 @cache
 def scaling_shift_factor() -> sp.Expr:
-    """Derive ``FT[σ(w x + b)](k) = (1/|w|) e^{i b k / w} σ̂(k / w)`` (THEORY.md §1).
+    """Derive ``FT[σ(w x + b)](k) = (1/|w|) e^{i b k / w} σ̂(k / w)`` (docs/theory.md §1).
 
     Returns the factor ``e^{i b k / w} / |w|`` that multiplies ``σ̂(k/w)``. sympy performs the
     substitution ``x = (u - b)/w`` in the Fourier integral of an undefined function σ for a positive

@@ -20,6 +20,7 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
+from fptheory._checks import InputError
 from fptheory.spectral.dft import dft
 
 __all__ = ["TrainSpec", "History", "train", "make_optimizer"]
@@ -43,19 +44,19 @@ class TrainSpec:
 
     def __post_init__(self) -> None:
         if self.dtype not in ("float32", "float64"):
-            raise ValueError(f"dtype must be 'float32' or 'float64'; got {self.dtype!r}")
+            raise InputError(f"dtype must be 'float32' or 'float64'; got {self.dtype!r}")
         for name in ("steps", "record_every"):
             value = getattr(self, name)
             if not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be an integer >= 1; got {value!r}")
+                raise InputError(f"{name} must be an integer >= 1; got {value!r}")
         if self.steps % self.record_every:
-            raise ValueError(f"steps ({self.steps}) must be a multiple of record_every ({self.record_every})")
+            raise InputError(f"steps ({self.steps}) must be a multiple of record_every ({self.record_every})")
         if not (math.isfinite(self.learning_rate) and self.learning_rate > 0):
-            raise ValueError(f"learning_rate must be a finite number > 0; got {self.learning_rate!r}")
+            raise InputError(f"learning_rate must be a finite number > 0; got {self.learning_rate!r}")
         if self.optimizer not in OPTIMIZERS:
-            raise ValueError(f"optimizer must be one of {', '.join(OPTIMIZERS)}; got {self.optimizer!r}")
+            raise InputError(f"optimizer must be one of {', '.join(OPTIMIZERS)}; got {self.optimizer!r}")
         if self.batch_size is not None and (not isinstance(self.batch_size, int) or self.batch_size < 1):
-            raise ValueError(f"batch_size must be None (full batch) or an integer >= 1; got {self.batch_size!r}")
+            raise InputError(f"batch_size must be None (full batch) or an integer >= 1; got {self.batch_size!r}")
 
 
 @dataclass
@@ -111,21 +112,21 @@ def train(
     keys = jnp.asarray(keys)
     seeds = keys.shape[0]
     if not (np.all(np.isfinite(np.asarray(x))) and np.all(np.isfinite(np.asarray(y)))):
-        raise ValueError("the data x or the target y holds NaN or infinity")
+        raise InputError("the data x or the target y holds NaN or infinity")
     x, y = jnp.asarray(x, dtype=dtype), jnp.asarray(y, dtype=dtype)
     eval_x = jnp.asarray(eval_x, dtype=dtype)
     if targets_per_run and (y.ndim < 2 or y.shape[0] != seeds):
-        raise ValueError(f"with targets_per_run, y must have shape ({seeds}, n, ...) (one target per key); got {y.shape}")
+        raise InputError(f"with targets_per_run, y must have shape ({seeds}, n, ...) (one target per key); got {y.shape}")
     n_y = y.shape[1] if targets_per_run else y.shape[0]
     if x.shape[0] != n_y:
-        raise ValueError(f"x ({x.shape[0]} points) and y ({n_y} values) must have the same length")
+        raise InputError(f"x ({x.shape[0]} points) and y ({n_y} values) must have the same length")
     ys = y if targets_per_run else jnp.broadcast_to(y, (seeds, *y.shape))
     eval_points = jnp.asarray(eval_points, dtype=dtype)
     frequencies = jnp.asarray(frequencies, dtype=dtype)
     if jnp.shape(eval_x)[0] != eval_points.shape[0]:
-        raise ValueError("eval_x and eval_points must have the same number of points")
+        raise InputError("eval_x and eval_points must have the same number of points")
     if spec.batch_size is not None and spec.batch_size > x.shape[0]:
-        raise ValueError(f"batch_size must be at most the number of points ({x.shape[0]}); got {spec.batch_size}")
+        raise InputError(f"batch_size must be at most the number of points ({x.shape[0]}); got {spec.batch_size}")
     loss_of = objective or (lambda p, xb, yb: _mse(apply, p, xb, yb))
     optimizer = make_optimizer(spec)
     n = x.shape[0]
@@ -181,7 +182,7 @@ def train(
     began = time.perf_counter()
     done_records, diverged_at = 0, None
     if not np.all(np.isfinite(losses[0])):
-        raise ValueError("the loss at initialisation is not finite")
+        raise InputError("the loss at initialisation is not finite")
     while done_records < n_records:
         size = min(chunk_records, n_records - done_records)
         carry, ((loss, out, spec_k), p_rec) = chunk_v(data, carry, step_keys[:, done_records : done_records + size])

@@ -1,10 +1,12 @@
-"""Per-frequency measures of a training run (THEORY.md §7.1-2)."""
+"""Per-frequency measures of a training run (docs/theory.md §7.1-2)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import numpy as np
+
+from fptheory._checks import InputError
 
 __all__ = ["relative_error", "convergence_steps", "median_steps", "normalised_magnitude", "ordered_fraction"]
 
@@ -13,9 +15,9 @@ def relative_error(h_hat: Any, f_hat: Any) -> np.ndarray:
     """``Δ_F(k) = |ĥ_k - f̂_k| / |f̂_k|`` (paper Sec. 2), broadcast over leading axes of h_hat (…, K)."""
     h_hat, f_hat = np.asarray(h_hat), np.asarray(f_hat)
     if h_hat.shape[-1] != f_hat.shape[-1]:
-        raise ValueError(f"h_hat ({h_hat.shape[-1]} frequencies) and f_hat ({f_hat.shape[-1]}) must match")
+        raise InputError(f"h_hat ({h_hat.shape[-1]} frequencies) and f_hat ({f_hat.shape[-1]}) must match")
     if np.any(np.abs(f_hat) == 0):
-        raise ValueError("f_hat must be nonzero at every chosen frequency (they are the target's peaks)")
+        raise InputError("f_hat must be nonzero at every chosen frequency (they are the target's peaks)")
     return np.abs(h_hat - f_hat) / np.abs(f_hat)
 
 
@@ -25,10 +27,10 @@ def convergence_steps(errors: Any, steps: Any, threshold: float) -> list[int | N
     ``errors`` has shape (R, K); None where it never does.
     """
     if not (0 < threshold < 1):
-        raise ValueError(f"threshold must lie in (0, 1); got {threshold!r}")
+        raise InputError(f"threshold must lie in (0, 1); got {threshold!r}")
     errors, steps = np.asarray(errors), np.asarray(steps)
     if errors.ndim != 2 or errors.shape[0] != steps.shape[0]:
-        raise ValueError(f"errors must have shape (records, frequencies) with records = {steps.shape[0]}; got {errors.shape}")
+        raise InputError(f"errors must have shape (records, frequencies) with records = {steps.shape[0]}; got {errors.shape}")
     out: list[int | None] = []
     for col in errors.T:
         below = np.flatnonzero(col < threshold)
@@ -45,7 +47,7 @@ def normalised_magnitude(h_hat: Any, amplitudes: Any) -> np.ndarray:
     """``|ĥ(k_i)| / A_i`` (Rahaman et al., Exp. 1), with A_i the target's amplitude at k_i in the same DFT."""
     amplitudes = np.asarray(amplitudes, dtype=float)
     if np.any(amplitudes <= 0):
-        raise ValueError("amplitudes must be > 0")
+        raise InputError("amplitudes must be > 0")
     return np.abs(np.asarray(h_hat)) / amplitudes
 
 
@@ -53,7 +55,7 @@ def ordered_fraction(steps_per_seed: list[list[int | None]]) -> float:
     """Fraction of seeds whose convergence steps are non-decreasing in frequency and not all equal (a
     frequency that never converges counts as converging after every recorded step)."""
     if not steps_per_seed:
-        raise ValueError("no seeds")
+        raise InputError("no seeds")
     ordered = 0
     for row in steps_per_seed:
         values = [float("inf") if v is None else v for v in row]

@@ -13,6 +13,8 @@ from typing import Any, Callable
 import jax
 import jax.numpy as jnp
 
+from fptheory._checks import InputError
+
 __all__ = ["ACTIVATIONS", "MLP", "TwoLayer", "CNN", "conv3x3"]
 
 ACTIVATIONS: dict[str, Callable[[Any], Any]] = {
@@ -25,7 +27,7 @@ ACTIVATIONS: dict[str, Callable[[Any], Any]] = {
 
 def _check_activation(name: str) -> None:
     if name not in ACTIVATIONS:
-        raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}; got {name!r}")
+        raise InputError(f"activation must be one of {', '.join(ACTIVATIONS)}; got {name!r}")
 
 
 @dataclass(frozen=True)
@@ -43,13 +45,13 @@ class MLP:
 
     def __post_init__(self) -> None:
         if len(self.widths) < 2:
-            raise ValueError(f"widths must list at least the input and output sizes; got {self.widths!r}")
+            raise InputError(f"widths must list at least the input and output sizes; got {self.widths!r}")
         for w in self.widths:
             if not isinstance(w, int) or isinstance(w, bool) or w <= 0:
-                raise ValueError(f"widths must be positive integers; got {self.widths!r}")
+                raise InputError(f"widths must be positive integers; got {self.widths!r}")
         _check_activation(self.activation)
         if not (math.isfinite(self.init_scale) and self.init_scale > 0):
-            raise ValueError(f"init_scale must be a finite number > 0; got {self.init_scale!r}")
+            raise InputError(f"init_scale must be a finite number > 0; got {self.init_scale!r}")
 
     def init(self, *, key: Any, dtype: Any = jnp.float32) -> list[dict[str, Any]]:
         gain = 2.0 if self.activation == "relu" else 1.0
@@ -71,7 +73,7 @@ class MLP:
 
 @dataclass(frozen=True)
 class TwoLayer:
-    """``h(x) = Σ_j a_j σ(w_j x + b_j)`` (THEORY.md §1), θ = (a, w, b) ∈ R^{3m} drawn uniform in the ball B_δ
+    """``h(x) = Σ_j a_j σ(w_j x + b_j)`` (docs/theory.md §1), θ = (a, w, b) ∈ R^{3m} drawn uniform in the ball B_δ
     (``delta``, the theorems' init scale)."""
 
     m: int
@@ -80,9 +82,9 @@ class TwoLayer:
 
     def __post_init__(self) -> None:
         if not isinstance(self.m, int) or isinstance(self.m, bool) or self.m < 1:
-            raise ValueError(f"m (number of neurons) must be an integer >= 1; got {self.m!r}")
+            raise InputError(f"m (number of neurons) must be an integer >= 1; got {self.m!r}")
         if not (math.isfinite(self.delta) and self.delta > 0):
-            raise ValueError(f"delta must be a finite number > 0; got {self.delta!r}")
+            raise InputError(f"delta must be a finite number > 0; got {self.delta!r}")
         _check_activation(self.activation)
 
     def init(self, *, key: Any, dtype: Any = jnp.float32) -> dict[str, Any]:
@@ -125,14 +127,14 @@ class CNN:
 
     def __post_init__(self) -> None:
         if not isinstance(self.convs_per_block, int) or self.convs_per_block < 1:
-            raise ValueError(f"convs_per_block must be an integer >= 1; got {self.convs_per_block!r}")
+            raise InputError(f"convs_per_block must be an integer >= 1; got {self.convs_per_block!r}")
         if len(self.image_shape) != 3 or any(not isinstance(v, int) or v <= 0 for v in self.image_shape):
-            raise ValueError(f"image_shape must be three positive integers (H, W, C); got {self.image_shape!r}")
+            raise InputError(f"image_shape must be three positive integers (H, W, C); got {self.image_shape!r}")
         for v in (*self.channels, self.dense, self.classes):
             if not isinstance(v, int) or isinstance(v, bool) or v <= 0:
-                raise ValueError(f"channels, dense and classes must be positive integers; got {self!r}")
+                raise InputError(f"channels, dense and classes must be positive integers; got {self!r}")
         if not (math.isfinite(self.init_scale) and self.init_scale > 0):
-            raise ValueError(f"init_scale must be a finite number > 0; got {self.init_scale!r}")
+            raise InputError(f"init_scale must be a finite number > 0; got {self.init_scale!r}")
 
     def _flat_size(self) -> int:
         h, w, _ = self.image_shape
