@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import fnmatch
 import json
+import math
 import sys
 from pathlib import Path
 from typing import Any, Sequence
@@ -72,42 +73,72 @@ def _cmd_derive(args: argparse.Namespace) -> int:
 
 def _cmd_proofs(args: argparse.Namespace) -> int:
     from fptheory.io import write_json_atomic
-    from fptheory.proof import load_proofs, run_proof
+    from fptheory.proof import ProofsError, load_proofs, proof_verdict, run_proof
 
+    out = _check_out(args.out, "fptheory proofs") if args.out is not None else None
     try:
-        proofs = load_proofs(args.dir)
-    except FileNotFoundError as exc:
-        raise CLIError(str(exc)) from None
+        proofs = load_proofs()
+    except ProofsError as exc:
+        raise CLIError(f"fptheory proofs: {exc}") from None
     if args.only:
         proofs = [p for p in proofs if fnmatch.fnmatch(p.name, args.only)]
         if not proofs:
-            raise CLIError(f"--only {args.only!r} matches no proof")
-    results = []
+            raise CLIError(f"fptheory proofs: --only {args.only!r} matches no proof")
+    results, verdicts = [], {}
     for proof in proofs:
         if not args.json:
-            print(f"{proof.name}: {proof.title}  [{proof.source}]", flush=True)
+            print(f"{proof.name}: {proof.title}\n  [{proof.source}]", flush=True)
 
         def show(result: Any) -> None:
             if not args.json:
-                print(f"  {result.verdict:<6} {result.step:<18} {result.statement}", flush=True)
-                print(f"         {'':<18} {result.evidence}  ({result.seconds:.2f} s)", flush=True)
+                label = result.step if result.kind == "proof" else f"{result.step} (check)"
+                print(f"  {result.verdict:<6} {label:<26} {result.statement}", flush=True)
+                print(f"         {'':<26} {result.evidence}  ({result.seconds:.2f} s)", flush=True)
 
-        results.extend(run_proof(proof, on_step=show))
-    verdicts = [r.verdict for r in results]
+        steps = run_proof(proof, on_step=show)
+        verdicts[proof.name] = proof_verdict(steps)
+        results.extend(steps)
+        if not args.json:
+            rigorous = [r for r in steps if r.kind == "proof"]
+            checks = [r for r in steps if r.kind == "check"]
+            print(f"  proof {verdicts[proof.name]}: {sum(r.verdict == 'holds' for r in rigorous)}/{len(rigorous)} "
+                  f"rigorous steps; checks apart: {sum(r.verdict == 'holds' for r in checks)}/{len(checks)} hold", flush=True)
+    checks = [r.verdict for r in results if r.kind == "check"]
     report = {
-        "proofs": [p.name for p in proofs],
+        "proofs": verdicts,
         "steps": [vars(r) for r in results],
-        "holds": verdicts.count("holds"),
-        "fails": verdicts.count("fails"),
-        "errors": verdicts.count("error"),
+        "holds": sum(v == "holds" for v in verdicts.values()),
+        "fails": sum(v == "fails" for v in verdicts.values()),
+        "errors": sum(v == "error" for v in verdicts.values()),
+        "checks": {"holds": checks.count("holds"), "fails": checks.count("fails"), "errors": checks.count("error")},
     }
-    if args.out:
-        write_json_atomic(Path(args.out) / "result.json", report)
+    if out is not None:
+        write_json_atomic(out / "result.json", report)
     if args.json:
         print(json.dumps(report, indent=2, ensure_ascii=False))
     else:
-        print(f"{report['holds']} holds, {report['fails']} fails, {report['errors']} errors")
-    return 2 if report["errors"] else (1 if report["fails"] else 0)
+        print(f"{report['holds']} proofs hold, {report['fails']} fail, {report['errors']} errors; checks: "
+              f"{report['checks']['holds']} hold, {report['checks']['fails']} fail, {report['checks']['errors']} errors")
+    if report["errors"] or report["checks"]["errors"]:
+        return 2
+    return 1 if report["fails"] or report["checks"]["fails"] else 0
+
+
+def _check_out(path: str, command: str) -> Path:
+    """The --out folder, checked before any work: not empty, not a file, creatable and writable."""
+    import os
+
+    if not path or not path.strip():
+        raise CLIError(f"{command}: --out must name a folder; got an empty string")
+    out = Path(path)
+    if out.exists() and not out.is_dir():
+        raise CLIError(f"{command}: --out {path!r} is a file; it must be a folder (existing or to be created)")
+    parent = out
+    while not parent.exists():
+        parent = parent.parent
+    if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
+        raise CLIError(f"{command}: --out {path!r} cannot be written ({str(parent)!r} is not a writable folder)")
+    return out
 
 
 class _Progress:
@@ -146,9 +177,18 @@ def _complex(text: str) -> complex:
     return complex(parts[0], parts[1])
 
 
+def _sci(log10_value: float | None) -> str:
+    """A number given by its log10 in scientific notation (fractions below 1e-308 included); None is 0."""
+    if log10_value is None:
+        return "0"
+    exponent = math.floor(log10_value)
+    return f"{10 ** (log10_value - exponent):.4f}e{exponent:+d}"
+
+
 def _cmd_measure(args: argparse.Namespace) -> int:
     from fptheory.experiments.measure import MeasureConfig, run, save
 
+    out = _check_out(args.out, "fptheory measure")
     samples = args.samples
     if samples is None:
         samples = {("plain", False): 1_000_000, ("plain", True): 100_000, ("rare", False): 2000, ("rare", True): 300}[
@@ -159,7 +199,7 @@ def _cmd_measure(args: argparse.Namespace) -> int:
         fhat2=args.fhat2, method=args.method, samples=samples, seed=args.seed, backend=args.backend,
     )
     result = run(config, progress=None if args.json else _Progress())
-    save(result, args.out)
+    save(result, out)
     data = result.to_json()
     if args.json:
         print(json.dumps(data, indent=2))
@@ -167,11 +207,17 @@ def _cmd_measure(args: argparse.Namespace) -> int:
     print(f"Theorem {config.theorem}, k1 = {config.k1:g}, k2 = {config.k2:g}, m = {config.m}, method {config.method}")
     print(f"{'delta':>8} {'fraction':>12} {'95% interval':>27} {'samples':>9}")
     for p in result.points:
-        print(f"{p.delta:8.4g} {p.fraction:12.4e} [{p.ci_low:11.4e}, {p.ci_high:11.4e}] {p.samples:9d}")
+        low, high = p.log10_ci if p.log10_ci is not None else (None, math.log10(p.ci_high) if p.ci_high > 0 else None)
+        print(f"{p.delta:8.4g} {_sci(p.log10_fraction):>12} [{_sci(low):>11}, {_sci(high):>11}] {p.samples:9d}")
+        if p.ess is not None:
+            print(f"{'':8} effective sample size {p.ess:.0f}, largest share {p.max_share:.3f}, Pareto k̂ "
+                  f"{'n/a' if p.pareto_k is None else f'{p.pareto_k:.2f}'}")
+        if p.warning:
+            print(f"{'':8} warning: {p.warning}")
     if result.fit is not None:
         f = result.fit
         print(f"fit: c = {f.c:.4g} [{f.c_ci[0]:.4g}, {f.c_ci[1]:.4g}], alpha = {f.alpha:.3g}, log C = {f.log_C:.3g}")
-    print(f"proof's c = π(k2 - k1)/2 = {result.predicted_c:.4g}; wrote {Path(args.out) / 'result.json'}")
+    print(f"proof's c = π(k2 - k1)/2 = {result.predicted_c:.4g}; wrote {out / 'result.json'}")
     return 0
 
 
@@ -186,6 +232,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         raise CLIError("fptheory run: name an experiment (fptheory run --list)")
     if args.out is None:
         raise CLIError("fptheory run: --out DIR is required")
+    out = _check_out(args.out, "fptheory run")
     if args.seeds is not None and args.seeds < 1:
         raise CLIError(f"fptheory run: --seeds must be >= 1; got {args.seeds}")
     module = load(args.name)
@@ -204,7 +251,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         bar = _Progress("steps")
         progress = lambda done, total, eta: bar(args.name, done, total, eta)  # noqa: E731
     result = module.run(config, progress=progress)
-    path = module.save(result, args.out)
+    path = module.save(result, out)
     data = result.to_json()
     if args.json:
         print(json.dumps(data, indent=2))
@@ -224,7 +271,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
 def _cmd_verify(args: argparse.Namespace) -> int:
     from fptheory.verify.runner import exit_status, select, verify
 
-    if args.out is None:
+    out = _check_out(args.out, "fptheory verify") if args.out is not None else None
+    if out is None:
         raise CLIError("fptheory verify: --out DIR is required")
     if args.jobs < 1:
         raise CLIError(f"fptheory verify: --jobs must be >= 1; got {args.jobs}")
@@ -238,11 +286,30 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 
     print(f"fptheory verify: {len(claims)} claims, {'quick' if args.quick else 'full'} scale, {args.jobs} at a time",
           flush=True)
-    outcomes = verify(claims, quick=args.quick, out=args.out, jobs=args.jobs, use_cache=not args.no_cache, progress=show)
+    outcomes = verify(claims, quick=args.quick, out=out, jobs=args.jobs, use_cache=not args.no_cache, progress=show)
     counts = {v: sum(o.verdict == v for o in outcomes) for v in ("holds", "fails", "error")}
     print(f"{counts['holds']} hold, {counts['fails']} fail, {counts['error']} errors; "
-          f"wrote {Path(args.out) / 'report.md'}, report.html and result.json")
+          f"wrote {out / 'report.md'}, report.html and result.json")
     return exit_status(outcomes)
+
+
+def _cmd_results(args: argparse.Namespace) -> int:
+    from fptheory.io import write_text_atomic
+    from fptheory.verify.report import load_run, results_page
+
+    if args.out is None or not str(args.out).strip():
+        raise CLIError("fptheory results: --out FILE is required (for example docs/results.md)")
+    target = Path(args.out)
+    if target.is_dir():
+        raise CLIError(f"fptheory results: --out {args.out!r} is a folder; it must name a file")
+    _check_out(str(target.parent) if str(target.parent) else ".", "fptheory results")
+    runs = [load_run(folder) for folder in args.runs]
+    scales = [run["scale"] for run in runs]
+    if len(set(scales)) != len(scales):
+        raise CLIError(f"fptheory results: give at most one run per scale; got scales {scales}")
+    write_text_atomic(target, results_page(runs))
+    print(f"wrote {target} from {len(runs)} run(s): {', '.join(scales)}")
+    return 0
 
 
 def _parser() -> _Parser:
@@ -260,8 +327,7 @@ def _parser() -> _Parser:
     shape.add_argument("--json", action="store_true", help="print expressions as strings in JSON")
     derive.set_defaults(func=_cmd_derive)
 
-    proofs = sub.add_parser("proofs", help="run every step of the proofs and print the verdicts")
-    proofs.add_argument("--dir", help="directory of proof modules (default: the checkout's proofs/)")
+    proofs = sub.add_parser("proofs", help="run every step of the installed proofs and print the verdicts")
     proofs.add_argument("--only", help="run only proofs whose name matches this glob pattern")
     proofs.add_argument("--out", help="write DIR/result.json with every step's verdict")
     proofs.add_argument("--json", action="store_true", help="print the result as JSON")
@@ -306,15 +372,22 @@ def _parser() -> _Parser:
     ver.add_argument("--jobs", type=int, default=2, help="claims run at a time in worker processes (default 2)")
     ver.add_argument("--no-cache", action="store_true", help="recompute every claim")
     ver.set_defaults(func=_cmd_verify)
+
+    res = sub.add_parser("results", help="write the results page (docs/results.md) from verify runs' result.json")
+    res.add_argument("runs", nargs="+", help="output folders of fptheory verify (one per scale)")
+    res.add_argument("--out", help="the page to write, e.g. docs/results.md")
+    res.set_defaults(func=_cmd_results)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``fptheory`` console script; returns the exit status."""
+    from fptheory._checks import InputError
+
     try:
         args = _parser().parse_args(argv)
         return int(args.func(args))
-    except (CLIError, ValueError) as exc:
+    except (CLIError, InputError) as exc:  # a user's mistake: one line; anything else is a bug and shows its traceback
         message = str(exc) if isinstance(exc, CLIError) else f"fptheory: error: {exc}"
         print(message.splitlines()[0] if message else "fptheory: error", file=sys.stderr)
         return 2

@@ -1,35 +1,41 @@
 """Proofs as sequences of named steps, each step checked by code.
 
 A :class:`Proof` is a list of :class:`Step`; a step states one fact in words and carries a check that
-decides it: a sympy identity (:func:`sympy_identity`), an inequality checked with mpmath interval
-arithmetic on a stated range (:func:`interval_bound`), or an agreement of numbers to a stated number of
-digits (:func:`digits_agree`). A check returns its evidence as a string, or raises :class:`StepFailed`.
+decides it. A step of kind ``"proof"`` is rigorous: an exact sympy identity (:func:`sympy_identity`) or an
+inequality checked with mpmath interval arithmetic over its whole stated range (:func:`interval_bound`);
+the proof holds when all of them hold. A step of kind ``"check"`` is evidence, not proof — agreement of
+numbers at chosen points (:func:`digits_agree`), a property seen on random samples, a statistical
+estimate — and is reported apart from the proof's verdict. A check returns its evidence as a string, or
+raises :class:`StepFailed`.
 
-The proofs themselves live in the repository's top-level ``proofs/`` directory, one module per result,
-each defining ``PROOF``; :func:`load_proofs` finds and imports them.
+The proofs live in the repository's top-level ``proofs/`` directory, installed as the package
+``fptheory.proofs`` (one module per result, each defining ``PROOF``); :func:`load_proofs` imports them
+from the installed package, never from the current directory.
 """
 
 from __future__ import annotations
 
-import importlib.util
+import importlib
 import itertools
-import os
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Callable, Iterable, Literal, Sequence
 
 import mpmath
 import sympy as sp
 
+from fptheory._checks import InputError
+
 __all__ = [
     "Verdict",
+    "StepKind",
     "StepFailed",
+    "ProofsError",
     "Step",
     "Proof",
     "StepResult",
     "run_proof",
-    "proofs_directory",
+    "proof_verdict",
     "load_proofs",
     "sympy_identity",
     "interval_bound",
@@ -37,19 +43,30 @@ __all__ = [
 ]
 
 Verdict = Literal["holds", "fails", "error"]
+StepKind = Literal["proof", "check"]
 
 
 class StepFailed(AssertionError):
     """A step's check ran and found the statement false."""
 
 
+class ProofsError(RuntimeError):
+    """The installed proofs are missing or broken (no proof module, or one that fails to import)."""
+
+
 @dataclass(frozen=True)
 class Step:
-    """One named step: a statement and the code that decides it (returns evidence or raises)."""
+    """One named step: a statement and the code that decides it (returns evidence or raises). ``kind``:
+    "proof" (a sympy identity or an interval bound: rigorous) or "check" (evidence reported apart)."""
 
     name: str
     statement: str
     check: Callable[[], str]
+    kind: StepKind = "proof"
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("proof", "check"):
+            raise InputError(f"step kind must be 'proof' or 'check'; got {self.kind!r}")
 
 
 @dataclass(frozen=True)
@@ -70,6 +87,15 @@ class StepResult:
     verdict: Verdict
     evidence: str
     seconds: float
+    kind: StepKind = "proof"
+
+
+def proof_verdict(results: Sequence[StepResult]) -> Verdict:
+    """The proof's verdict from its rigorous steps alone: error if one broke, fails if one failed."""
+    rigorous = [r.verdict for r in results if r.kind == "proof"]
+    if not rigorous:
+        return "error"
+    return "error" if "error" in rigorous else ("fails" if "fails" in rigorous else "holds")
 
 
 def run_proof(proof: Proof, *, on_step: Callable[[StepResult], None] | None = None) -> list[StepResult]:
@@ -83,39 +109,36 @@ def run_proof(proof: Proof, *, on_step: Callable[[StepResult], None] | None = No
             evidence, verdict = str(exc), "fails"
         except Exception as exc:  # noqa: BLE001 - a broken check is reported, not raised
             evidence, verdict = f"{type(exc).__name__}: {exc}", "error"
-        result = StepResult(proof.name, step.name, step.statement, verdict, evidence, time.perf_counter() - start)
+        result = StepResult(proof.name, step.name, step.statement, verdict, evidence, time.perf_counter() - start,
+                            step.kind)
         results.append(result)
         if on_step is not None:
             on_step(result)
     return results
 
 
-def proofs_directory() -> Path:
-    """The ``proofs/`` directory: ``$FPTHEORY_PROOFS``, else beside the package source, else ``./proofs``."""
-    candidates = [os.environ.get("FPTHEORY_PROOFS"), Path(__file__).resolve().parents[1] / "proofs", Path.cwd() / "proofs"]
-    for candidate in candidates:
-        if candidate and Path(candidate).is_dir():
-            return Path(candidate)
-    raise FileNotFoundError(
-        "proofs directory not found: run from a checkout of fptheory, or set FPTHEORY_PROOFS / pass --dir"
-    )
+def load_proofs() -> list[Proof]:
+    """Import every module of the installed package ``fptheory.proofs`` (sorted by name) and collect its
+    ``PROOF``. ``ProofsError`` when the package is missing, holds no proof module, or a module fails to
+    import or defines no ``PROOF``: a broken proofs folder is an error, never "0 proofs hold"."""
+    import pkgutil
 
-
-def load_proofs(directory: str | Path | None = None) -> list[Proof]:
-    """Import every ``*.py`` in ``directory`` (sorted by name) and collect its ``PROOF``."""
-    folder = Path(directory) if directory is not None else proofs_directory()
-    if not folder.is_dir():
-        raise FileNotFoundError(f"proofs directory {str(folder)!r} does not exist")
+    try:
+        package = importlib.import_module("fptheory.proofs")
+    except ImportError as exc:
+        raise ProofsError(f"the proofs package fptheory.proofs is not installed ({exc}); reinstall fptheory") from None
+    names = sorted(m.name for m in pkgutil.iter_modules(package.__path__) if not m.name.startswith("_"))
+    if not names:
+        raise ProofsError(f"the proofs package holds no proof module ({', '.join(package.__path__)})")
     proofs = []
-    for path in sorted(folder.glob("*.py")):
-        if path.name.startswith("_"):
-            continue
-        spec = importlib.util.spec_from_file_location(f"fptheory_proofs_{path.stem}", path)
-        module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-        spec.loader.exec_module(module)  # type: ignore[union-attr]
+    for name in names:
+        try:
+            module = importlib.import_module(f"fptheory.proofs.{name}")
+        except Exception as exc:  # noqa: BLE001 - reported as a broken proofs package
+            raise ProofsError(f"proof module {name!r} fails to import: {type(exc).__name__}: {exc}") from exc
         proof = getattr(module, "PROOF", None)
         if not isinstance(proof, Proof):
-            raise ValueError(f"{path} defines no PROOF of type fptheory.proof.Proof")
+            raise ProofsError(f"proof module {name!r} defines no PROOF of type fptheory.proof.Proof")
         proofs.append(proof)
     return proofs
 

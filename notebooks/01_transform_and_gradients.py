@@ -16,7 +16,7 @@
 # %% [markdown]
 # # 01 — The transform of a tanh network and its per-frequency gradients
 #
-# THEORY.md §1-3: sympy derives σ̂ for tanh by residues; the network's transform (Eq. 26) decays like
+# docs/theory.md §1-3: sympy derives σ̂ for tanh by residues; the network's transform (Eq. 26) decays like
 # e^{-π|k|/(2|w|)}; so does the gradient each frequency contributes (Eq. 31). Everything below is computed
 # by the package; the check column compares with an independent 30-digit mpmath evaluation.
 
@@ -75,7 +75,7 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# ## The stable gradients against the hand-typed formulas of THEORY.md §3
+# ## The stable gradients against the hand-typed formulas of docs/theory.md §3
 
 # %%
 with mpmath.workdps(40):

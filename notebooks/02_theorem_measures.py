@@ -16,7 +16,7 @@
 # %% [markdown]
 # # 02 — How small are the theorems' bad sets?
 #
-# THEORY.md §4-6. In the ball B_δ the set where a higher frequency's gradient wins has relative measure
+# docs/theory.md §4-6. In the ball B_δ the set where a higher frequency's gradient wins has relative measure
 # ≤ C e^{-c/δ}. Plain Monte Carlo sees it only at large δ; the rare-event estimators (Theorem 1: windows in
 # b; Theorem 2: ellipses in (a, b)) follow it down to 1e-30. Quick scale: a few hundred samples per δ.
 

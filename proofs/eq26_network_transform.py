@@ -1,4 +1,4 @@
-"""Paper Eq. 26: the Fourier transform of a two-layer tanh network (THEORY.md §1-2).
+"""Paper Eq. 26: the Fourier transform of a two-layer tanh network (docs/theory.md §1-2).
 
 Each step checks a claim of the paper (typed here from the paper, as the statement to verify) against
 what fptheory's sympy derivation produced, or checks a fact the derivation relies on.
@@ -82,13 +82,14 @@ def _decay_bound() -> str:
 PROOF = Proof(
     name="eq26",
     title="Fourier transform of a two-layer tanh network",
-    source="Xu et al., Frequency Principle, Eq. 26 (THEORY.md §1-2)",
+    source="Xu, Zhang, Luo, Xiao, Ma (2020), Frequency Principle: Fourier Analysis Sheds Light on Deep Neural "
+           "Networks, arXiv:1901.06523, Eq. 26",
     steps=(
         Step("derivative", "tanh'(x) = sech²(x)", _derivative),
         Step("period", "sech²(x - iπn) = sech²(x) for integer n: poles of sech² repeat with period iπ", _period),
         Step("residue", "Res_{x=-iπ/2} sech²(x) e^{-ikx} = ik e^{-πk/2} (k > 0)", _residue),
         Step("sech2", "∫ sech²(x) e^{-ikx} dx = πk / sinh(πk/2) for real k ≠ 0 (residues, then evenness)", _sech2),
-        Step("sech2-quadrature", "the same transform by 45-digit quadrature, to 30 digits", _sech2_quadrature),
+        Step("sech2-quadrature", "the same transform by 45-digit quadrature, to 30 digits", _sech2_quadrature, "check"),
         Step("sigma-hat", "σ̂(k) = FT[sech²](k)/(ik) = -iπ csch(πk/2) for k ≠ 0", _sigma_hat),
         Step("scaling", "FT[σ(wx+b)](k) = e^{ibk/w} σ̂(k/w) / |w| for either sign of w", _scaling),
         Step("eq26", "ĥ(k) = Σ_j (2π a_j i/|w_j|) e^{ib_jk/w_j} E_j(k), E_j = 1/(e^{-πk/(2w_j)} - e^{πk/(2w_j)})", _paper_form),

@@ -1,4 +1,4 @@
-"""Theorem 2 (THEORY.md §5): under gradient flow the low-frequency loss decays faster, in a small ball.
+"""Theorem 2 (docs/theory.md §5): under gradient flow the low-frequency loss decays faster, in a small ball.
 
 Target with exactly two frequencies, L = L(k1) + L(k2), θ' = -∇L, dL(k)/dt = -∇L(k)·(∇L(k1) + ∇L(k2)).
 S = {dL(k1)/dt ≤ 0 and dL(k1)/dt ≤ dL(k2)/dt}. The steps show S = {|∇L(k1)| ≥ |∇L(k2)|} and that its
@@ -26,6 +26,23 @@ def _difference() -> str:
 def _cauchy_schwarz() -> str:
     # dL1/dt / |g1|² = -1 - ρ cos∠(g1, g2) with ρ = |g2|/|g1| ≤ 1 on S's second condition
     return interval_bound(lambda rho, cos: -1 - rho * cos, [(0.0, 1.0), (-1.0, 1.0)], upper=0, pieces=16)
+
+
+def _set_proof() -> str:
+    # with |∇L2| = ρ|∇L1| and ∇L1·∇L2 = ρ c |∇L1|² (|c| ≤ 1): dL2/dt - dL1/dt = |∇L1|²(1 - ρ²), so
+    # dL1/dt ≤ dL2/dt ⟺ ρ ≤ 1, and then dL1/dt = -|∇L1|²(1 + ρc) ≤ 0 (cauchy-schwarz): S = {ρ ≤ 1}.
+    rho, c, n1 = sp.symbols("rho c n1", real=True)
+    dl1 = -(n1 + rho * c * n1)
+    dl2 = -(rho * c * n1 + rho**2 * n1)
+    return sympy_identity(dl2 - dl1, n1 * (1 - rho**2)) + " (n1 = |∇L1|², ρ = |∇L2|/|∇L1|, c = cos∠)"
+
+
+def _inclusion_proof() -> str:
+    # if |x_i| > |y_i| for every component then Σ x_i² - Σ y_i² = Σ x_i²(1 - t_i²) > 0, t_i = |y_i|/|x_i| < 1
+    x, y = sp.symbols("x y", positive=True)
+    identity = sympy_identity(x**2 - y**2, x**2 * (1 - (y / x) ** 2))
+    bound = interval_bound(lambda t: 1 - t**2, 0.0, 1.0, lower=0, pieces=8)
+    return f"{identity}; {bound}"
 
 
 def _set() -> str:
@@ -68,12 +85,15 @@ def _measure() -> str:
 PROOF = Proof(
     name="theorem2",
     title="Theorem 2: in B_δ the set where L(k1) does not decrease faster than L(k2) has measure ≤ C e^{-c/δ}",
-    source="Xu et al., Frequency Principle, Theorem 2 (THEORY.md §5)",
+    source="Xu, Zhang, Luo, Xiao, Ma (2020), Frequency Principle: Fourier Analysis Sheds Light on Deep Neural "
+           "Networks, arXiv:1901.06523, Theorem 2",
     steps=(
         Step("difference", "dL(k2)/dt - dL(k1)/dt = |∇L(k1)|² - |∇L(k2)|²", _difference),
         Step("cauchy-schwarz", "if |∇L(k2)| ≤ |∇L(k1)| then dL(k1)/dt = -|∇L1|² - ∇L1·∇L2 ≤ 0", _cauchy_schwarz),
-        Step("set", "hence S = {|∇L(k1)| ≥ |∇L(k2)|}; the definition agrees with it on samples", _set),
-        Step("inclusion", "S^c ⊂ ∪_{l,j} Q_lj: if every |∂L(k1)/∂θ_lj| > |∂L(k2)/∂θ_lj|, so are the sums of squares", _inclusion),
-        Step("measure", "so μ(S^c ∩ B_δ) ≤ μ(∪Q_lj ∩ B_δ) ≤ C e^{-c/δ} by Theorem 1; checked sample by sample", _measure),
+        Step("set", "hence S = {|∇L(k1)| ≥ |∇L(k2)|}", _set_proof),
+        Step("set-samples", "the definition of S and |∇L(k1)| ≥ |∇L(k2)| agree on 20000 samples", _set, "check"),
+        Step("inclusion", "S^c ⊂ ∪_{l,j} Q_lj: if every |∂L(k1)/∂θ_lj| > |∂L(k2)/∂θ_lj|, so are the sums of squares", _inclusion_proof),
+        Step("inclusion-samples", "every sample of S^c lies in ∪Q_lj (40000 samples)", _inclusion, "check"),
+        Step("measure", "so μ(S^c ∩ B_δ) ≤ μ(∪Q_lj ∩ B_δ) ≤ C e^{-c/δ} by Theorem 1; seen sample by sample", _measure, "check"),
     ),
 )

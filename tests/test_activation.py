@@ -1,4 +1,4 @@
-"""Activation transforms: sympy identities and independent 30-digit quadrature (THEORY.md §1)."""
+"""Activation transforms: sympy identities and independent 30-digit quadrature (docs/theory.md §1)."""
 
 import mpmath
 import pytest

@@ -1,18 +1,31 @@
-"""The fptheory command: output, JSON, atomic result files, one-line errors with exit status 2."""
+"""The fptheory command, run in-process through ``main(argv)``: output, JSON, atomic result files, one-line
+errors with exit status 2 before any work."""
 
+import contextlib
+import io
 import json
-import subprocess
 import sys
-from pathlib import Path
+from dataclasses import dataclass
 
 import pytest
 import sympy as sp
 
-ROOT = Path(__file__).resolve().parents[1]
+import fptheory.proofs
+from fptheory.cli import main
 
 
-def run(*args, cwd=ROOT):
-    return subprocess.run([sys.executable, "-m", "fptheory", *args], capture_output=True, text=True, cwd=cwd, timeout=600)
+@dataclass
+class Done:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run(*args):
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main([str(a) for a in args])
+    return Done(code, out.getvalue(), err.getvalue())
 
 
 def test_derive_json_round_trips_to_the_derivation():
@@ -42,8 +55,9 @@ def test_derive_latex():
         (("derive", "--activation", "gelu"), "invalid choice: 'gelu'"),
         (("derive", "--latex", "--json"), "not allowed with argument"),
         (("nonsense",), "invalid choice"),
-        (("proofs", "--dir", "/nonexistent/proofs"), "does not exist"),
+        (("proofs", "--dir", "/nonexistent/proofs"), "unrecognized arguments: --dir"),
         (("proofs", "--only", "no-such-proof"), "matches no proof"),
+        (("results", "/nonexistent/run", "--out", "x.md"), "holds no result.json"),
     ],
 )
 def test_errors_are_one_line(args, needle):
@@ -53,22 +67,31 @@ def test_errors_are_one_line(args, needle):
     assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
 
 
-def test_proofs_writes_result(tmp_path):
-    done = run("proofs", "--only", "eq26", "--out", str(tmp_path / "out"))
+def test_proofs_writes_result_from_any_directory(tmp_path, monkeypatch):
+    """The proofs come from the installed package: run from an empty folder, they load and hold."""
+    monkeypatch.chdir(tmp_path)
+    done = run("proofs", "--only", "eq26", "--out", tmp_path / "out")
     assert done.returncode == 0, done.stdout + done.stderr
     report = json.loads((tmp_path / "out" / "result.json").read_text())
-    assert report["fails"] == 0 and report["errors"] == 0 and report["holds"] == len(report["steps"]) >= 10
+    assert report["proofs"] == {"eq26": "holds"} and report["fails"] == 0 and report["errors"] == 0
+    assert len(report["steps"]) >= 10 and report["checks"]["holds"] >= 1
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["result.json"]  # no temporary file left
 
 
-def test_proofs_exit_status_on_a_failing_step(tmp_path):
+def test_proofs_exit_status_on_a_failing_or_missing_proof(tmp_path, monkeypatch):
+    monkeypatch.setattr(fptheory.proofs, "__path__", [str(tmp_path)])
+    done = run("proofs")
+    assert done.returncode == 2 and "holds no proof module" in done.stderr  # empty: an error, not "0 hold"
     (tmp_path / "false_claim.py").write_text(
         "import sympy as sp\n"
         "from fptheory.proof import Proof, Step, sympy_identity\n"
         "x = sp.Symbol('x')\n"
         "PROOF = Proof('false', 'a false claim', 'test', (Step('s', 'sinh = cosh', lambda: sympy_identity(sp.sinh(x), sp.cosh(x))),))\n"
     )
-    done = run("proofs", "--dir", str(tmp_path), "--json")
+    try:
+        done = run("proofs", "--json")
+    finally:
+        sys.modules.pop("fptheory.proofs.false_claim", None)
     assert done.returncode == 1
     assert json.loads(done.stdout)["fails"] == 1
 
@@ -101,6 +124,52 @@ def test_measure_rare_single_delta_has_no_fit(tmp_path):
     assert data["fit"] is None and 0 < data["points"][0]["fraction"] < 1e-10
 
 
+def test_measure_tiny_delta(tmp_path):
+    """Below the plain estimator's range: refused in one line before any work. The rare estimator at
+    δ = 1e-3 prints fractions far below float64's range from their log10, never as 0."""
+    done = run("measure", "--theorem", "1", "--k1", "1", "--k2", "3", "--delta", "1e-300", "--out", tmp_path / "x")
+    assert done.returncode == 2 and "below the plain estimator's range" in done.stderr and not (tmp_path / "x").exists()
+    done = run("measure", "--theorem", "1", "--k1", "2", "--k2", "3", "--delta", "1e-4", "--method", "rare",
+               "--out", tmp_path / "y")
+    assert done.returncode == 2 and "validated range" in done.stderr
+    done = run("measure", "--theorem", "1", "--k1", "1", "--k2", "3", "--delta", "1e-3", "--method", "rare",
+               "--samples", "40", "--out", tmp_path / "z")
+    assert done.returncode == 0, done.stderr
+    row = next(line for line in done.stdout.splitlines() if line.strip().startswith("0.001"))
+    assert "e-20" in row.split()[1]  # about 1e-2050
+    saved = json.loads((tmp_path / "z" / "result.json").read_text())["points"][0]
+    assert saved["log10_fraction"] < -2000 and saved["ess"] > 5
+
+
+@pytest.mark.parametrize("make", ["file", "under-a-file", "empty"])
+def test_bad_out_is_refused_before_any_work(tmp_path, make):
+    target = tmp_path / "target"
+    if make == "file":
+        target.write_text("x")
+        needle = "is a file"
+    elif make == "under-a-file":  # its parent cannot become a folder (a permission test would pass as root)
+        (tmp_path / "plain").write_text("x")
+        target, needle = tmp_path / "plain" / "sub", "cannot be written"
+    else:
+        target, needle = "", "--out must name a folder"
+    for args in (("verify", "--only", "parseval"), ("proofs", "--only", "eq26"),
+                 ("measure", "--theorem", "1", "--k1", "1", "--k2", "3", "--delta", "1")):
+        done = run(*args, "--out", target)
+        assert done.returncode == 2 and needle in done.stderr, (args, done.stderr)
+        assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_results_page_from_a_run(tmp_path):
+    done = run("verify", "--only", "proof-eq26", "--quick", "--jobs", "1", "--out", tmp_path / "run")
+    assert done.returncode == 0, done.stderr
+    done = run("results", tmp_path / "run", "--out", tmp_path / "docs" / "results.md")
+    assert done.returncode == 0, done.stderr
+    page = (tmp_path / "docs" / "results.md").read_text()
+    assert "fptheory verify --quick" in page and "proof-eq26" in page and "arXiv:1901.06523" in page
+    done = run("results", tmp_path / "run", tmp_path / "run", "--out", tmp_path / "again.md")
+    assert done.returncode == 2 and "one run per scale" in done.stderr
+
+
 def test_measure_rare_theorem2(tmp_path):
     """Theorem 2 by the ellipse estimator; with all zeros closed (f̂ real, k2 = 3 k1) the estimate is 0 and a
     note says what that means."""
@@ -128,7 +197,7 @@ def test_measure_rare_theorem2(tmp_path):
     ],
 )
 def test_measure_bad_input(tmp_path, args, needle):
-    done = run("measure", "--theorem", "1", *args, "--out", str(tmp_path / "x"))
+    done = run("measure", "--theorem", "1", *args, "--out", tmp_path / "x")
     assert done.returncode == 2 and needle in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "x").exists()

@@ -31,20 +31,18 @@ def test_downsample_is_block_means():
         image2d.downsample(image, 3)
 
 
-def test_coarse_bands_converge_first(tmp_path):
-    result = image2d.run(image2d.make_config(quick=True))
-    assert result.ordered == 1.0
-    converged = [sum(v is not None for v in row) for row in result.convergence]
-    assert min(converged) >= 2  # at least the two lowest bands, in order, in every seed
+def test_final_band_errors_grow_with_frequency(quick_claim):
+    """Beyond the claim's first-step ordering: at the end of the quick run, the median band error grows with the
+    band (Spearman > 0.9)."""
+    result, folder = quick_claim("image2d-coarse-first")
     final = np.median(result.errors[:, -1], axis=0)
     assert spearmanr(np.arange(len(final)), final).statistic > 0.9
-    image2d.save(result, tmp_path)
-    assert (tmp_path / "image2d.png").stat().st_size > 0
+    assert (folder / "image2d.png").stat().st_size > 0
 
 
 @pytest.mark.slow
 def test_full_scale_four_bands_in_order():
-    """Full scale (README: 139 s): the four lowest bands converge in order in both seeds."""
+    """Full scale: the four lowest bands converge in order in both seeds."""
     result = image2d.run(image2d.make_config())
     assert result.ordered == 1.0
     for row in result.convergence:

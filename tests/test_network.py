@@ -1,4 +1,4 @@
-"""Network transform (Eq. 26), per-frequency loss gradients (Eqs. 27-30) and Parseval (THEORY.md §2-3)."""
+"""Network transform (Eq. 26), per-frequency loss gradients (Eqs. 27-30) and Parseval (docs/theory.md §2-3)."""
 
 import jax
 import mpmath
@@ -100,7 +100,7 @@ def test_parseval(rng):
     with mpmath.workdps(35):
         params = _flat(a, w, b)
         cc = mpmath.mpf(c)
-        f_hat = lambda kk: cc * (-1j * mpmath.pi / mpmath.sinh(mpmath.pi * kk / 2))  # noqa: E731 - THEORY.md §1
+        f_hat = lambda kk: cc * (-1j * mpmath.pi / mpmath.sinh(mpmath.pi * kk / 2))  # noqa: E731 - docs/theory.md §1
         def freq_loss(kk):
             fh = f_hat(kk)
             return loss(kk, fh.real, fh.imag, *params)

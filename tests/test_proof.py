@@ -1,14 +1,25 @@
-"""The proof framework decides steps honestly, and every proof in proofs/ holds."""
+"""The proof framework decides steps honestly; the installed proofs load, and their rigorous steps are
+rigorous (identities and interval bounds), with sampled evidence labelled as checks."""
 
-from pathlib import Path
+import sys
 
 import mpmath
 import pytest
 import sympy as sp
 
-from fptheory.proof import Proof, Step, StepFailed, digits_agree, interval_bound, load_proofs, run_proof, sympy_identity
-
-PROOFS = Path(__file__).resolve().parents[1] / "proofs"
+import fptheory.proofs
+from fptheory.proof import (
+    Proof,
+    ProofsError,
+    Step,
+    StepFailed,
+    digits_agree,
+    interval_bound,
+    load_proofs,
+    proof_verdict,
+    run_proof,
+    sympy_identity,
+)
 
 
 def test_sympy_identity_decides():
@@ -45,18 +56,46 @@ def test_run_proof_reports_fails_and_errors_without_stopping():
     assert verdicts == ["fails", "error", "holds"]
 
 
-def test_every_proof_step_holds():
-    proofs = load_proofs(PROOFS)
+def test_checks_do_not_decide_a_proof():
+    def false() -> str:
+        raise StepFailed("a sample disagrees")
+
+    ok = Step("rigorous", "1 = 1", lambda: sympy_identity(sp.Integer(1), sp.Integer(1)))
+    results = run_proof(Proof("demo", "demo", "none", (ok, Step("sampled", "seen on samples", false, "check"))))
+    assert [r.kind for r in results] == ["proof", "check"] and proof_verdict(results) == "holds"
+    assert proof_verdict(run_proof(Proof("demo", "demo", "none", (Step("s", "x", false),)))) == "fails"
+    assert proof_verdict(run_proof(Proof("demo", "demo", "none", (Step("s", "x", lambda: "ok", "check"),)))) == "error"
+    with pytest.raises(ValueError, match="kind must be"):
+        Step("s", "x", lambda: "ok", "guess")
+
+
+def test_every_installed_proof_holds():
+    proofs = load_proofs()
     assert {p.name for p in proofs} >= {"eq26", "eq27-31", "theorem1", "theorem2"}
     results = [r for p in proofs for r in run_proof(p)]
     failing = [(r.proof, r.step, r.evidence) for r in results if r.verdict != "holds"]
     assert not failing
-    assert len(results) >= 28
+    assert len(results) >= 33
+    assert all(proof_verdict([r for r in results if r.proof == p.name]) == "holds" for p in proofs)
 
 
-def test_load_proofs_errors(tmp_path):
-    with pytest.raises(FileNotFoundError, match="does not exist"):
-        load_proofs(tmp_path / "missing")
-    (tmp_path / "bad.py").write_text("PROOF = 3\n")
-    with pytest.raises(ValueError, match="defines no PROOF"):
-        load_proofs(tmp_path)
+def test_rigorous_steps_are_identities_or_interval_bounds():
+    """A step of kind "proof" must rest on sympy or interval arithmetic; sampled evidence is a "check"."""
+    for proof in load_proofs():
+        for result in run_proof(proof):
+            if result.kind == "proof":
+                assert "sympy" in result.evidence or "interval arithmetic" in result.evidence, (proof.name, result.step)
+
+
+def test_broken_or_empty_proofs_package_is_an_error(tmp_path, monkeypatch):
+    monkeypatch.setattr(fptheory.proofs, "__path__", [str(tmp_path)])
+    with pytest.raises(ProofsError, match="holds no proof module"):
+        load_proofs()
+    (tmp_path / "bad_proof.py").write_text("PROOF = 3\n")
+    with pytest.raises(ProofsError, match="defines no PROOF"):
+        load_proofs()
+    sys.modules.pop("fptheory.proofs.bad_proof", None)
+    (tmp_path / "bad_proof.py").write_text("raise RuntimeError('broken')\n")
+    with pytest.raises(ProofsError, match="fails to import"):
+        load_proofs()
+    sys.modules.pop("fptheory.proofs.bad_proof", None)

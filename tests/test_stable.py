@@ -1,4 +1,4 @@
-"""Stable log-domain evaluation against 50-digit mpmath (THEORY.md §2-3, Eq. 31)."""
+"""Stable log-domain evaluation against 50-digit mpmath (docs/theory.md §2-3, Eq. 31)."""
 
 import jax
 import jax.numpy as jnp

@@ -1,6 +1,7 @@
-"""``fptheory verify``: verdicts and exit status, a failing or broken claim as a result, the cache, the
-reports, worker processes, and the registry's contents."""
+"""``fptheory verify``: verdicts and exit status, a failing or broken claim as a result, the cache (keyed by
+settings and by the code that decided the claim), the reports and the results page, worker processes."""
 
+import importlib
 import json
 import subprocess
 import sys
@@ -9,38 +10,42 @@ from pathlib import Path
 import pytest
 
 from fptheory.verify import Claim, Evidence, exit_status, verify
-from fptheory.verify.registry import load_builtin
+from fptheory.verify.registry import Source
+from fptheory.verify.report import results_page
+
+SOURCE = Source("A. Author", 2024, "A paper", "2401.00001", "Eq. 1")
 
 
 def _claims(calls):
     def settings(quick):
         return {"n": 3 if quick else 30}
 
-    def holds(settings, folder):
+    def line(settings, folder):
         calls.append("holds")
-        import matplotlib
+        from matplotlib.figure import Figure
 
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-
-        fig, ax = plt.subplots()
-        ax.plot(range(settings["n"]))
+        fig = Figure()
+        fig.add_subplot().plot(range(settings["n"]))
         fig.savefig(folder / "line.png")
-        plt.close(fig)
-        return Evidence(sum(range(settings["n"])) == settings["n"] * (settings["n"] - 1) // 2, "Gauss's sum", {"n": settings["n"]},
-                        folder / "line.png")
+        return settings["n"]
 
-    def fails(settings, folder):
+    def gauss(n):
+        return Evidence(sum(range(n)) == n * (n - 1) // 2, "Gauss's sum", {"n": n})
+
+    def four(settings, folder):
         calls.append("fails")
-        return Evidence(2 + 2 == 5, "2 + 2 = 4, not 5", {"sum": 4, "ratio": float("inf")})
+        return 2 + 2
+
+    def is_five(total):
+        return Evidence(total == 5, f"2 + 2 = {total}, not 5", {"sum": total, "ratio": float("inf")})
 
     def broken(settings, folder):
         calls.append("broken")
         raise ZeroDivisionError("division by zero in the check")
 
-    return [Claim("gauss", "Σ_{i<n} i = n(n-1)/2.", "direct sum", settings, holds),
-            Claim("arith", "2 + 2 = 5.", "addition", settings, fails),
-            Claim("broken", "A check that raises.", "nothing", settings, broken)]
+    return [Claim("gauss", "Σ_{i<n} i = n(n-1)/2.", SOURCE, "the direct sum", "equal", settings, line, gauss),
+            Claim("arith", "2 + 2 = 5.", SOURCE, "the sum", "equal to 5", settings, four, is_five),
+            Claim("broken", "A check that raises.", SOURCE, "nothing", "none", settings, broken, gauss)]
 
 
 def test_verdicts_reports_and_exit_status(tmp_path):
@@ -51,10 +56,11 @@ def test_verdicts_reports_and_exit_status(tmp_path):
     assert "ZeroDivisionError" in outcomes[2].key
     data = json.loads((tmp_path / "result.json").read_text())
     assert [c["id"] for c in data["claims"]] == ["gauss", "arith", "broken"]
-    assert {"id", "statement", "verdict", "evidence", "seconds"} <= set(data["claims"][0])
+    assert {"id", "statement", "source", "statistic", "threshold", "verdict", "evidence", "seconds"} <= set(data["claims"][0])
+    assert data["scale"] == "quick" and data["wall_seconds"] > 0 and data["from_cache"] == 0
     assert data["claims"][1]["evidence"]["ratio"] is None  # no infinity reaches a result file
     md, page = (tmp_path / "report.md").read_text(), (tmp_path / "report.html").read_text()
-    assert "| arith | fails |" in md and "claims/gauss/line.png" in md
+    assert "| arith | fails |" in md and "claims/gauss/line.png" in md and "arXiv:2401.00001" in md
     assert "data:image/png;base64," in page and "src='claims/" not in page  # the figure is inside the page
 
 
@@ -79,6 +85,52 @@ def test_cache_reuses_outcomes_until_settings_change(tmp_path):
     assert calls == ["holds"]
 
 
+CLAIM_MODULE = '''
+from fptheory.verify import Claim, Evidence
+from fptheory.verify.registry import Source
+
+THRESHOLD = {threshold}
+CALLS = []
+
+
+def compute(settings, folder):
+    CALLS.append(1)
+    return 0.5
+
+
+def judge(value):
+    return Evidence(value <= THRESHOLD, f"{{value}} <= {{THRESHOLD}}")
+
+
+CLAIM = Claim("changing", "A claim whose check changes.", Source("A", 2024, "T", "2401.00001", "Eq. 1"), "value",
+              f"at most {{THRESHOLD}}", lambda quick: {{}}, compute, judge)
+'''
+
+
+def test_a_changed_check_is_recomputed(tmp_path, monkeypatch):
+    """The cache follows the code: edit the module that decides a claim and the next run recomputes it."""
+    folder = tmp_path / "code"
+    folder.mkdir()
+    monkeypatch.syspath_prepend(str(folder))
+    source = folder / "changing_claim.py"
+
+    def load(threshold):
+        source.write_text(CLAIM_MODULE.format(threshold=threshold))
+        sys.modules.pop("changing_claim", None)
+        importlib.invalidate_caches()
+        return importlib.import_module("changing_claim")
+
+    module = load(1.0)
+    first = verify([module.CLAIM], quick=True, out=tmp_path / "out", jobs=1)
+    assert first[0].verdict == "holds" and module.CALLS == [1]
+    again = verify([module.CLAIM], quick=True, out=tmp_path / "out", jobs=1)
+    assert again[0].cached and module.CALLS == [1]
+    module = load(0.25)  # the threshold changes: same id, same settings, other code
+    changed = verify([module.CLAIM], quick=True, out=tmp_path / "out", jobs=1)
+    assert not changed[0].cached and changed[0].verdict == "fails" and module.CALLS == [1]
+    sys.modules.pop("changing_claim", None)
+
+
 def test_cli_runs_claims_in_worker_processes(tmp_path):
     """Two proofs in two spawned workers; then a second run from the cache; an unknown pattern is an error."""
     cmd = [sys.executable, "-m", "fptheory", "verify", "--only", "proof-theorem*", "--jobs", "2", "--out", str(tmp_path)]
@@ -93,16 +145,16 @@ def test_cli_runs_claims_in_worker_processes(tmp_path):
     assert bad.returncode == 2 and "matches no claim" in bad.stderr
 
 
-def test_registry_covers_the_package():
-    claims = load_builtin()
-    ids = set(claims)
-    assert {"proof-eq26", "proof-eq27-31", "proof-theorem1", "proof-theorem2", "parseval", "theorem1-decay-constant",
-            "theorem2-decay-constant", "f1d-low-first", "filtering-low-first", "projection-low-first",
-            "image2d-coarse-first", "parity-no-generalization"} <= ids
-    for claim in claims.values():
-        assert claim.statement.endswith(".") and claim.decided_by
-        assert claim.settings(True) != claim.settings(False) or claim.id.startswith(("proof-", "parseval"))
-        json.dumps(claim.settings(True))  # settings are JSON, so they can key the cache
+def test_results_page_is_written_from_the_runs(tmp_path):
+    calls = []
+    verify(_claims(calls)[:2], quick=True, out=tmp_path / "quick", jobs=1)
+    verify(_claims(calls)[:2], quick=False, out=tmp_path / "full", jobs=1)
+    runs = [json.loads((tmp_path / name / "result.json").read_text()) for name in ("full", "quick")]
+    page = results_page(runs)
+    assert page.index("quick scale") < page.index("full scale")  # quick first, whatever the order given
+    assert "| [gauss](#gauss) | **holds**: Gauss's sum | **holds**: Gauss's sum |" in page
+    assert "## Findings" in page and "**arith** (quick scale, fails)" in page
+    assert f"{runs[0]['wall_seconds']:.0f} s wall" in page
 
 
 def test_verify_bad_input(tmp_path):

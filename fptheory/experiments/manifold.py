@@ -1,4 +1,4 @@
-"""Rahaman et al., Sec. 4 (THEORY.md §7.3): data on the flower curve
+"""Rahaman et al., Sec. 4 (docs/theory.md §7.3): data on the flower curve
 γ_L(z) = (1 + ½ sin(2πLz)) (cos 2πz, sin 2πz) ⊂ R², z ∈ [0, 1), target sin(2πkz). A ReLU MLP trained on
 the 2-d points; its output, read as a function of z, has its DFT taken at 2πk. The more the curve winds
 (larger L), the easier a high k becomes: the error at k after a fixed budget falls with L.
@@ -15,6 +15,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from fptheory._checks import InputError
 from fptheory.experiments._common import config_json, seed_keys, write_result
 from fptheory.io import save_figure_atomic
 from fptheory.spectral.dft import dft, periodic_grid
@@ -41,11 +42,11 @@ class Config:
 
     def __post_init__(self) -> None:
         if not self.frequencies or any(k <= 0 or k >= self.points / 2 or k != int(k) for k in self.frequencies):
-            raise ValueError(f"frequencies must be integers in [1, points/2); got {self.frequencies}")
+            raise InputError(f"frequencies must be integers in [1, points/2); got {self.frequencies}")
         if not self.windings or any(L < 0 or not math.isfinite(L) for L in self.windings):
-            raise ValueError(f"windings L must be finite and >= 0; got {self.windings}")
+            raise InputError(f"windings L must be finite and >= 0; got {self.windings}")
         if not (0 < self.threshold < 1):
-            raise ValueError(f"threshold must lie in (0, 1); got {self.threshold!r}")
+            raise InputError(f"threshold must lie in (0, 1); got {self.threshold!r}")
         MLP((2, *self.hidden, 1), self.activation)
         TrainSpec(self.steps, self.record_every, self.learning_rate)
 
@@ -76,6 +77,12 @@ class Result:
         """Δ_F at the last record, mean over seeds: shape (L, K)."""
         return self.errors[:, :, -1, :].mean(axis=1)
 
+    def error_area(self) -> np.ndarray:
+        """Δ_F averaged over every record of the run and over seeds: shape (L, K). The area under the error
+        curve per unit of training: it measures how hard (k, L) is at every run length, since the early records
+        keep their weight when the late ones have all converged."""
+        return self.errors.mean(axis=(1, 2))
+
     def early_error(self) -> np.ndarray:
         """Δ_F a third of the way through training, mean over seeds: shape (L, K) (the heat map's measure:
         by the end of a generous budget every cell may have converged)."""
@@ -91,6 +98,7 @@ class Result:
             "convergence_step": med,
             "convergence_step_per_winding": self.convergence,
             "final_error": self.final_error().tolist(),
+            "mean_error_over_training": self.error_area().tolist(),
             "early_error": self.early_error().tolist(),
             "early_step": int(self.steps[(self.steps.size - 1) // 3]),
             "threshold": cfg.threshold,
@@ -121,7 +129,7 @@ def run(config: Config, *, progress: Callable[[int, int, float], None] | None = 
         history = train(model.apply, model.init, x, y, keys=keys, spec=spec, eval_x=x, eval_points=z,
                         frequencies=freqs, targets_per_run=True, progress=progress)
         if history.diverged_at is not None:
-            raise ValueError(f"training diverged at step {history.diverged_at} (L = {L:g}); lower the learning rate")
+            raise InputError(f"training diverged at step {history.diverged_at} (L = {L:g}); lower the learning rate")
         err = np.empty((config.seeds, history.steps.size, ks.size))
         for i in range(ks.size):
             runs = slice(i * config.seeds, (i + 1) * config.seeds)
@@ -139,12 +147,12 @@ def plot(result: Result, path: str | Path) -> Path:
 
     cfg = result.config
     fig, ax = plt.subplots(figsize=(6, 4))
-    im = ax.imshow(result.early_error(), aspect="auto", origin="lower", cmap="viridis", vmin=0, vmax=1)
+    im = ax.imshow(result.error_area(), aspect="auto", origin="lower", cmap="viridis", vmin=0, vmax=1)
     ax.set_xticks(range(len(cfg.frequencies)), [f"{k:g}" for k in cfg.frequencies])
     ax.set_yticks(range(len(cfg.windings)), [f"{L:g}" for L in cfg.windings])
     ax.set_xlabel("target frequency k (in z)")
     ax.set_ylabel("winding L of the curve")
-    ax.set_title(f"Δ_F(k) at step {int(result.steps[(result.steps.size - 1) // 3])}")
+    ax.set_title(f"Δ_F(k) averaged over {int(result.steps[-1])} steps")
     fig.colorbar(im, ax=ax)
     fig.tight_layout()
     return save_figure_atomic(fig, path)

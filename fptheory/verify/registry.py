@@ -1,4 +1,5 @@
-"""The registry of claims: what each states, where it comes from, and the code that decides it."""
+"""The registry of claims: what each states, where it comes from, the statistic and threshold that decide it,
+and the code that computes the statistic."""
 
 from __future__ import annotations
 
@@ -7,7 +8,33 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-__all__ = ["Claim", "Evidence", "CLAIMS", "register", "load_builtin"]
+__all__ = ["Source", "Claim", "Evidence", "CLAIMS", "register", "load_builtin"]
+
+
+@dataclass(frozen=True)
+class Source:
+    """A full citation: authors, year, title, arXiv id, and where in the paper (equation, figure, section)."""
+
+    authors: str
+    year: int
+    title: str
+    arxiv: str
+    where: str
+
+    def cite(self) -> str:
+        return f"{self.authors} ({self.year}). {self.title}. arXiv:{self.arxiv}. {self.where}."
+
+
+#: The papers the claims come from.
+XU_2020 = dict(authors="Zhi-Qin John Xu, Yaoyu Zhang, Tao Luo, Yanyang Xiao, Zheng Ma", year=2020,
+               title="Frequency Principle: Fourier Analysis Sheds Light on Deep Neural Networks "
+                     "(Communications in Computational Physics 28(5))", arxiv="1901.06523")
+RAHAMAN_2019 = dict(authors="Nasim Rahaman, Aristide Baratin, Devansh Arpit, Felix Draxler, Min Lin, Fred A. "
+                            "Hamprecht, Yoshua Bengio, Aaron Courville", year=2019,
+                    title="On the Spectral Bias of Neural Networks (ICML 2019)", arxiv="1806.08734")
+XU_OVERVIEW_2024 = dict(authors="Zhi-Qin John Xu, Yaoyu Zhang, Tao Luo", year=2024,
+                        title="Overview frequency principle/spectral bias in deep learning (Communications on "
+                              "Applied Mathematics and Computation)", arxiv="2201.07395")
 
 
 @dataclass
@@ -23,15 +50,28 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Claim:
-    """``statement``: one sentence with the paper and equation or figure it comes from; ``decided_by``: the
-    check in words; ``settings(quick)`` a JSON-ready dict; ``check(settings, folder)`` runs it and returns
-    :class:`Evidence` (it may write files, a figure among them, into ``folder``)."""
+    """One claim, in one place: ``statement`` (one sentence), ``source`` (the full citation), ``statistic``
+    (what is measured, in words) and ``threshold`` (the rule that decides, in words, built from the same
+    constants ``judge`` uses). ``settings(quick)`` gives a JSON-ready dict; ``compute(settings, folder)`` runs
+    the measurement (it may write files, a figure among them, into ``folder``) and returns its result;
+    ``judge(result)`` applies the statistic and threshold."""
 
     id: str
     statement: str
-    decided_by: str
+    source: Source
+    statistic: str
+    threshold: str
     settings: Callable[[bool], dict[str, Any]]
-    check: Callable[[dict[str, Any], Path], Evidence]
+    compute: Callable[[dict[str, Any], Path], Any]
+    judge: Callable[[Any], Evidence]
+
+    def check(self, settings: dict[str, Any], folder: Path) -> Evidence:
+        """Compute and judge; the figure is the first PNG the computation wrote into ``folder``."""
+        evidence = self.judge(self.compute(settings, folder))
+        if evidence.figure is None:
+            pngs = sorted(Path(folder).glob("*.png"))
+            evidence.figure = pngs[0] if pngs else None
+        return evidence
 
 
 CLAIMS: dict[str, Claim] = {}

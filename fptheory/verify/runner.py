@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import html
 import json
 import math
 import time
 import traceback
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import asdict, dataclass
+import sys
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from fptheory._checks import InputError
 from fptheory.io import write_json_atomic, write_text_atomic
 from fptheory.proof import Verdict
 from fptheory.verify.registry import CLAIMS, Claim, load_builtin
@@ -25,13 +25,16 @@ __all__ = ["Outcome", "verify", "exit_status", "cache_key", "run_claim"]
 class Outcome:
     id: str
     statement: str
-    decided_by: str
+    source: str
+    statistic: str
+    threshold: str
     settings: dict[str, Any]
     verdict: Verdict
     key: str
     evidence: dict[str, Any]
     seconds: float
     figure: str | None  # relative to the output folder
+    code: dict[str, str] = field(default_factory=dict)  # module -> sha256 of its source, when the claim finished
     cached: bool = False
 
 
@@ -42,9 +45,43 @@ def _version() -> str:
 
 
 def cache_key(claim_id: str, settings: dict[str, Any]) -> str:
-    """sha256 of (claim id, settings, package version)."""
+    """sha256 of (claim id, settings, package version): the cache entry's name. Its validity also needs the
+    code it ran to be unchanged (:func:`code_hashes`)."""
     text = json.dumps({"id": claim_id, "settings": settings, "version": _version()}, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def _file_hash(path: str) -> str | None:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def code_hashes(claim: Claim) -> dict[str, str]:
+    """sha256 of the source of every loaded module of fptheory (the proofs included) and of the module that
+    defines the claim: the code that can have decided it. Taken when the claim has run, so that the modules it
+    imported on the way are in."""
+    tracked = {getattr(claim.compute, "__module__", ""), getattr(claim.judge, "__module__", "")}
+    out = {}
+    for name, module in list(sys.modules.items()):
+        path = getattr(module, "__file__", None)
+        if path and (name == "fptheory" or name.startswith("fptheory.") or name in tracked):
+            digest = _file_hash(path)
+            if digest is not None:
+                out[name] = f"{path}:{digest}"
+    return out
+
+
+def _code_unchanged(code: dict[str, str]) -> bool:
+    """True when every recorded module's source file still has the recorded hash."""
+    if not code:
+        return False
+    for entry in code.values():
+        path, _, digest = entry.rpartition(":")
+        if _file_hash(path) != digest:
+            return False
+    return True
 
 
 def _finite(value: Any) -> Any:
@@ -62,7 +99,10 @@ def _finite(value: Any) -> Any:
 
 def run_claim(claim: Claim, settings: dict[str, Any], out: Path) -> Outcome:
     """Run one claim's check in this process; a check that raises gives verdict "error"."""
+    import shutil
+
     folder = out / "claims" / claim.id
+    shutil.rmtree(folder, ignore_errors=True)  # no figure of an earlier run may pose as this one's
     folder.mkdir(parents=True, exist_ok=True)
     began = time.perf_counter()
     try:
@@ -73,8 +113,19 @@ def run_claim(claim: Claim, settings: dict[str, Any], out: Path) -> Outcome:
     except Exception as exc:  # noqa: BLE001 - an error in one claim is reported, not raised
         verdict, key, figure = "error", f"{type(exc).__name__}: {exc}".splitlines()[0][:200], None
         details = {"traceback": traceback.format_exc(limit=6)}
-    return Outcome(claim.id, claim.statement, claim.decided_by, settings, verdict, key, details,
-                   time.perf_counter() - began, figure)
+    return Outcome(claim.id, claim.statement, claim.source.cite(), claim.statistic, claim.threshold, settings, verdict,
+                   key, details, time.perf_counter() - began, figure, code_hashes(claim))
+
+
+def _worker_init() -> None:
+    """In each worker: Ctrl-C is the parent's to handle (it stops the workers at once, so they print no
+    traceback), and one BLAS/OpenMP thread, since the workers already share the cores."""
+    import signal
+
+    from threadpoolctl import threadpool_limits
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threadpool_limits(1)
 
 
 def _worker(claim_id: str, settings: dict[str, Any], out: str) -> dict[str, Any]:
@@ -84,6 +135,7 @@ def _worker(claim_id: str, settings: dict[str, Any], out: str) -> dict[str, Any]
 
 
 def _cached(path: Path, out: Path) -> Outcome | None:
+    """The cached outcome at ``path`` if it is readable, its figure is there and its code is unchanged."""
     if not path.is_file():
         return None
     try:
@@ -93,17 +145,32 @@ def _cached(path: Path, out: Path) -> Outcome | None:
         return None
     if outcome.figure is not None and not (out / outcome.figure).is_file():
         return None
+    if not _code_unchanged(outcome.code):
+        return None
     outcome.cached = True
     return outcome
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool's workers now (Ctrl-C): cancel what has not started and kill what runs."""
+    processes = list(getattr(pool, "_processes", {}).values())  # the executor has no public kill
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.kill()
+    for process in processes:
+        process.join(timeout=5)
 
 
 def verify(claims: list[Claim], *, quick: bool, out: str | Path, jobs: int = 2, use_cache: bool = True,
            progress: Callable[[Outcome, int, int], None] | None = None) -> list[Outcome]:
     """Run ``claims`` (cached outcomes reused unless ``use_cache`` is False), ``jobs`` at a time in worker
     processes (``jobs = 1``: in this process), and write ``out/result.json``, ``out/report.md`` and
-    ``out/report.html``. Returns the outcomes in the order of ``claims``."""
-    if not isinstance(jobs, int) or jobs < 1:
-        raise ValueError(f"jobs must be an integer >= 1; got {jobs!r}")
+    ``out/report.html``. Returns the outcomes in the order of ``claims``.
+
+    Ctrl-C stops the workers at once and writes no report (the claims finished so far stay in the cache)."""
+    if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1:
+        raise InputError(f"jobs must be an integer >= 1; got {jobs!r}")
+    began = time.perf_counter()
     out = Path(out)
     (out / "cache").mkdir(parents=True, exist_ok=True)
     outcomes: dict[str, Outcome] = {}
@@ -132,7 +199,8 @@ def verify(claims: list[Claim], *, quick: bool, out: str | Path, jobs: int = 2, 
     else:
         import multiprocessing
 
-        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
+        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_worker_init)
         try:
             pending: dict[Future, tuple[Claim, dict[str, Any], Path]] = {
                 pool.submit(_worker, claim.id, settings, str(out)): (claim, settings, entry) for claim, settings, entry in todo
@@ -144,15 +212,18 @@ def verify(claims: list[Claim], *, quick: bool, out: str | Path, jobs: int = 2, 
                     try:
                         outcome = Outcome(**future.result())
                     except Exception as exc:  # noqa: BLE001 - a worker that died is this claim's error
-                        outcome = Outcome(claim.id, claim.statement, claim.decided_by, settings, "error",
+                        outcome = Outcome(claim.id, claim.statement, claim.source.cite(), claim.statistic,
+                                          claim.threshold, settings, "error",
                                           f"worker failed: {type(exc).__name__}: {exc}"[:200], {}, 0.0, None)
                     finish(outcome, entry)
         except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
+            _stop(pool)
             raise
         pool.shutdown()
     ordered = [outcomes[c.id] for c in claims]
-    write_reports(ordered, out, quick=quick)
+    run = {"version": _version(), "scale": "quick" if quick else "full", "jobs": jobs,
+           "wall_seconds": time.perf_counter() - began, "from_cache": sum(o.cached for o in ordered)}
+    write_reports(ordered, out, run)
     return ordered
 
 
@@ -162,48 +233,19 @@ def exit_status(outcomes: list[Outcome]) -> int:
     return 2 if "error" in verdicts else (1 if "fails" in verdicts else 0)
 
 
-def write_reports(outcomes: list[Outcome], out: Path, *, quick: bool) -> None:
-    scale = "quick" if quick else "full"
-    write_json_atomic(out / "result.json", {
-        "version": _version(),
-        "scale": scale,
-        "claims": [{"id": o.id, "statement": o.statement, "decided_by": o.decided_by, "settings": o.settings,
-                    "verdict": o.verdict, "key": o.key, "evidence": o.evidence, "seconds": o.seconds,
-                    "figure": o.figure, "cached": o.cached} for o in outcomes],
-    })
-    counts = {v: sum(o.verdict == v for o in outcomes) for v in ("holds", "fails", "error")}
-    summary = f"{counts['holds']} hold, {counts['fails']} fail, {counts['error']} errors ({scale} scale, fptheory {_version()})"
-    md = [f"# fptheory verify\n\n{summary}\n", "| claim | verdict | key number | seconds |", "|---|---|---|---|"]
-    md += [f"| {o.id} | {o.verdict} | {o.key.replace('|', '/')} | {o.seconds:.1f}{' (cached)' if o.cached else ''} |"
-           for o in outcomes]
+def write_reports(outcomes: list[Outcome], out: Path, run: dict[str, Any]) -> None:
+    """``out/result.json`` (the run and every outcome), ``out/report.md`` and ``out/report.html``."""
+    from fptheory.verify.report import report_html, report_markdown
+
+    claims = []
     for o in outcomes:
-        md += [f"\n## {o.id}: {o.verdict}\n", f"**Statement.** {o.statement}\n", f"**Decided by.** {o.decided_by}\n",
-               f"**Settings.** `{json.dumps(o.settings)}`\n", f"**Evidence.** {o.key}\n",
-               "```json\n" + json.dumps(o.evidence, indent=1, ensure_ascii=False)[:4000] + "\n```"]
-        if o.figure:
-            md.append(f"\n![{o.id}]({o.figure})")
-    write_text_atomic(out / "report.md", "\n".join(md) + "\n")
-    colour = {"holds": "#1a7f37", "fails": "#cf222e", "error": "#9a6700"}
-    rows = "".join(f"<tr><td><a href='#{o.id}'>{html.escape(o.id)}</a></td><td style='color:{colour[o.verdict]}'>"
-                   f"<b>{o.verdict}</b></td><td>{html.escape(o.key)}</td><td>{o.seconds:.1f}</td></tr>" for o in outcomes)
-    sections = []
-    for o in outcomes:
-        image = ""
-        if o.figure and (out / o.figure).is_file():
-            data = base64.b64encode((out / o.figure).read_bytes()).decode()
-            image = f"<img alt='{html.escape(o.id)}' style='max-width:100%' src='data:image/png;base64,{data}'>"
-        sections.append(
-            f"<h2 id='{o.id}'>{html.escape(o.id)}: <span style='color:{colour[o.verdict]}'>{o.verdict}</span></h2>"
-            f"<p><b>Statement.</b> {html.escape(o.statement)}</p><p><b>Decided by.</b> {html.escape(o.decided_by)}</p>"
-            f"<p><b>Settings.</b> <code>{html.escape(json.dumps(o.settings))}</code></p>"
-            f"<p><b>Evidence.</b> {html.escape(o.key)}</p>"
-            f"<pre>{html.escape(json.dumps(o.evidence, indent=1, ensure_ascii=False)[:4000])}</pre>{image}")
-    page = (f"<!doctype html><html><head><meta charset='utf-8'><title>fptheory verify</title></head>"
-            f"<body style='font-family:sans-serif;max-width:1100px;margin:auto'><h1>fptheory verify</h1>"
-            f"<p>{html.escape(summary)}</p><table border='1' cellpadding='4' style='border-collapse:collapse'>"
-            f"<tr><th>claim</th><th>verdict</th><th>key number</th><th>seconds</th></tr>{rows}</table>"
-            f"{''.join(sections)}</body></html>")
-    write_text_atomic(out / "report.html", page)
+        row = asdict(o)
+        row.pop("code")
+        claims.append(row)
+    data = {**run, "claims": claims}
+    write_json_atomic(out / "result.json", data)
+    write_text_atomic(out / "report.md", report_markdown(data))
+    write_text_atomic(out / "report.html", report_html(data, out))
 
 
 def select(pattern: str | None) -> list[Claim]:
@@ -215,5 +257,5 @@ def select(pattern: str | None) -> list[Claim]:
         return claims
     chosen = [c for c in claims if fnmatch.fnmatch(c.id, pattern)]
     if not chosen:
-        raise ValueError(f"--only {pattern!r} matches no claim; known: {', '.join(CLAIMS)}")
+        raise InputError(f"--only {pattern!r} matches no claim; known: {', '.join(CLAIMS)}")
     return chosen
