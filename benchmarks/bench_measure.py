@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/bench_measure.py
 
 Plain Monte Carlo: samples per second (numpy and jitted jax, m = 1 and m = 10; the jax figure excludes the
-one-off compilation: a first run of the same size compiles, the second is timed). Baseline: the same numpy estimator, so the ratio column compares the two backends.
+one-off compilation: a first run of the same size compiles, the second is timed). Baseline: the same numpy
+estimator, so the ratio column compares the two backends.
 Rare-event estimator: seconds to resolve the union's fraction to about 10% relative standard error (the
 sample count is set from a 200-sample pilot run, not timed) at δ where it is about 1e-11, 1e-22, 1e-33
 and 1e-43 (k1 = 1, k2 = 3, m = 1), and the seconds per decade of resolved probability.
@@ -14,8 +15,8 @@ from __future__ import annotations
 import math
 import time
 
-from fptheory.numeric.measure import Setting, plain_estimate
-from fptheory.numeric.rare import rare_estimate
+from fptheory.numeric import rare_estimate
+from fptheory.numeric._sets import Setting, plain_estimate
 
 
 def _rate(setting: Setting, backend: str, samples: int) -> float:

@@ -2,9 +2,9 @@
 
     .venv/bin/python benchmarks/bench_stable.py [--samples N] [--m M]
 
-Baseline: the plain lambdified gradient (fptheory.symbolic.compiled.loss_gradient_fn, numpy), which is
+Baseline: the plain lambdified gradient (fptheory.symbolic._compiled.loss_gradient_fn, numpy), which is
 fast but overflows (NaN/inf or silently wrong) for π|k|/(2|w|) beyond ~300. Compared: the stable
-log-domain gradient (fptheory.numeric.stable.log_abs_loss_gradient) in numpy and jitted jax.
+log-domain gradient (fptheory.numeric._stable.log_abs_loss_gradient) in numpy and jitted jax.
 Parameters are drawn in [-1, 1]^(3m) and k = 3, so both evaluators see the same moderate inputs.
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import argparse
 import time
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
@@ -35,8 +35,8 @@ def main() -> None:
     import jax
 
     jax.config.update("jax_enable_x64", True)
-    from fptheory.numeric.stable import log_abs_loss_gradient
-    from fptheory.symbolic.compiled import loss_gradient_fn
+    from fptheory.numeric._stable import log_abs_loss_gradient
+    from fptheory.symbolic._compiled import loss_gradient_fn
 
     rng = np.random.default_rng(0)
     a, w, b = rng.uniform(-1, 1, size=(3, args.samples, args.m))

@@ -35,8 +35,6 @@ def main() -> None:
     y = np.sin(x) + np.sin(3 * x) + np.sin(5 * x)
     freqs = np.array([1.0, 3.0, 5.0])
     model = MLP((1, 200, 200, 200, 100, 1), "tanh")
-    spec = TrainSpec(args.steps, 50, 1e-3)
-
     def engine(seeds: int, steps: int) -> float:
         keys = jax.random.split(jax.random.PRNGKey(0), seeds)
         kw = dict(keys=keys, spec=TrainSpec(steps, 50, 1e-3), eval_x=x[:, None], eval_points=x, frequencies=freqs)
@@ -53,7 +51,7 @@ def main() -> None:
     def python_loop() -> float:
         xs, ys = jnp.asarray(x[:, None], jnp.float32), jnp.asarray(y, jnp.float32)
         opt = optax.adam(1e-3)
-        loss = lambda p: 0.5 * jnp.mean((model.apply(p, xs) - ys) ** 2)  # noqa: E731
+        loss = lambda p: 0.5 * jnp.mean((model.apply(p, xs) - ys) ** 2)
 
         @jax.jit
         def step(p, s):
@@ -115,7 +113,7 @@ def convolution_in_scan(steps: int = 20) -> None:
 
     rows = []
     for name, apply in (("XLA convolution", xla_apply), ("im2col conv3x3", model.apply)):
-        loss = lambda p, a=apply: -jnp.mean(jnp.sum(y * jax.nn.log_softmax(a(p, x)), axis=-1))  # noqa: E731
+        loss = lambda p, a=apply: -jnp.mean(jnp.sum(y * jax.nn.log_softmax(a(p, x)), axis=-1))
 
         def step(carry, _, loss=loss):
             p, state = carry

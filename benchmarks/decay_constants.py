@@ -4,7 +4,7 @@
 
 For each (k1, k2) and m ∈ {1, 10} (f̂ = 1 at both frequencies): the rare-event estimator at six δ with
 c_proof/δ = 8 … 60, the weighted fit of log p = log C + α log δ - c/δ, and the decay constant predicted by
-the leading-order windows (fptheory.numeric.rare.leading_order_windows): the smallest over the pairs' windows
+the leading-order windows (fptheory.numeric.leading_order_windows): the smallest over the pairs' windows
 of (c_proof + [closed] πk1/2) · sqrt(1 + (ψ/k1)²). Prints a Markdown table.
 """
 
@@ -14,7 +14,7 @@ import argparse
 import time
 
 from fptheory.experiments.measure import MeasureConfig, run
-from fptheory.numeric.rare import leading_order_windows
+from fptheory.numeric import leading_order_windows
 
 PAIRS = ((1.0, 2.0), (1.0, 3.0), (2.0, 3.0), (1.0, 2.5))
 

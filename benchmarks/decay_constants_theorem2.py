@@ -3,10 +3,11 @@
     .venv/bin/python benchmarks/decay_constants_theorem2.py [--samples N]
 
 Theorem 2's bad set (|∇L(k1)| < |∇L(k2)|) lies in ellipses around a = 0 and the open zeros b_n of the
-k1 factor of the neuron with the largest |w|, of area ∝ ε² (fptheory.numeric.rare_flow): the predicted
+k1 factor of the neuron with the largest |w|, of area ∝ ε² (fptheory.numeric._ellipses): the predicted
 constant is twice the smallest Theorem-1 window constant over the open a-windows,
 2 (π(k2-k1)/2) sqrt(1 + (ψ/k1)²). For each setting and m ∈ {1, 10}: the rare-event estimator at six δ
-with c_ellipse/δ = 12 … 60 (below 12 the set is broad, not ellipses), the weighted fit of log p = log C + α log δ - c/δ. Prints a Markdown table.
+with c_ellipse/δ = 12 … 60 (below 12 the set is broad, not ellipses), the weighted fit of
+log p = log C + α log δ - c/δ. Prints a Markdown table.
 Settings whose zeros are all closed (f̂ real with k2/k1 ∈ {2, 3}) have no ellipse and are left out here.
 """
 
@@ -16,7 +17,7 @@ import argparse
 import time
 
 from fptheory.experiments.measure import MeasureConfig, run
-from fptheory.numeric.rare import leading_order_windows
+from fptheory.numeric import leading_order_windows
 
 SETTINGS = ((2.0, 3.0, 1, 1), (1.0, 2.5, 1, 1), (1.0, 2.0, 1, 1j), (1.0, 3.0, 1, 1j))
 

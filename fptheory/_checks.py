@@ -6,7 +6,10 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["InputError", "is_traced", "as_finite", "check_nonzero", "check_broadcast"]
+__all__ = ["InputError", "is_traced", "as_finite", "check_nonzero", "check_broadcast", "check_seed", "SEED_LIMIT"]
+
+#: Seeds are integers in [0, 2^32): jax's generators take 32 bits, and a larger seed would wrap onto a smaller one.
+SEED_LIMIT = 2**32
 
 
 class InputError(ValueError):
@@ -50,3 +53,14 @@ def check_broadcast(**shapes: tuple[int, ...]) -> tuple[int, ...]:
     except ValueError:
         listed = ", ".join(f"{n} {tuple(s)}" for n, s in shapes.items())
         raise InputError(f"shapes do not broadcast: {listed}") from None
+
+
+def check_seed(seed: Any, count: int = 1, name: str = "seed") -> int:
+    """``seed`` as an int, after checking that it and the ``count - 1`` seeds after it lie in [0, 2^32)."""
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise InputError(f"{name} must be an integer in [0, {SEED_LIMIT - 1}]; got {seed!r}")
+    if not 0 <= int(seed) <= SEED_LIMIT - int(count):
+        top = SEED_LIMIT - int(count)
+        raise InputError(f"{name} must be an integer in [0, {top}] (seeds {name}, …, {name} + {int(count) - 1} are used); "
+                         f"got {seed}")
+    return int(seed)

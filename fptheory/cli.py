@@ -7,8 +7,9 @@ import fnmatch
 import json
 import math
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, NoReturn
 
 __all__ = ["main"]
 
@@ -18,7 +19,7 @@ class CLIError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, no usage block
+    def error(self, message: str) -> NoReturn:  # one line, no usage block
         raise CLIError(f"{self.prog}: {message}")
 
 
@@ -72,7 +73,7 @@ def _cmd_derive(args: argparse.Namespace) -> int:
 
 
 def _cmd_proofs(args: argparse.Namespace) -> int:
-    from fptheory.io import write_json_atomic
+    from fptheory._io import write_json_atomic
     from fptheory.proof import ProofsError, load_proofs, proof_verdict, run_proof
 
     out = _check_out(args.out, "fptheory proofs") if args.out is not None else None
@@ -103,14 +104,14 @@ def _cmd_proofs(args: argparse.Namespace) -> int:
             checks = [r for r in steps if r.kind == "check"]
             print(f"  proof {verdicts[proof.name]}: {sum(r.verdict == 'holds' for r in rigorous)}/{len(rigorous)} "
                   f"rigorous steps; checks apart: {sum(r.verdict == 'holds' for r in checks)}/{len(checks)} hold", flush=True)
-    checks = [r.verdict for r in results if r.kind == "check"]
-    report = {
+    check_verdicts: list[str] = [r.verdict for r in results if r.kind == "check"]
+    report: dict[str, Any] = {
         "proofs": verdicts,
         "steps": [vars(r) for r in results],
         "holds": sum(v == "holds" for v in verdicts.values()),
         "fails": sum(v == "fails" for v in verdicts.values()),
         "errors": sum(v == "error" for v in verdicts.values()),
-        "checks": {"holds": checks.count("holds"), "fails": checks.count("fails"), "errors": checks.count("error")},
+        "checks": {v: check_verdicts.count(k) for v, k in (("holds", "holds"), ("fails", "fails"), ("errors", "error"))},
     }
     if out is not None:
         write_json_atomic(out / "result.json", report)
@@ -142,29 +143,32 @@ def _check_out(path: str, command: str) -> Path:
 
 
 class _Progress:
-    """Progress on stderr (steps, ETA), at most once a second and only once a run has lasted 2 s."""
+    """Progress on stderr (tqdm): a bar per label (each δ, each training run) with its rate and ETA, shown once a
+    run has lasted 2 s; the training engine's own ETA, when given, is shown beside it."""
 
     def __init__(self, unit: str = "samples") -> None:
-        import time
-
         self.unit = unit
-        self._time = time.monotonic
-        self._start = self._time()
-        self._last = 0.0
+        self._bar: Any = None
         self._label = ""
-        self._label_start = self._start
 
     def __call__(self, label: str, done: int, total: int, eta: float | None = None) -> None:
-        now = self._time()
-        if label != self._label:
-            self._label, self._label_start = label, now
-        if now - self._start < 2 or (now - self._last < 1 and done < total):
-            return
-        self._last = now
-        if eta is None:  # from the rate since this label began
-            rate = done / max(now - self._label_start, 1e-9)
-            eta = (total - done) / rate if rate > 0 else float("inf")
-        print(f"{label}: {done}/{total} {self.unit}, ETA {eta:.0f} s", file=sys.stderr, flush=True)
+        from tqdm import tqdm
+
+        if self._bar is None or label != self._label:
+            self.close()
+            self._bar = tqdm(total=total, desc=label, unit=self.unit, file=sys.stderr, delay=2, mininterval=1,
+                             dynamic_ncols=True, leave=False)
+            self._label = label
+        if eta is not None:
+            self._bar.set_postfix_str(f"engine ETA {eta:.0f} s", refresh=False)
+        self._bar.update(done - self._bar.n)
+        if done >= total:
+            self.close()
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
 
 
 def _complex(text: str) -> complex:
@@ -222,6 +226,7 @@ def _cmd_measure(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    from fptheory._checks import check_seed
     from fptheory.experiments.registry import EXPERIMENTS, load
 
     if args.list:
@@ -235,6 +240,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     out = _check_out(args.out, "fptheory run")
     if args.seeds is not None and args.seeds < 1:
         raise CLIError(f"fptheory run: --seeds must be >= 1; got {args.seeds}")
+    check_seed(args.seed, args.seeds or 1, name="--seed")
     module = load(args.name)
     from dataclasses import fields
 
@@ -249,7 +255,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     progress = None
     if not args.json:
         bar = _Progress("steps")
-        progress = lambda done, total, eta: bar(args.name, done, total, eta)  # noqa: E731
+        progress = lambda done, total, eta: bar(args.name, done, total, eta)
     result = module.run(config, progress=progress)
     path = module.save(result, out)
     data = result.to_json()
@@ -269,7 +275,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
-    from fptheory.verify.runner import exit_status, select, verify
+    from fptheory.verify._runner import exit_status, select, verify
 
     out = _check_out(args.out, "fptheory verify") if args.out is not None else None
     if out is None:
@@ -294,8 +300,8 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 
 
 def _cmd_results(args: argparse.Namespace) -> int:
-    from fptheory.io import write_text_atomic
-    from fptheory.verify.report import load_run, results_page
+    from fptheory._io import write_text_atomic
+    from fptheory.verify._report import load_run, results_page
 
     if args.out is None or not str(args.out).strip():
         raise CLIError("fptheory results: --out FILE is required (for example docs/results.md)")
@@ -314,7 +320,7 @@ def _cmd_results(args: argparse.Namespace) -> int:
 
 def _parser() -> _Parser:
     from fptheory import __version__
-    from fptheory.symbolic.activation import ACTIVATIONS
+    from fptheory.symbolic._activation import ACTIVATIONS
 
     parser = _Parser(prog="fptheory", description="Machine-checked mathematics of the Frequency Principle.")
     parser.add_argument("--version", action="version", version=f"fptheory {__version__}")

@@ -18,8 +18,9 @@ from __future__ import annotations
 import importlib
 import itertools
 import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Iterable, Literal, Sequence
+from typing import Literal
 
 import mpmath
 import sympy as sp
@@ -103,11 +104,12 @@ def run_proof(proof: Proof, *, on_step: Callable[[StepResult], None] | None = No
     results = []
     for step in proof.steps:
         start = time.perf_counter()
+        verdict: Verdict
         try:
             evidence, verdict = step.check(), "holds"
         except StepFailed as exc:
             evidence, verdict = str(exc), "fails"
-        except Exception as exc:  # noqa: BLE001 - a broken check is reported, not raised
+        except Exception as exc:  # a broken check is reported, not raised
             evidence, verdict = f"{type(exc).__name__}: {exc}", "error"
         result = StepResult(proof.name, step.name, step.statement, verdict, evidence, time.perf_counter() - start,
                             step.kind)
@@ -134,7 +136,7 @@ def load_proofs() -> list[Proof]:
     for name in names:
         try:
             module = importlib.import_module(f"fptheory.proofs.{name}")
-        except Exception as exc:  # noqa: BLE001 - reported as a broken proofs package
+        except Exception as exc:  # reported as a broken proofs package
             raise ProofsError(f"proof module {name!r} fails to import: {type(exc).__name__}: {exc}") from exc
         proof = getattr(module, "PROOF", None)
         if not isinstance(proof, Proof):
@@ -168,7 +170,7 @@ def interval_bound(
     Each range is cut into ``pieces`` intervals (a last piece may reach ``inf``) and f is evaluated on
     every box of the product as intervals, which enclose the true range: a pass is a proof.
     """
-    ranges = [(lo, hi)] if hi is not None else list(lo)  # type: ignore[arg-type]
+    ranges: list[tuple[float, float]] = [(float(lo), hi)] if hi is not None else list(lo)  # type: ignore[arg-type]
     iv = mpmath.iv
     cuts = []
     for a, b in ranges:

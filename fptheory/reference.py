@@ -8,7 +8,7 @@ at the precision you need; inputs are taken as exact (floats are converted witho
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 import mpmath
 import numpy as np
@@ -126,13 +126,13 @@ def mp_pair_fraction_m1(
 
         def window(a: mpmath.mpf, w: mpmath.mpf, psi0: mpmath.mpf) -> mpmath.mpf:
             """Exact length of the window around the zero of ∂L(k1)/∂θ_l near phase psi0 (0 if closed)."""
-            g1 = lambda b: grad(k1m, fhat1, a, w, b)  # noqa: E731
+            g1 = lambda b: grad(k1m, fhat1, a, w, b)
             # one zero lies within ±π/2 of its leading-order phase: bracket it there
             lo, hi = w * (psi0 - mpmath.pi / 2) / k1m, w * (psi0 + mpmath.pi / 2) / k1m
             # findroot's anderson solver stops once |f| < 2^10 eps (absolute): scale f to order 1 first
             scale = max(abs(g1(lo)), abs(g1(hi)))
             zero = mpmath.findroot(lambda b: g1(b) / scale, (lo, hi), solver="anderson")
-            gap = lambda b: abs(g1(b)) / abs(grad(k2m, fhat2, a, w, b)) - 1  # noqa: E731
+            gap = lambda b: abs(g1(b)) / abs(grad(k2m, fhat2, a, w, b)) - 1
             first = abs(grad(k2m, fhat2, a, w, zero)) / abs(mpmath.diff(g1, zero))
             if first == 0 or first < mpmath.mpf(10) ** (-digits + 10) * w:
                 return mpmath.mpf(0)
@@ -227,7 +227,7 @@ def mp_theorem2_area_m1(
             if (vals[i] < 0) != (vals[i + 1] < 0):
                 edges.append(mpmath.findroot(lambda b: F(a, b), (bs[i], bs[i + 1]), solver="anderson"))
         if vals[0] < 0 or vals[-1] < 0 or len(edges) != 2:
-            raise InputError("the bad set is not a single window inside the box at a = %s" % mpmath.nstr(a, 5))
+            raise InputError(f"the bad set is not a single window inside the box at a = {mpmath.nstr(a, 5)}")
         return edges[1] - edges[0]
 
     if min_over_b(mpmath.mpf(0)) >= 0:

@@ -27,11 +27,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import fptheory
-from fptheory.numeric.rare import leading_order_windows
+from fptheory.numeric import leading_order_windows
 
 setting = fptheory.Setting(1, 2.0, 3.0, 1)
-plain = fptheory.plain_estimate(setting, 1.0, 100_000, seed=0)
-rare = fptheory.rare_estimate(setting, 1.0, 300, seed=0)
+plain = fptheory.plain_estimate(setting, 1.0, 50_000, seed=0)
+rare = fptheory.rare_estimate(setting, 1.0, 200, seed=0)
 print(f"δ = 1: plain {plain.fraction:.4e} [{plain.ci_low:.3e}, {plain.ci_high:.3e}]   rare {rare.fraction:.4e} ± {rare.rel_se:.1%}")
 
 # %% [markdown]
@@ -40,7 +40,7 @@ print(f"δ = 1: plain {plain.fraction:.4e} [{plain.ci_low:.3e}, {plain.ci_high:.
 # %%
 window_c = min(w.c for w in leading_order_windows(setting))
 deltas = window_c / np.geomspace(8, 40, 4)
-points = [fptheory.rare_estimate(setting, float(d), 120, seed=i) for i, d in enumerate(deltas)]
+points = [fptheory.rare_estimate(setting, float(d), 80, seed=i) for i, d in enumerate(deltas)]
 fit1 = fptheory.fit_decay(deltas, [p.fraction for p in points], [p.ci_low for p in points], [p.ci_high for p in points])
 print(f"fitted c = {fit1.c:.3f} [{fit1.c_ci[0]:.3f}, {fit1.c_ci[1]:.3f}]; proof's c = {setting.predicted_c:.3f}; window c = {window_c:.3f}")
 
@@ -51,7 +51,7 @@ print(f"fitted c = {fit1.c:.3f} [{fit1.c_ci[0]:.3f}, {fit1.c_ci[1]:.3f}]; proof'
 setting2 = fptheory.Setting(2, 2.0, 3.0, 1)
 ellipse_c = 2 * min(w.c for w in leading_order_windows(setting2) if w.pair == "a" and not w.closed)
 deltas2 = ellipse_c / np.geomspace(12, 60, 4)
-points2 = [fptheory.rare_estimate_theorem2(setting2, float(d), 120, seed=i) for i, d in enumerate(deltas2)]
+points2 = [fptheory.rare_estimate_theorem2(setting2, float(d), 80, seed=i) for i, d in enumerate(deltas2)]
 fit2 = fptheory.fit_decay(deltas2, [p.fraction for p in points2], [p.ci_low for p in points2], [p.ci_high for p in points2])
 print(f"fitted c = {fit2.c:.3f} [{fit2.c_ci[0]:.3f}, {fit2.c_ci[1]:.3f}]; ellipse c = {ellipse_c:.3f}")
 

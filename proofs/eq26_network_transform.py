@@ -10,9 +10,9 @@ import mpmath
 import sympy as sp
 
 from fptheory.proof import Proof, Step, digits_agree, interval_bound, sympy_identity
-from fptheory.symbolic.activation import activation_transform, sech2_transform
-from fptheory.symbolic.fourier import b, k, scaling_shift_factor, w, x
-from fptheory.symbolic.network import a, neuron_transform
+from fptheory.symbolic._activation import activation_transform, sech2_transform
+from fptheory.symbolic._fourier import b, k, scaling_shift_factor, w, x
+from fptheory.symbolic._network import a, neuron_transform
 
 z_pos = sp.Symbol("z", positive=True)
 
@@ -42,7 +42,7 @@ def _sech2_quadrature() -> str:
     values, refs = [], []
     with mpmath.workdps(45):
         for kk in (mpmath.mpf("0.75"), mpmath.mpf(-3), mpmath.mpf(10)):
-            integrand = lambda t: mpmath.sech(t) ** 2 * mpmath.cos(kk * t)  # noqa: E731
+            integrand = lambda t: mpmath.sech(t) ** 2 * mpmath.cos(kk * t)
             edges = mpmath.linspace(0, 60, 241)
             values.append(2 * mpmath.quad(integrand, edges))
             refs.append(derived(kk))

@@ -10,17 +10,16 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from fptheory.proof import Proof, Step, StepFailed, digits_agree, interval_bound, sympy_identity
-from fptheory.symbolic.fourier import b, k, w
-from fptheory.symbolic.network import (
+from fptheory.proof import Proof, Step, digits_agree, interval_bound, sympy_identity
+from fptheory.symbolic._fourier import b, k, w
+from fptheory.symbolic._network import (
     D_im,
     D_re,
     a,
     f_im,
     f_re,
-    network_loss,
     network_loss_gradient,
-    network_transform,
+    network_transform_expr,
     neuron_loss_gradient,
     neuron_parameters,
     neuron_transform_gradient,
@@ -50,7 +49,7 @@ def _chain_rule() -> str:
 
 def _locality() -> str:
     m = 3
-    h = network_transform(m)
+    h = network_transform_expr(m)
     for j in range(1, m + 1):
         params = neuron_parameters(j)
         for name, symbol in zip(("a", "w", "b"), params):
@@ -78,7 +77,7 @@ def _direct() -> str:
     """Direct differentiation of the real loss (m = 2) equals the per-neuron formula, at 30 digits."""
     m = 2
     direct = network_loss_gradient(m)
-    h = network_transform(m)
+    h = network_transform_expr(m)
     symbols = [s for j in range(1, m + 1) for s in neuron_parameters(j)]
     rng = np.random.default_rng(20261123)
     values, refs = [], []
@@ -126,7 +125,8 @@ PROOF = Proof(
             "∂L(k)/∂w_j = A a_j g_j [sin(φ-ψ_j)(-1/w_j + (πk/(2w_j²)) coth(πk/(2w_j))) + (b_j k/w_j²) cos(ψ_j-φ)]",
             _grad_w,
         ),
-        Step("direct", "differentiating the real L(k) of an m = 2 network directly gives the same gradients (5 random points, 30 digits)", _direct, "check"),
+        Step("direct", "differentiating the real L(k) of an m = 2 network directly gives the same gradients "
+             "(5 random points, 30 digits)", _direct, "check"),
         Step("eq31", "|∂L/∂a_j| = A (π/|w_j|) e^{-π|k|/(2|w_j|)} |sin(φ-ψ_j)| · 2/(1 - e^{-π|k|/|w_j|})", _eq31_form),
         Step("eq31-bound", "the factor 2/(1 - e^{-π|k|/|w|}) lies in [2, 2.314] whenever π|k|/(2|w|) ≥ 1", _factor_a),
     ),

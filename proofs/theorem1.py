@@ -12,11 +12,11 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from fptheory.numeric.ball import sample_ball
-from fptheory.numeric.fit import fit_decay
-from fptheory.numeric.measure import Setting
-from fptheory.numeric.rare import rare_estimate
-from fptheory.numeric.stable import network_transform
+from fptheory.numeric._ball import sample_ball
+from fptheory.numeric._fit import fit_decay
+from fptheory.numeric._rare import rare_estimate
+from fptheory.numeric._sets import Setting
+from fptheory.numeric._stable import network_transform
 from fptheory.proof import Proof, Step, StepFailed, interval_bound, sympy_identity
 
 K, M = 1.0, 3
@@ -141,6 +141,7 @@ PROOF = Proof(
         Step("ratio-identity", "(1 - e^{-2z2}) - (1 - e^{-2z1}) = e^{-2z1}(1 - e^{-2(z2-z1)})", _ratio_identity),
         Step("ratio", "so for 0 < z1 ≤ z2: |E(z2)|/|E(z1)| ≤ e^{-(z2-z1)} (the k2 gradient is e^{-π(k2-k1)/(2|w|)} smaller)", _ratio_bound),
         Step("window", "the phases with |sin x| ≤ η fill a share (2/π) arcsin η ≤ 0.67 η of the line (η ≤ 1/2)", _window_measure),
-        Step("decay", "so μ(Q_aj ∩ B_δ)/μ(B_δ) ≤ C e^{-c/δ}, c = π(k2-k1)/2; the measured decay (rare-event estimates) is at least as fast", _decay, "check"),
+        Step("decay", "so μ(Q_aj ∩ B_δ)/μ(B_δ) ≤ C e^{-c/δ}, c = π(k2-k1)/2; the measured decay (rare-event estimates) "
+             "is at least as fast", _decay, "check"),
     ),
 )

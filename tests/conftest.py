@@ -7,8 +7,10 @@ mpmath) or are computed in the tests by plain quadrature of the defining integra
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import jax
 import numpy as np
@@ -25,16 +27,33 @@ def rng() -> np.random.Generator:
 @pytest.fixture(scope="session")
 def quick_claim(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], tuple[Any, Path]]:
     """``quick_claim(claim_id)`` -> (result, folder): the claim's computation at quick scale, run once per test
-    run and shared by every test that asks (the claims test judges it; the experiments' tests inspect it)."""
+    run and shared by every test that asks (the claims test judges it; the experiments' tests inspect it).
+
+    Under pytest-xdist the workers share it too (pytest-xdist's recipe for a session fixture that runs once): the
+    first worker to ask computes it under a file lock and pickles it; the others wait and load it."""
+    import fcntl
+    import pickle
+
     from fptheory.verify import load_builtin
 
+    root = tmp_path_factory.getbasetemp()
+    if "PYTEST_XDIST_WORKER" in os.environ:
+        root = root.parent  # shared by the workers of this run
+    shared = root / "quick-claims"
+    shared.mkdir(exist_ok=True)
     done: dict[str, tuple[Any, Path]] = {}
 
     def get(claim_id: str) -> tuple[Any, Path]:
         if claim_id not in done:
-            claim = load_builtin()[claim_id]
-            folder = tmp_path_factory.mktemp(claim_id)
-            done[claim_id] = (claim.compute(claim.settings(True), folder), folder)
+            folder, stored = shared / claim_id, shared / f"{claim_id}.pickle"
+            with open(shared / f"{claim_id}.lock", "w") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                if not stored.exists():
+                    claim = load_builtin()[claim_id]
+                    folder.mkdir(exist_ok=True)
+                    result = claim.compute(claim.settings(True), folder)
+                    stored.write_bytes(pickle.dumps(result))
+                done[claim_id] = (pickle.loads(stored.read_bytes()), folder)
         return done[claim_id]
 
     return get

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from fptheory.numeric.measure import Estimate, Setting, plain_estimate
+from fptheory.numeric._sets import Estimate, Setting, plain_estimate
 
 
 def z_score(x: float, se_x: float, y: float, se_y: float) -> float:
@@ -107,3 +107,37 @@ def describe(draws: list[Draw]) -> str:
                      f"δ = {d.delta:.3g}: plain {d.plain.fraction:.3e} ({d.plain.hits} hits), rare {d.rare.fraction:.3e} "
                      f"± {d.rare.rel_se or 0:.1%} (ESS {d.rare.ess or 0:.0f}, k̂ {d.rare.pareto_k})")
     return "\n".join(lines)
+
+
+def leading_order_c(setting: Setting) -> float:
+    """The smallest leading-order decay constant for m = 1 (docs/theory.md §8), written out here from the theory,
+    not taken from the package: the windows of the a and w pairs sit where sin(ψ - φ1) = 0 and those of the b pair
+    where cos(ψ - φ1) = 0 (φ_i = arg(-f̂(k_i))); a window at phase ψ is admitted for |w| ≤ δ/sqrt(1 + (ψ/k1)²)
+    and gives c = (π(k2 - k1)/2) · sqrt(1 + (ψ/k1)²), plus πk1/2 inside the root's factor where the k2 factor
+    (sin or cos of (k2/k1)ψ - φ2) vanishes there too. Theorem 2's ellipses sit at the a-windows with twice the
+    constant."""
+    phi1 = math.atan2(-setting.fhat1.imag, -setting.fhat1.real)
+    phi2 = math.atan2(-setting.fhat2.imag, -setting.fhat2.real)
+    r, base = setting.k2 / setting.k1, math.pi * (setting.k2 - setting.k1) / 2
+    best = math.inf
+    families = [(0.0, math.sin)] if setting.theorem == 2 else [(0.0, math.sin), (math.pi / 2, math.cos)]
+    for shift, factor in families:
+        for n in range(-6, 7):
+            psi = phi1 + shift + n * math.pi
+            closed = abs(factor(r * psi - phi2)) < 1e-9
+            if setting.theorem == 2 and closed:
+                continue
+            c = (base + (math.pi * setting.k1 / 2 if closed else 0.0)) * math.sqrt(1 + (psi / setting.k1) ** 2)
+            best = min(best, c)
+    return best * (2 if setting.theorem == 2 else 1)
+
+
+def fitted_small_delta_c(setting: Setting, estimator, *, seed: int, samples: int = 200) -> tuple[float, tuple[float, float]]:
+    """c fitted to rare estimates at c/δ = 60 … 600 (c the leading-order constant): (c, 95% interval)."""
+    from fptheory.numeric import fit_decay_log
+
+    c = leading_order_c(setting)
+    points = [estimator(setting, c / x, samples, seed=seed + i) for i, x in enumerate((60, 100, 170, 300, 600))]
+    rows = [(p.delta, *p.log_interval) for p in points if p.log_interval is not None]
+    fit = fit_decay_log(*zip(*rows))
+    return fit.c, fit.c_ci

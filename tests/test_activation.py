@@ -4,8 +4,8 @@ import mpmath
 import pytest
 import sympy as sp
 
-from fptheory.symbolic.activation import ACTIVATIONS, activation_transform, sech2_transform
-from fptheory.symbolic.fourier import k
+from fptheory.symbolic._activation import ACTIVATIONS, activation_transform, sech2_transform
+from fptheory.symbolic._fourier import k
 
 DIGITS = 30
 
@@ -43,7 +43,7 @@ def test_sigmoid_transform_by_quadrature(kk):
     """s' = s(1 - s) is integrable: FT[s'](k) = ik ŝ(k) to 30 digits."""
     with mpmath.workdps(50):
         kk = mpmath.mpf(kk)
-        s = lambda t: 1 / (1 + mpmath.exp(-t))  # noqa: E731
+        s = lambda t: 1 / (1 + mpmath.exp(-t))
         numeric = _quad_even(lambda t: s(t) * (1 - s(t)), kk, length=140)
         derived = 1j * kk * _mp(activation_transform("sigmoid").transform)(kk)
         assert abs(numeric - derived) <= mpmath.mpf(10) ** -DIGITS * abs(numeric)
@@ -59,9 +59,9 @@ def test_relu_transform_as_distribution(power):
     """
     relu_hat = _mp(activation_transform("relu").transform)
     with mpmath.workdps(30):
-        phi = lambda kk: kk**power * mpmath.exp(-kk**2 / 2)  # noqa: E731
-        gauss = lambda t: mpmath.sqrt(2 * mpmath.pi) * mpmath.exp(-t**2 / 2)  # noqa: E731
-        phi_hat = lambda t: (1j) ** power * mpmath.diff(gauss, t, power)  # noqa: E731
+        phi = lambda kk: kk**power * mpmath.exp(-kk**2 / 2)
+        gauss = lambda t: mpmath.sqrt(2 * mpmath.pi) * mpmath.exp(-t**2 / 2)
+        phi_hat = lambda t: (1j) ** power * mpmath.diff(gauss, t, power)
         for t in (mpmath.mpf("0.3"), mpmath.mpf(1), mpmath.mpf("2.5")):
             by_quad = mpmath.quad(lambda kk: phi(kk) * mpmath.expj(-kk * t), [-14, -7, 0, 7, 14])
             assert abs(by_quad - phi_hat(t)) <= mpmath.mpf(10) ** -20

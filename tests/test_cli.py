@@ -228,3 +228,47 @@ def test_run_data_option_is_checked(tmp_path):
     assert done.returncode == 2 and "takes no --networks" in done.stderr
     done = run("run", "projection", "--quick", "--networks", "mlp,resnet", "--out", str(tmp_path / "w"))
     assert done.returncode == 2 and "networks must be drawn from mlp, cnn, vgg" in done.stderr
+
+
+def _write_idx(path, array):
+    """An IDX file (the MNIST format): magic 0x0803 (images) or 0x0801 (labels), sizes, uint8 payload."""
+    import struct
+
+    import numpy as np
+
+    array = np.asarray(array, dtype=np.uint8)
+    header = struct.pack(">HBB", 0, 8, array.ndim) + b"".join(struct.pack(">I", n) for n in array.shape)
+    path.write_bytes(header + array.tobytes())
+
+
+@pytest.mark.parametrize(
+    "args, needle",
+    [
+        (("measure", "--theorem", "1", "--k1", "1", "--k2", "3", "--delta", "1", "--m", "10000000"), "GiB for a single sample"),
+        (("measure", "--theorem", "1", "--k1", "1", "--k2", "3", "--delta", "1", "--seed", "99999999999999999999"),
+         "seed (plus 1000 per further δ) must be an integer in [0,"),
+        (("run", "f1d", "--quick", "--seed", "4294967296"), "--seed must be an integer in [0, 4294967295]"),
+        (("run", "f1d", "--quick", "--seed", "4294967290", "--seeds", "8"), "--seed must be an integer in [0, 4294967288]"),
+        (("run", "f1d", "--quick", "--seeds", "1000000"), "lower the number of seeds"),
+    ],
+)
+def test_huge_or_wrapping_inputs_are_refused_before_work(tmp_path, args, needle):
+    done = run(*args, "--out", tmp_path / "x")
+    assert done.returncode == 2 and needle in done.stderr, done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and not (tmp_path / "x" / "result.json").exists()
+
+
+@pytest.mark.parametrize("case", ["too-few", "labels"])
+def test_user_data_is_checked(tmp_path, case):
+    """mnist:DIR with 10 images cannot give the 300 points a quick run asks for; labels 200-209 are not digits."""
+    import numpy as np
+
+    folder = tmp_path / "mnist"
+    folder.mkdir()
+    images = np.random.default_rng(0).integers(0, 256, (10, 28, 28))
+    labels = np.arange(10) + (200 if case == "labels" else 0)
+    _write_idx(folder / "train-images-idx3-ubyte", images)
+    _write_idx(folder / "train-labels-idx1-ubyte", labels)
+    done = run("run", "filtering", "--quick", "--data", f"mnist:{folder}", "--out", tmp_path / "x")
+    needle = "exceeds the 10 examples" if case == "too-few" else "must be classes 0-9"
+    assert done.returncode == 2 and needle in done.stderr, done.stderr

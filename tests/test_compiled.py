@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from fptheory.symbolic.activation import ACTIVATIONS
-from fptheory.symbolic.compiled import (
+from fptheory.symbolic._activation import ACTIVATIONS
+from fptheory.symbolic._compiled import (
     activation_transform_fn,
     loss_fn,
     loss_gradient_fn,

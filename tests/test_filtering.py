@@ -52,12 +52,17 @@ def test_split_errors(rng):
     assert math.isclose(e_low, 0.2 * math.sqrt(120) / np.linalg.norm(low), rel_tol=1e-10)
 
 
-def test_memory_bound_shapes(rng):
-    """n = 20,000 points of dimension 784 would need 3.2 GB as a full distance matrix; blocks keep it at
-    block × n. (Checked here on a slice: 2,000 × 784 with block 256 runs and is finite.)"""
+def test_blocked_smoothing_equals_the_dense_formula(rng):
+    """n = 20,000 points of dimension 784 would need 3.2 GB as a full distance matrix; blocks of rows keep it at
+    block × n. The blocks (256 rows, the last one padded) give the dense formula Σ_j y_j G(x_i - x_j) / Σ_j G,
+    computed here in numpy from the definition, to 1e-12 on 2,000 × 784 points with two outputs."""
     X = rng.random((2000, 784))
-    y = rng.standard_normal(2000)
-    assert np.all(np.isfinite(smooth(X, y, 10.0, block=256)))
+    Y = rng.standard_normal((2000, 2))
+    from scipy.spatial.distance import cdist
+
+    d2 = cdist(X, X, "sqeuclidean")
+    G = np.exp(-(d2 - d2.min(axis=1, keepdims=True)) / (2 * 10.0))
+    np.testing.assert_allclose(smooth(X, Y, 10.0, block=256), G @ Y / G.sum(axis=1, keepdims=True), rtol=1e-12, atol=1e-12)
 
 
 def test_filtering_bad_input(rng):

@@ -15,7 +15,7 @@ def test_filtering_saves_both_networks_series(quick_claim):
 
 
 def test_vgg_like_cnn_also_converges_low_first():
-    """The deeper VGG-like CNN (two 3×3 convolutions per block, three blocks) on 300 digits, 300 steps."""
-    config = filtering.make_config(quick=True, networks=("vgg",), points=300, steps=300, deltas=(1.0, 10.0))
+    """The deeper VGG-like CNN (two 3×3 convolutions per block, three blocks) on 300 digits, 200 steps."""
+    config = filtering.make_config(quick=True, networks=("vgg",), points=300, steps=200, deltas=(1.0, 10.0))
     evidence = load_builtin()["filtering-low-first"].judge(filtering.run(config))
     assert evidence.holds, evidence.key

@@ -1,12 +1,28 @@
 import mpmath
+import pytest
 import sympy as sp
 
 from fptheory.reference import mp_sech2_transform
-from fptheory.symbolic.fourier import b, derivative_factor, fourier_integral, k, scaling_shift_factor, w, x
+from fptheory.symbolic._fourier import (
+    b,
+    derivative_factor,
+    fourier_integral,
+    k,
+    scaling_shift_factor,
+    substitution_factor,
+    w,
+    x,
+)
 
 
-def test_scaling_shift_factor_is_derived_form():
-    assert sp.simplify(scaling_shift_factor() - sp.exp(sp.I * b * k / w) / sp.Abs(w)) == 0
+@pytest.mark.parametrize("sign, expected", [("positive", lambda ws: sp.exp(sp.I * b * k / ws) / ws),
+                                            ("negative", lambda ws: -sp.exp(sp.I * b * k / ws) / ws)])
+def test_substitution_gives_the_scaling_factor_for_each_sign(sign, expected):
+    """What sympy's substitution leaves in front of σ̂(k/w) is e^{ibk/w}/w for w > 0 and -e^{ibk/w}/w for w < 0
+    (the limits flip), typed here per sign; the package's single form e^{ibk/w}/|w| covers both."""
+    ws, factor = substitution_factor(sign)
+    assert sp.simplify(factor - expected(ws)) == 0
+    assert sp.simplify(scaling_shift_factor().subs(w, ws) - expected(ws)) == 0
 
 
 def test_derivative_rule_on_gaussian():
@@ -23,7 +39,7 @@ def test_scaling_rule_by_quadrature():
         for ww, bb, kk in ((mpmath.mpf("1.3"), mpmath.mpf("0.4"), mpmath.mpf(2)),
                            (mpmath.mpf("-0.8"), mpmath.mpf("-0.25"), mpmath.mpf("-1.5"))):
             centre = -bb / ww
-            f = lambda t: mpmath.sech(ww * t + bb) ** 2 * mpmath.expj(-kk * t)  # noqa: E731
+            f = lambda t: mpmath.sech(ww * t + bb) ** 2 * mpmath.expj(-kk * t)
             edges = [centre + s for s in mpmath.linspace(-80, 80, 161)]
             numeric = mpmath.quad(f, edges)
             derived = factor(kk, ww, bb) * mp_sech2_transform(kk / ww)

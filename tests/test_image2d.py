@@ -38,12 +38,3 @@ def test_final_band_errors_grow_with_frequency(quick_claim):
     final = np.median(result.errors[:, -1], axis=0)
     assert spearmanr(np.arange(len(final)), final).statistic > 0.9
     assert (folder / "image2d.png").stat().st_size > 0
-
-
-@pytest.mark.slow
-def test_full_scale_four_bands_in_order():
-    """Full scale: the four lowest bands converge in order in both seeds."""
-    result = image2d.run(image2d.make_config())
-    assert result.ordered == 1.0
-    for row in result.convergence:
-        assert all(v is not None for v in row[:4]) and row[:4] == sorted(row[:4])

@@ -5,8 +5,8 @@ import math
 import numpy as np
 import pytest
 
-from fptheory.numeric.ball import sample_ball
-from fptheory.numeric.measure import (
+from fptheory.numeric._ball import sample_ball
+from fptheory.numeric._sets import (
     Setting,
     bad_pairs,
     bad_theorem2,
@@ -15,7 +15,7 @@ from fptheory.numeric.measure import (
     theorem2_by_definition,
     wilson,
 )
-from fptheory.numeric.stable import loss_gradient
+from fptheory.numeric._stable import loss_gradient
 
 
 def _theta(rng, n, m, delta):
@@ -92,3 +92,16 @@ def test_estimate_errors():
         plain_estimate(Setting(1, 1.0, 2.0, 1), 0.0, 10, seed=0)
     with pytest.raises(ValueError, match="samples must be an integer >= 1"):
         plain_estimate(Setting(1, 1.0, 2.0, 1), 1.0, 0, seed=0)
+    with pytest.raises(ValueError, match="chunk must be an integer >= 1"):  # it used to loop for ever
+        plain_estimate(Setting(1, 1.0, 2.0, 1), 1.0, 10, seed=0, chunk=0)
+    with pytest.raises(ValueError, match="seed must be an integer in"):
+        plain_estimate(Setting(1, 1.0, 2.0, 1), 1.0, 10, seed=2**32)
+
+
+def test_chunks_are_bounded_by_bytes():
+    """m = 1e6 must not need gigabytes for a handful of samples: a batch holds about CHUNK_BYTES of work arrays."""
+    from fptheory.numeric._sets import _BYTES_PER_SAMPLE_NEURON, CHUNK_BYTES, plain_chunk
+
+    for m in (1, 10, 1000, 10**6):
+        assert 1 <= plain_chunk(m) * _BYTES_PER_SAMPLE_NEURON * m <= max(CHUNK_BYTES, _BYTES_PER_SAMPLE_NEURON * m)
+    assert plain_chunk(10**6) == 1 and plain_chunk(1) == 2**16

@@ -7,14 +7,14 @@ import pytest
 import sympy as sp
 
 from fptheory.reference import central_difference_gradient
-from fptheory.symbolic.compiled import compile_expression, loss_fn, loss_gradient_fn
-from fptheory.symbolic.fourier import k
-from fptheory.symbolic.network import (
+from fptheory.symbolic._compiled import compile_expression, loss_fn, loss_gradient_fn
+from fptheory.symbolic._fourier import k
+from fptheory.symbolic._network import (
     f_im,
     f_re,
     network_loss,
     network_loss_gradient,
-    network_transform,
+    network_transform_expr,
     neuron_parameters,
 )
 
@@ -29,7 +29,7 @@ def _params(rng, m, low=0.5, high=1.5):
 
 def _mp_network(m):
     symbols = [s for j in range(1, m + 1) for s in neuron_parameters(j)]
-    return sp.lambdify([k, *symbols], network_transform(m), modules="mpmath")
+    return sp.lambdify([k, *symbols], network_transform_expr(m), modules="mpmath")
 
 
 def _flat(a, w, b):
@@ -45,7 +45,7 @@ def test_network_transform_by_quadrature(rng, kk):
     with mpmath.workdps(45):
         kk = mpmath.mpf(kk)
         params = [(mpmath.mpf(float(x)), mpmath.mpf(float(y)), mpmath.mpf(float(z))) for x, y, z in zip(a, w, b)]
-        h_prime = lambda t: sum(aj * wj * mpmath.sech(wj * t + bj) ** 2 for aj, wj, bj in params)  # noqa: E731
+        h_prime = lambda t: sum(aj * wj * mpmath.sech(wj * t + bj) ** 2 for aj, wj, bj in params)
         centres = sorted(-bj / wj for _, wj, bj in params)
         edges = sorted(set([mpmath.mpf(-130), *centres, mpmath.mpf(130)] + list(mpmath.linspace(-130, 130, 131))))
         numeric = mpmath.quad(lambda t: h_prime(t) * mpmath.expj(-kk * t), edges)
@@ -59,7 +59,7 @@ def test_loss_gradient_three_ways(rng):
     loss_np = loss_fn("tanh", "numpy")
     loss_jax = loss_fn("tanh", "jax")
     jax_grad = jax.grad(lambda a, w, b, kk, fh: loss_jax(kk, a, w, b, fh), argnums=(0, 1, 2))
-    for trial in range(6):
+    for _ in range(6):
         m = 4
         a, w, b = _params(rng, m, 0.3, 2.0)
         kk = float(rng.uniform(0.5, 5.0) * rng.choice([-1, 1]))
@@ -100,17 +100,17 @@ def test_parseval(rng):
     with mpmath.workdps(35):
         params = _flat(a, w, b)
         cc = mpmath.mpf(c)
-        f_hat = lambda kk: cc * (-1j * mpmath.pi / mpmath.sinh(mpmath.pi * kk / 2))  # noqa: E731 - docs/theory.md §1
+        f_hat = lambda kk: cc * (-1j * mpmath.pi / mpmath.sinh(mpmath.pi * kk / 2))
         def freq_loss(kk):
             fh = f_hat(kk)
             return loss(kk, fh.real, fh.imag, *params)
         lhs = mpmath.quad(freq_loss, list(mpmath.linspace(-90, 0, 46)) + list(mpmath.linspace(0, 90, 46))[1:])
         triples = [(params[3 * j], params[3 * j + 1], params[3 * j + 2]) for j in range(m)]
-        diff = lambda t: sum(aj * mpmath.tanh(wj * t + bj) for aj, wj, bj in triples) - cc * mpmath.tanh(t)  # noqa: E731
+        diff = lambda t: sum(aj * mpmath.tanh(wj * t + bj) for aj, wj, bj in triples) - cc * mpmath.tanh(t)
         rhs = mpmath.pi * mpmath.quad(lambda t: diff(t) ** 2, mpmath.linspace(-80, 80, 161))
         assert abs(lhs - rhs) <= mpmath.mpf(10) ** -20 * abs(rhs)
 
 
 def test_network_transform_rejects_bad_m():
     with pytest.raises(ValueError, match="m \\(number of neurons\\) must be an integer >= 1"):
-        network_transform(0)
+        network_transform_expr(0)

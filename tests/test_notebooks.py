@@ -1,4 +1,5 @@
-"""The notebooks: paired .py/.ipynb in sync, and each executes without error (nbclient, quick scale)."""
+"""The notebooks: paired .py/.ipynb in sync, and (slow tier, run by .ci/run) each executes without error
+(nbclient, quick scale)."""
 
 from pathlib import Path
 
@@ -24,6 +25,7 @@ def test_pair_in_sync(path):
     assert ours == theirs
 
 
+@pytest.mark.slow  # a Jupyter kernel per notebook: in the full tier, which .ci/run runs too
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_executes(path, tmp_path):
     nb = jupytext.read(path)

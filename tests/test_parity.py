@@ -4,7 +4,6 @@ sample, and the generalization gap of the same tanh MLP on the two tasks."""
 import math
 
 import numpy as np
-import pytest
 
 from fptheory.experiments import parity
 
@@ -26,11 +25,3 @@ def test_parity_spectrum_aliasing_and_distance(quick_claim):
     distance = result.spectral_distance()
     assert distance["parity"] > 0.5 and distance["real"] < 0.2
     assert (folder / "parity.png").stat().st_size > 0
-
-
-@pytest.mark.slow
-def test_full_scale_generalization_gap():
-    """Full scale (4 seeds)."""
-    result = parity.run(parity.make_config())
-    assert np.all(result.accuracy["parity_train"][:, -1] == 1.0) and np.all(result.accuracy["parity_test"][:, -1] < 0.5)
-    assert np.all(result.accuracy["real_test"][:, -1] > 0.94)

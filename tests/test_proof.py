@@ -69,22 +69,27 @@ def test_checks_do_not_decide_a_proof():
         Step("s", "x", lambda: "ok", "guess")
 
 
-def test_every_installed_proof_holds():
-    proofs = load_proofs()
-    assert {p.name for p in proofs} >= {"eq26", "eq27-31", "theorem1", "theorem2"}
-    results = [r for p in proofs for r in run_proof(p)]
+PROOF_NAMES = ("eq26", "eq27-31", "theorem1", "theorem2")
+
+
+def test_every_installed_proof_holds(quick_claim):
+    """Every step, rigorous or check, of every installed proof holds (the step results are the proof claims' own
+    runs, shared with tests/test_claims.py)."""
+    assert {p.name for p in load_proofs()} == set(PROOF_NAMES)
+    results = [r for name in PROOF_NAMES for r in quick_claim(f"proof-{name}")[0]]
     failing = [(r.proof, r.step, r.evidence) for r in results if r.verdict != "holds"]
     assert not failing
     assert len(results) >= 33
-    assert all(proof_verdict([r for r in results if r.proof == p.name]) == "holds" for p in proofs)
+    for name in PROOF_NAMES:
+        assert proof_verdict(quick_claim(f"proof-{name}")[0]) == "holds"
 
 
-def test_rigorous_steps_are_identities_or_interval_bounds():
+def test_rigorous_steps_are_identities_or_interval_bounds(quick_claim):
     """A step of kind "proof" must rest on sympy or interval arithmetic; sampled evidence is a "check"."""
-    for proof in load_proofs():
-        for result in run_proof(proof):
+    for name in PROOF_NAMES:
+        for result in quick_claim(f"proof-{name}")[0]:
             if result.kind == "proof":
-                assert "sympy" in result.evidence or "interval arithmetic" in result.evidence, (proof.name, result.step)
+                assert "sympy" in result.evidence or "interval arithmetic" in result.evidence, (name, result.step)
 
 
 def test_broken_or_empty_proofs_package_is_an_error(tmp_path, monkeypatch):

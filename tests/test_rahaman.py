@@ -5,7 +5,6 @@ the claims' (tests/test_claims.py)."""
 import json
 
 import numpy as np
-import pytest
 
 from fptheory.experiments import manifold, spectral_bias
 from fptheory.verify import load_builtin
@@ -46,12 +45,3 @@ def test_manifold_curve_has_the_stated_radius():
     z = np.linspace(0, 1, 50, endpoint=False)
     points = manifold.curve(z, 7.0)
     np.testing.assert_allclose(np.hypot(points[:, 0], points[:, 1]), 1 + 0.5 * np.sin(2 * np.pi * 7 * z), rtol=1e-14)
-
-
-@pytest.mark.slow
-def test_full_scale_spectral_bias():
-    """Rahaman's setting (ReLU 6×256, k = 5…50, 30000 steps, 4 seeds; about 9 minutes on 2 cores), judged by the
-    spectral-bias claim."""
-    result = spectral_bias.run(spectral_bias.make_config())
-    evidence = load_builtin()["spectral-bias"].judge(result)
-    assert evidence.holds, evidence.key

@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 from scipy.stats import linregress
 
-from fptheory.numeric import stable
+from fptheory.numeric import _stable as stable
 from fptheory.reference import mp_loss_gradient, mp_network_transform
-from fptheory.symbolic.compiled import loss_fn, loss_gradient_fn, network_transform_fn
+from fptheory.symbolic._compiled import loss_fn, loss_gradient_fn, network_transform_fn
 
 W_GRID = np.concatenate([np.logspace(-8, 2, 21), -np.logspace(-8, 2, 21)])
 K_GRID = np.concatenate([np.logspace(-1, 3, 9), -np.logspace(-1, 3, 9)])

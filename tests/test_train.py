@@ -8,7 +8,16 @@ import optax
 import pytest
 
 from fptheory.spectral import dft, periodic_grid
-from fptheory.train import MLP, TrainSpec, TwoLayer, convergence_steps, normalised_magnitude, ordered_fraction, relative_error, train
+from fptheory.train import (
+    MLP,
+    TrainSpec,
+    TwoLayer,
+    convergence_steps,
+    normalised_magnitude,
+    ordered_fraction,
+    relative_error,
+    train,
+)
 
 
 def _data(n=32):
@@ -29,7 +38,7 @@ def test_mlp_shapes_and_init_scale(activation):
 @pytest.mark.parametrize("cin, cout", [(1, 4), (3, 5)])
 def test_conv3x3_equals_xla_convolution(rng, cin, cout):
     """The im2col convolution against lax.conv_general_dilated (SAME, NHWC/HWIO) in float64, to 1e-12."""
-    from fptheory.train.models import conv3x3
+    from fptheory.train._models import conv3x3
 
     h = jnp.asarray(rng.standard_normal((2, 7, 6, cin)))
     kernel = jnp.asarray(rng.standard_normal((3, 3, cin, cout)))
@@ -41,10 +50,11 @@ def test_vgg_like_cnn_stacks_two_convolutions_per_block():
     from fptheory.train import CNN
 
     model = CNN((8, 8, 1), (4, 8, 16), 12, 10, convs_per_block=2)
-    params = model.init(key=jax.random.PRNGKey(0))
+    # shapes only: jax.eval_shape traces init and apply without computing them
+    params = jax.eval_shape(lambda key: model.init(key=key), jax.random.PRNGKey(0))
     assert [layer["W"].shape[2:] for layer in params["conv"]] == [(1, 4), (4, 4), (4, 8), (8, 8), (8, 16), (16, 16)]
     assert params["dense"][0]["W"].shape == (16, 12)  # 8 → 4 → 2 → 1 pixels after three poolings
-    assert model.apply(params, jnp.ones((3, 64))).shape == (3, 10)
+    assert jax.eval_shape(model.apply, params, jax.ShapeDtypeStruct((3, 64), jnp.float32)).shape == (3, 10)
 
 
 def test_two_layer_is_the_theory_network_and_lies_in_the_ball():
@@ -68,7 +78,7 @@ def test_scanned_loop_equals_a_plain_python_loop():
     params = model.init(key=key, dtype=jnp.float64)
     opt = optax.adam(1e-2)
     state = opt.init(params)
-    loss = lambda p: 0.5 * jnp.mean((model.apply(p, x[:, None]) - y) ** 2)  # noqa: E731
+    loss = lambda p: 0.5 * jnp.mean((model.apply(p, x[:, None]) - y) ** 2)
     losses = [float(loss(params))]
     for i in range(60):
         g = jax.grad(loss)(params)
@@ -161,3 +171,16 @@ def test_nan_target_is_refused():
     with pytest.raises(ValueError, match="NaN"):
         train(model.apply, model.init, x[:, None], y, keys=jax.random.PRNGKey(0)[None],
               spec=TrainSpec(10, 5, 1e-3), eval_x=x[:, None], eval_points=x, frequencies=np.array([1.0]))
+
+
+def test_seed_keys_are_the_per_seed_keys():
+    """One vectorised call gives, row by row, jax.random.PRNGKey(seed + i): seed s alone reproduces row s; a
+    range that would pass 2^32 (and wrap onto small seeds) is refused."""
+    import jax
+
+    from fptheory.experiments._common import seed_keys
+
+    keys = seed_keys(7, 5)
+    np.testing.assert_array_equal(keys, np.stack([np.asarray(jax.random.PRNGKey(7 + i)) for i in range(5)]))
+    with pytest.raises(ValueError, match="seed must be an integer in"):
+        seed_keys(2**32 - 2, 3)

@@ -3,6 +3,7 @@ settings and by the code that decided the claim), the reports and the results pa
 
 import importlib
 import json
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -10,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from fptheory.verify import Claim, Evidence, exit_status, verify
-from fptheory.verify.registry import Source
-from fptheory.verify.report import results_page
+from fptheory.verify._registry import Source
+from fptheory.verify._report import results_page
 
 SOURCE = Source("A. Author", 2024, "A paper", "2401.00001", "Eq. 1")
 
@@ -87,7 +88,7 @@ def test_cache_reuses_outcomes_until_settings_change(tmp_path):
 
 CLAIM_MODULE = '''
 from fptheory.verify import Claim, Evidence
-from fptheory.verify.registry import Source
+from fptheory.verify._registry import Source
 
 THRESHOLD = {threshold}
 CALLS = []
@@ -161,3 +162,64 @@ def test_verify_bad_input(tmp_path):
     with pytest.raises(ValueError, match="jobs must be an integer >= 1"):
         verify([], quick=True, out=tmp_path, jobs=0)
     assert not Path(tmp_path / "result.json").exists()
+
+
+def _children(pid: int) -> set[int]:
+    """Direct children of ``pid`` (Linux /proc)."""
+    found = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        text = (task / "children").read_text().split()
+        found |= {int(c) for c in text}
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_interrupt_stops_the_workers_at_once(tmp_path, sig):
+    """Ctrl-C (SIGINT) or SIGTERM during a run: the workers are killed at once (no orphan keeps computing), the
+    command exits within seconds with status 130 and one line, and no report is written."""
+    import time
+
+    cmd = [sys.executable, "-m", "fptheory", "verify", "--only", "[sf][p1]*", "--jobs", "2", "--out", str(tmp_path)]
+    process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        workers: set[int] = set()
+        while time.monotonic() < deadline and len(workers) < 3:  # the resource tracker and two workers
+            time.sleep(0.5)
+            workers = _children(process.pid)
+        assert len(workers) >= 3, "the workers did not start"
+        time.sleep(2)  # the workers are importing and computing their claims now
+        began = time.monotonic()
+        process.send_signal(sig)
+        _, stderr = process.communicate(timeout=30)
+        took = time.monotonic() - began
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130 and took < 15, (process.returncode, took, stderr)
+    assert stderr.strip().splitlines() == ["fptheory: interrupted"]
+    assert not (tmp_path / "result.json").exists() and not (tmp_path / "report.md").exists()
+    time.sleep(1)
+    assert not [pid for pid in workers if _alive(pid) and "spawn_main" in Path(f"/proc/{pid}/cmdline").read_text()]
+
+
+def test_every_experiment_follows_the_protocol():
+    """config in, result out, figure: every module `fptheory run` knows, and the measure experiment."""
+    import fptheory.experiments.measure as measure
+    from fptheory.experiments._common import check_protocol
+    from fptheory.experiments.registry import EXPERIMENTS, load
+
+    for name in EXPERIMENTS:
+        module = load(name)
+        assert isinstance(module.make_config(quick=True), module.Config)
+    check_protocol(measure)
+    with pytest.raises(TypeError, match="lacks"):
+        check_protocol(json)

@@ -3,15 +3,16 @@ one-hot labels, a small ReLU CNN and a deeper VGG-like ReLU CNN trained with cro
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
 from fptheory._checks import InputError
 from fptheory.data import DataSet, load
 from fptheory.experiments._common import seed_keys
-from fptheory.train.loop import History, TrainSpec, train
-from fptheory.train.models import CNN, MLP
+from fptheory.train._loop import History, TrainSpec, train
+from fptheory.train._models import CNN, MLP
 
 __all__ = ["NETWORKS", "classifier", "check_config", "first_points", "fit"]
 
@@ -36,12 +37,12 @@ def classifier(name: str, *, hidden: tuple[int, ...], channels: tuple[int, ...],
     if image_shape is None:
         raise InputError(f"network {name!r} needs image data; this data set is not images")
     if name == "cnn":
-        model = CNN(tuple(image_shape), channels, dense, classes)
+        cnn = CNN(tuple(image_shape), channels, dense, classes)
     else:
-        model = CNN(tuple(image_shape), VGG_CHANNELS, VGG_DENSE, classes, convs_per_block=2)
-    probs = lambda p, xb: jax.nn.softmax(model.apply(p, xb), axis=-1)  # noqa: E731
-    ce = lambda p, xb, yb: -jnp.mean(jnp.sum(yb * jax.nn.log_softmax(model.apply(p, xb), axis=-1), axis=-1))  # noqa: E731
-    return model, probs, ce
+        cnn = CNN(tuple(image_shape), VGG_CHANNELS, VGG_DENSE, classes, convs_per_block=2)
+    probs = lambda p, xb: jax.nn.softmax(cnn.apply(p, xb), axis=-1)
+    ce = lambda p, xb, yb: -jnp.mean(jnp.sum(yb * jax.nn.log_softmax(cnn.apply(p, xb), axis=-1), axis=-1))
+    return cnn, probs, ce
 
 
 def check_config(config: Any) -> None:
@@ -57,7 +58,10 @@ def check_config(config: Any) -> None:
 def first_points(spec: str, points: int | None) -> tuple[DataSet, np.ndarray, np.ndarray]:
     """The data set named by ``spec``, and its first ``points`` inputs and one-hot labels (all when None)."""
     data = load(spec)
-    n = data.X.shape[0] if points is None else min(points, data.X.shape[0])
+    available = data.X.shape[0]
+    if points is not None and points > available:
+        raise InputError(f"points = {points} exceeds the {available} examples of data {spec!r}; ask for at most {available}")
+    n = available if points is None else points
     return data, data.X[:n], data.one_hot()[:n]
 
 

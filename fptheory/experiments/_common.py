@@ -2,40 +2,58 @@
 
 from __future__ import annotations
 
-import math
-from dataclasses import asdict
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
-from fptheory._checks import InputError
+from fptheory._checks import InputError, check_seed
+from fptheory._json import jsonable
 
-__all__ = ["seed_keys", "config_json", "finite_or_none", "divergence_notes", "write_result"]
+__all__ = ["PROTOCOL", "check_protocol", "seed_keys", "config_json", "divergence_notes", "write_result"]
+
+#: What every experiment module provides (config in, result out, figure; the verdict is its claim's):
+#: ``Config`` a frozen dataclass that checks its fields; ``make_config(*, quick, seed, seeds)``;
+#: ``run(config, *, progress) -> Result`` (no printing or plotting); ``Result`` with ``to_json()``;
+#: ``plot(result, path)``; ``save(result, out)`` (result.json, arrays.npz, figure, each atomically).
+PROTOCOL = ("Config", "Result", "make_config", "run", "plot", "save")
+
+
+def check_protocol(module: Any) -> Any:
+    """``module`` after checking it follows :data:`PROTOCOL` (a programming error, ``TypeError``, if not)."""
+    import dataclasses
+    import inspect
+
+    missing = [name for name in PROTOCOL if not hasattr(module, name)]
+    if missing:
+        raise TypeError(f"experiment module {module.__name__} lacks {', '.join(missing)}")
+    if not dataclasses.is_dataclass(module.Config) or not hasattr(module.Result, "to_json"):
+        raise TypeError(f"{module.__name__}: Config must be a dataclass and Result have to_json()")
+    make = inspect.signature(module.make_config).parameters
+    run = inspect.signature(module.run).parameters
+    keywords = ("quick", "seed", "seeds")
+    if not set(keywords) <= set(make) or any(make[n].kind != inspect.Parameter.KEYWORD_ONLY for n in keywords):
+        raise TypeError(f"{module.__name__}: make_config must take keyword-only quick, seed and seeds")
+    if "progress" not in run or run["progress"].kind != inspect.Parameter.KEYWORD_ONLY:
+        raise TypeError(f"{module.__name__}: run must take a keyword-only progress")
+    return module
 
 
 def seed_keys(seed: int, seeds: int) -> Any:
     """One jax PRNG key per seed: seeds seed, seed+1, …, seed+seeds-1 (so seed s alone reproduces row s)."""
     import jax
+    import jax.numpy as jnp
 
     if not isinstance(seeds, int) or seeds < 1:
         raise InputError(f"seeds must be an integer >= 1; got {seeds!r}")
-    return np.stack([np.asarray(jax.random.PRNGKey(seed + i)) for i in range(seeds)])
+    check_seed(seed, seeds)
+    return np.asarray(jax.vmap(jax.random.PRNGKey)(jnp.arange(seed, seed + seeds, dtype=jnp.uint32)))
 
 
 def config_json(config: Any) -> dict[str, Any]:
-    out = asdict(config)
-    for key, value in out.items():
-        if isinstance(value, complex):
-            out[key] = [value.real, value.imag]
-        elif isinstance(value, tuple):
-            out[key] = [([v.real, v.imag] if isinstance(v, complex) else v) for v in value]
-    return out
-
-
-def finite_or_none(value: float) -> float | None:
-    value = float(value)
-    return value if math.isfinite(value) else None
+    """A config as JSON (the one serialiser, :func:`fptheory._json.jsonable`)."""
+    return jsonable(config)
 
 
 def divergence_notes(history: Any) -> list[str]:
@@ -48,7 +66,7 @@ def divergence_notes(history: Any) -> list[str]:
 def write_result(result: Any, out: str | Path, plot: Callable[[Any, Path], Path], figure: str, **arrays: Any) -> Path:
     """``out/arrays.npz`` (when arrays are given), ``out/<figure>`` and ``out/result.json``, each atomically;
     returns the JSON path."""
-    from fptheory.io import write_json_atomic, write_npz_atomic
+    from fptheory._io import write_json_atomic, write_npz_atomic
 
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)

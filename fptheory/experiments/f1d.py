@@ -7,19 +7,20 @@ Measure: Δ_F(k) = |ĥ_k - f̂_k|/|f̂_k| at each peak, the first recorded step 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
 from fptheory._checks import InputError
+from fptheory._io import save_figure_atomic
 from fptheory.experiments._common import config_json, divergence_notes, seed_keys, write_result
-from fptheory.io import save_figure_atomic
-from fptheory.spectral.dft import dft, periodic_grid
-from fptheory.train.loop import TrainSpec, train
-from fptheory.train.measures import convergence_steps, median_steps, ordered_fraction, relative_error
-from fptheory.train.models import MLP
+from fptheory.spectral._dft import dft, periodic_grid
+from fptheory.train._frequency_errors import convergence_steps, median_steps, ordered_fraction, relative_error
+from fptheory.train._loop import TrainSpec, train
+from fptheory.train._models import MLP
 
 __all__ = ["Config", "Result", "make_config", "run", "save", "plot"]
 
@@ -91,7 +92,7 @@ class Result:
 
 
 def target(config: Config, x: np.ndarray) -> np.ndarray:
-    return sum(a * np.sin(k * x) for k, a in zip(config.frequencies, config.amplitudes))
+    return np.sum([a * np.sin(k * x) for k, a in zip(config.frequencies, config.amplitudes)], axis=0)
 
 
 def run(config: Config, *, progress: Callable[[int, int, float], None] | None = None) -> Result:
@@ -110,14 +111,12 @@ def run(config: Config, *, progress: Callable[[int, int, float], None] | None = 
 
 
 def plot(result: Result, path: str | Path) -> Path:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
     cfg = result.config
     median = np.median(result.errors, axis=0)  # (records, K)
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4))
+    fig = Figure(figsize=(10, 4))
+    (ax1, ax2) = fig.subplots(1, 2)
     im = ax1.imshow(median.T, aspect="auto", origin="lower", cmap="viridis", vmin=0, vmax=1,
                     extent=(result.steps[0], result.steps[-1], -0.5, len(cfg.frequencies) - 0.5))
     ax1.set_yticks(range(len(cfg.frequencies)), [f"k = {k:g}" for k in cfg.frequencies])

@@ -7,19 +7,20 @@ says e_low falls first, for every δ, for a tanh MLP with MSE and a ReLU CNN wit
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
 from fptheory._checks import InputError
+from fptheory._io import save_figure_atomic
 from fptheory.experiments._classifiers import check_config, first_points, fit
 from fptheory.experiments._common import config_json, write_result
-from fptheory.io import save_figure_atomic
-from fptheory.spectral.filtering import split_errors
-from fptheory.train.loop import TrainSpec
-from fptheory.train.measures import convergence_steps
+from fptheory.spectral._filtering import split_errors
+from fptheory.train._frequency_errors import convergence_steps
+from fptheory.train._loop import TrainSpec
 
 __all__ = ["Config", "Result", "make_config", "run", "save", "plot"]
 
@@ -99,7 +100,7 @@ def run(config: Config, *, progress: Callable[[int, int, float], None] | None = 
     data, X, Y = first_points(config.data, config.points)
     spec = TrainSpec(config.steps, config.record_every, config.learning_rate)
     e_low = np.empty((len(config.networks), len(config.deltas), config.seeds, spec.steps // spec.record_every + 1))
-    e_high, losses, notes = np.empty_like(e_low), [], []
+    e_high, losses, notes = np.empty_like(e_low), [], list[str]()
     for j, name in enumerate(config.networks):
         history, outputs = fit(name, config, X, Y, data.image_shape, spec, progress)
         H = outputs.transpose(2, 0, 1, 3)  # (n, S, R, c)
@@ -111,13 +112,11 @@ def run(config: Config, *, progress: Callable[[int, int, float], None] | None = 
 
 
 def plot(result: Result, path: str | Path) -> Path:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
     cfg = result.config
-    fig, axes = plt.subplots(1, len(cfg.networks), figsize=(6 * len(cfg.networks), 4), squeeze=False)
+    fig = Figure(figsize=(6 * len(cfg.networks), 4))
+    axes = fig.subplots(1, len(cfg.networks), squeeze=False)
     for j, (ax, net) in enumerate(zip(axes[0], cfg.networks)):
         for i, d in enumerate(cfg.deltas):
             ax.semilogy(result.steps, result.e_low[j, i].mean(axis=0), color=f"C{i}", label=f"e_low, δ = {d:g}")

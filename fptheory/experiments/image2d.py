@@ -14,19 +14,20 @@ first step below ``threshold``, and across seeds the fraction whose band steps a
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
 from fptheory._checks import InputError
+from fptheory._io import save_figure_atomic
 from fptheory.data import camera
 from fptheory.experiments._common import config_json, divergence_notes, seed_keys, write_result
-from fptheory.io import save_figure_atomic
-from fptheory.train.loop import TrainSpec, train
-from fptheory.train.measures import convergence_steps, median_steps, ordered_fraction
-from fptheory.train.models import MLP
+from fptheory.train._frequency_errors import convergence_steps, median_steps, ordered_fraction
+from fptheory.train._loop import TrainSpec, train
+from fptheory.train._models import MLP
 
 __all__ = ["Config", "Result", "make_config", "run", "save", "plot", "downsample", "band_errors"]
 
@@ -151,13 +152,11 @@ def run(config: Config, *, progress: Callable[[int, int, float], None] | None = 
 
 def plot(result: Result, path: str | Path) -> Path:
     import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
     cfg = result.config
     panels = 1 + len(result.snapshots)
-    fig = plt.figure(figsize=(3 * panels + 5, 3.4))
+    fig = Figure(figsize=(3 * panels + 5, 3.4))
     grid = fig.add_gridspec(1, panels + 2)
     for i, (img, title) in enumerate([(result.image, "target")] + [(s, f"step {t}") for s, t in
                                                                    zip(result.snapshots, result.snapshot_steps)]):
@@ -169,7 +168,7 @@ def plot(result: Result, path: str | Path) -> Path:
     median = np.median(result.errors, axis=0)
     edges = result.band_edges()
     for b in range(cfg.bands):
-        ax.semilogy(result.steps, median[:, b], color=plt.cm.viridis(b / max(1, cfg.bands - 1)),
+        ax.semilogy(result.steps, median[:, b], color=matplotlib.colormaps['viridis'](b / max(1, cfg.bands - 1)),
                     label=f"|q| ∈ [{edges[b]:g}, {edges[b + 1]:g})")
     ax.axhline(cfg.threshold, color="gray", ls="--", lw=0.8)
     ax.set_xlabel("step")

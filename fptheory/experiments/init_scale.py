@@ -7,20 +7,21 @@ step (1: perfectly low-first), and its mean over seeds against s.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
 from fptheory._checks import InputError
+from fptheory._io import save_figure_atomic
 from fptheory.experiments._common import config_json, seed_keys, write_result
 from fptheory.experiments.spectral_bias import rank_correlation
-from fptheory.io import save_figure_atomic
-from fptheory.spectral.dft import dft, periodic_grid
-from fptheory.train.loop import TrainSpec, train
-from fptheory.train.measures import convergence_steps, median_steps, relative_error
-from fptheory.train.models import MLP
+from fptheory.spectral._dft import dft, periodic_grid
+from fptheory.train._frequency_errors import convergence_steps, median_steps, relative_error
+from fptheory.train._loop import TrainSpec, train
+from fptheory.train._models import MLP
 
 __all__ = ["Config", "Result", "make_config", "run", "save", "plot"]
 
@@ -97,7 +98,7 @@ def run(config: Config, *, progress: Callable[[int, int, float], None] | None = 
     freqs = np.asarray(config.frequencies)
     f_hat = dft(y, x, freqs)
     spec = TrainSpec(config.steps, config.record_every, config.learning_rate)
-    errors, conv, corr, notes = [], [], [], []
+    errors, conv, corr, notes = [], [], [], list[str]()
     for scale in config.scales:
         model = MLP((1, *config.hidden, 1), config.activation, scale)
         history = train(model.apply, model.init, x[:, None], y, keys=seed_keys(config.seed, config.seeds), spec=spec,
@@ -113,13 +114,11 @@ def run(config: Config, *, progress: Callable[[int, int, float], None] | None = 
 
 
 def plot(result: Result, path: str | Path) -> Path:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
     cfg = result.config
-    fig, ax = plt.subplots(figsize=(6, 4))
+    fig = Figure(figsize=(6, 4))
+    ax = fig.subplots()
     for s in range(cfg.seeds):
         ax.plot(cfg.scales, result.correlations[:, s], "o", color="gray", alpha=0.4, ms=4)
     ax.plot(cfg.scales, result.correlations.mean(axis=1), "o-", color="C0", label="mean over seeds")

@@ -9,19 +9,20 @@ Every (k, seed) run of one L shares a vmap (one target per run).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
 from fptheory._checks import InputError
+from fptheory._io import save_figure_atomic
 from fptheory.experiments._common import config_json, seed_keys, write_result
-from fptheory.io import save_figure_atomic
-from fptheory.spectral.dft import dft, periodic_grid
-from fptheory.train.loop import TrainSpec, train
-from fptheory.train.measures import convergence_steps, median_steps, relative_error
-from fptheory.train.models import MLP
+from fptheory.spectral._dft import dft, periodic_grid
+from fptheory.train._frequency_errors import convergence_steps, median_steps, relative_error
+from fptheory.train._loop import TrainSpec, train
+from fptheory.train._models import MLP
 
 __all__ = ["Config", "Result", "make_config", "run", "save", "plot", "curve"]
 
@@ -123,7 +124,7 @@ def run(config: Config, *, progress: Callable[[int, int, float], None] | None = 
     base_keys = seed_keys(config.seed, config.seeds)
     keys = np.concatenate([base_keys] * ks.size)  # run r: frequency r // seeds, seed r % seeds
     y = np.repeat(targets, config.seeds, axis=0)
-    errors, conv, notes = [], [], []
+    errors, conv, notes = [], [], list[str]()
     for L in config.windings:
         x = curve(z, L)
         history = train(model.apply, model.init, x, y, keys=keys, spec=spec, eval_x=x, eval_points=z,
@@ -140,13 +141,11 @@ def run(config: Config, *, progress: Callable[[int, int, float], None] | None = 
 
 
 def plot(result: Result, path: str | Path) -> Path:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
     cfg = result.config
-    fig, ax = plt.subplots(figsize=(6, 4))
+    fig = Figure(figsize=(6, 4))
+    ax = fig.subplots()
     im = ax.imshow(result.error_area(), aspect="auto", origin="lower", cmap="viridis", vmin=0, vmax=1)
     ax.set_xticks(range(len(cfg.frequencies)), [f"{k:g}" for k in cfg.frequencies])
     ax.set_yticks(range(len(cfg.windings)), [f"{L:g}" for L in cfg.windings])

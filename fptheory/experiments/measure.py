@@ -8,19 +8,21 @@ slope of the theorem's bound. No printing here: progress goes through the ``prog
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-from fptheory._checks import InputError
+from fptheory._checks import InputError, check_seed
+from fptheory._io import save_figure_atomic
+from fptheory._json import jsonable
 from fptheory.experiments._common import write_result
-from fptheory.io import save_figure_atomic
-from fptheory.numeric.fit import DecayFit, fit_decay_log
-from fptheory.numeric.measure import Estimate, Setting, check_delta, plain_estimate
-from fptheory.numeric.rare import rare_estimate
-from fptheory.numeric.rare_flow import rare_estimate_theorem2
+from fptheory.numeric._ellipses import rare_estimate_theorem2
+from fptheory.numeric._fit import DecayFit, fit_decay_log
+from fptheory.numeric._rare import rare_estimate
+from fptheory.numeric._sets import Estimate, Setting, check_delta, check_width, plain_estimate
 
-__all__ = ["MeasureConfig", "MeasureResult", "run", "save", "plot"]
+__all__ = ["Config", "MeasureConfig", "MeasureResult", "Result", "make_config", "run", "save", "plot"]
 
 METHODS = ("plain", "rare")
 
@@ -40,13 +42,16 @@ class MeasureConfig:
     backend: str = "numpy"
 
     def __post_init__(self) -> None:
-        self.setting  # validates theorem, k1, k2, m, f̂
+        _ = self.setting  # validates theorem, k1, k2, m, f̂
         if self.method not in METHODS:
             raise InputError(f"method must be one of {', '.join(METHODS)}; got {self.method!r}")
         if not self.deltas:
             raise InputError("deltas must hold at least one δ > 0")
         for d in self.deltas:
             check_delta(self.setting, d, self.method)
+        if self.method == "plain":
+            check_width(self.m)
+        check_seed(self.seed + 1000 * (len(self.deltas) - 1), name="seed (plus 1000 per further δ)")
         minimum = 2 if self.method == "rare" else 1
         if not isinstance(self.samples, int) or self.samples < minimum:
             raise InputError(f"samples must be an integer >= {minimum}; got {self.samples!r}")
@@ -65,28 +70,16 @@ class MeasureResult:
     notes: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
-        cfg = asdict(self.config)
-        for key in ("fhat1", "fhat2"):
-            value = complex(cfg[key])
-            cfg[key] = [value.real, value.imag]
-        cfg["deltas"] = list(cfg["deltas"])
-        fit = None
-        if self.fit is not None:
-            fit = {"c": self.fit.c, "c_ci": list(self.fit.c_ci), "alpha": self.fit.alpha, "log_C": self.fit.log_C,
-                   "alpha_ci": list(self.fit.alpha_ci), "log_C_ci": list(self.fit.log_C_ci),
-                   "chi2_dof": self.fit.chi2_dof, "points": self.fit.points}
         return {
             "theorem": self.config.theorem,
             "k1": self.config.k1,
             "k2": self.config.k2,
             "m": self.config.m,
             "method": self.config.method,
-            "points": [
-                {key: value for key, value in p.to_json().items() if key != "method"} for p in self.points
-            ],
-            "fit": fit,
+            "points": [{key: value for key, value in p.to_json().items() if key != "method"} for p in self.points],
+            "fit": jsonable(self.fit),
             "predicted_c": self.predicted_c,
-            "config": cfg,
+            "config": jsonable(self.config),
             "notes": self.notes,
         }
 
@@ -120,21 +113,32 @@ def run(config: MeasureConfig, *, progress: Callable[[str, int, int], None] | No
     return MeasureResult(config, points, fit, setting.predicted_c, notes)
 
 
+Config = MeasureConfig
+Result = MeasureResult
+
+
+def make_config(*, quick: bool = False, seed: int = 0, seeds: int | None = None) -> MeasureConfig:
+    """Theorem 1 for (k1, k2) = (1, 3), m = 1, by rare-event estimation at c/δ = 8 … 60 (quick: fewer samples);
+    ``seeds`` is not used (one estimate per δ)."""
+    deltas = tuple(math.pi / x for x in (8, 12, 18, 27, 40, 60))
+    return MeasureConfig(theorem=1, k1=1.0, k2=3.0, m=1, deltas=deltas, method="rare", samples=300 if quick else 2000,
+                         seed=seed)
+
+
 def plot(result: MeasureResult, path: str | Path) -> Path:
     """log10 p against 1/δ: points with intervals, the fit, and the slope -c/ln 10 of the proof's c."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
     import numpy as np
+    from matplotlib.figure import Figure
 
     pts = [p for p in result.points if p.log10_fraction is not None]
-    fig, ax = plt.subplots(figsize=(6, 4.2))
+    fig = Figure(figsize=(6, 4.2))
+    ax = fig.subplots()
     if pts:
         x = np.array([1 / p.delta for p in pts])
         y = np.array([p.log10_fraction for p in pts])
-        lo = np.array([p.log10_ci[0] if p.log10_ci[0] is not None else p.log10_fraction - 1 for p in pts])
-        hi = np.array([p.log10_ci[1] for p in pts])
+        cis = [p.log10_ci or (None, p.log10_fraction) for p in pts]
+        lo = np.array([low if low is not None else float(p.log10_fraction or 0) - 1 for (low, _), p in zip(cis, pts)])
+        hi = np.array([high for _, high in cis])
         ax.errorbar(x, y, yerr=[y - lo, hi - y], fmt="o", color="C0", label=f"{result.config.method} estimate (95%)")
         grid = np.linspace(x.min(), x.max(), 200)
         if result.fit is not None:

@@ -18,19 +18,20 @@ from __future__ import annotations
 import itertools
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
 from fptheory._checks import InputError
+from fptheory._io import save_figure_atomic
 from fptheory.data import load
 from fptheory.experiments._common import config_json, seed_keys, write_result
-from fptheory.io import save_figure_atomic
-from fptheory.spectral.nudft import nudft, principal_directions, project
-from fptheory.train.loop import TrainSpec, train
-from fptheory.train.models import MLP
+from fptheory.spectral._nudft import nudft, principal_directions, project
+from fptheory.train._loop import TrainSpec, train
+from fptheory.train._models import MLP
 
 __all__ = ["Config", "Result", "make_config", "run", "save", "plot", "parity_transform", "hypercube"]
 
@@ -194,13 +195,11 @@ def run(config: Config, *, progress: Callable[[int, int, float], None] | None = 
 
 
 def plot(result: Result, path: str | Path) -> Path:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
     cfg = result.config
-    fig, axes = plt.subplots(1, 3, figsize=(16, 4))
+    fig = Figure(figsize=(16, 4))
+    axes = fig.subplots(1, 3)
     ax = axes[0]
     ax.plot(result.xi, np.abs(result.parity_full), "g", label="|f̂| all 2^d points")
     ax.plot(result.xi, np.abs(result.parity_train[0]), "r", label=f"|ŷ_train|, {cfg.train_points} points")

@@ -12,19 +12,20 @@ the perturbation of a ReLU net is itself a smooth function, with its power at lo
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import jax
 import numpy as np
 
 from fptheory._checks import InputError
+from fptheory._io import save_figure_atomic
 from fptheory.experiments import spectral_bias
 from fptheory.experiments._common import config_json, write_result
-from fptheory.io import save_figure_atomic
-from fptheory.spectral.dft import dft
-from fptheory.train.measures import convergence_steps, median_steps, relative_error
+from fptheory.spectral._dft import dft
+from fptheory.train._frequency_errors import convergence_steps, median_steps, relative_error
 
 __all__ = ["Config", "Result", "make_config", "run", "save", "plot"]
 
@@ -124,13 +125,11 @@ def run(config: Config, *, progress: Callable[[int, int, float], None] | None = 
 
 
 def plot(result: Result, path: str | Path) -> Path:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
     cfg = result.config
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4))
+    fig = Figure(figsize=(10, 4))
+    (ax1, ax2) = fig.subplots(1, 2)
     for ax, values, label in ((ax1, result.retained, "retained Re(ĥ_ε conj ĥ)/|ĥ|²"),
                               (ax2, result.magnitude, "|ĥ_ε(k)| / (A_k/2)")):
         mean = values.mean(axis=0)

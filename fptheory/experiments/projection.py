@@ -18,19 +18,20 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
 from fptheory._checks import InputError
+from fptheory._io import save_figure_atomic
 from fptheory.experiments._classifiers import check_config, first_points, fit
 from fptheory.experiments._common import config_json, write_result
-from fptheory.io import save_figure_atomic
-from fptheory.spectral.nudft import noise_level, nudft, principal_directions, project, significant_peaks
-from fptheory.train.loop import TrainSpec
-from fptheory.train.measures import convergence_steps, median_steps, ordered_fraction, relative_error
+from fptheory.spectral._nudft import noise_level, nudft, principal_directions, project, significant_peaks
+from fptheory.train._frequency_errors import convergence_steps, median_steps, ordered_fraction, relative_error
+from fptheory.train._loop import TrainSpec
 
 __all__ = ["Config", "Result", "make_config", "run", "save", "plot", "select_frequencies"]
 
@@ -177,14 +178,12 @@ def run(config: Config, *, progress: Callable[[int, int, float], None] | None = 
 
 
 def plot(result: Result, path: str | Path) -> Path:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
     cfg, c = result.config, result.showcase()
     nets = len(cfg.networks)
-    fig, axes = plt.subplots(1, 1 + nets, figsize=(5 * (1 + nets), 4), squeeze=False)
+    fig = Figure(figsize=(5 * (1 + nets), 4))
+    axes = fig.subplots(1, 1 + nets, squeeze=False)
     ax = axes[0, 0]
     ax.semilogy(result.grid, result.target_spectrum[c], color="C3", label=f"|ŷ_{c}(k)| along PC1")
     ax.axhline(cfg.significance * result.noise[c], color="gray", ls="--", lw=0.8,

@@ -1,8 +1,9 @@
 """The experiments that ``fptheory run NAME`` knows: name → module.
 
-Each module provides ``Config`` (a dataclass), ``make_config(*, quick, seed, seeds) -> Config``,
-``run(config, *, progress) -> Result`` (``Result.to_json()``) and ``save(result, out) -> Path``
-(``out/result.json``, arrays and figures, each written atomically).
+Each module follows one protocol (:data:`fptheory.experiments._common.PROTOCOL`): ``Config`` (a dataclass),
+``make_config(*, quick, seed, seeds) -> Config``, ``run(config, *, progress) -> Result`` (``Result.to_json()``),
+``plot(result, path)`` and ``save(result, out) -> Path`` (``out/result.json``, arrays and figures, each written
+atomically). The measure experiment (``fptheory measure``) follows it too.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import importlib
 from types import ModuleType
 
 from fptheory._checks import InputError
+from fptheory.experiments._common import check_protocol
 
 __all__ = ["EXPERIMENTS", "load"]
 
@@ -21,7 +23,8 @@ EXPERIMENTS: dict[str, tuple[str, str]] = {
     "manifold": ("fptheory.experiments.manifold", "Rahaman Sec. 4: sin(2πkz) on flower curves γ_L; error over (k, L)"),
     "init-scale": ("fptheory.experiments.init_scale", "rank correlation of frequency and convergence step against init scale"),
     "filtering": ("fptheory.experiments.filtering", "paper Sec. 4: e_low and e_high against step, tanh MLP (MSE) and ReLU CNN (CE)"),
-    "projection": ("fptheory.experiments.projection", "paper Sec. 3: Δ_F at significant peaks along PC1 of MNIST 5k, tanh MLP (MSE) and ReLU CNN (CE)"),
+    "projection": ("fptheory.experiments.projection",
+                   "paper Sec. 3: Δ_F at significant peaks along PC1 of MNIST 5k, tanh MLP (MSE) and ReLU CNN (CE)"),
     "image2d": ("fptheory.experiments.image2d", "overview Fig. 2: camera image from coordinates, radial band errors against step"),
     "parity": ("fptheory.experiments.parity", "paper Sec. 7: parity's aliased spectrum and chance test accuracy, against digits"),
     "theory-vs-training": (
@@ -32,6 +35,7 @@ EXPERIMENTS: dict[str, tuple[str, str]] = {
 
 
 def load(name: str) -> ModuleType:
+    """The experiment module ``name``, checked to follow the protocol (:data:`fptheory.experiments._common.PROTOCOL`)."""
     if name not in EXPERIMENTS:
         raise InputError(f"unknown experiment {name!r}; known: {', '.join(EXPERIMENTS)} (fptheory run --list)")
-    return importlib.import_module(EXPERIMENTS[name][0])
+    return check_protocol(importlib.import_module(EXPERIMENTS[name][0]))

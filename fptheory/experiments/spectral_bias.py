@@ -10,19 +10,20 @@ Spearman correlation between frequency and convergence step (never = after the l
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
 from fptheory._checks import InputError
+from fptheory._io import save_figure_atomic
 from fptheory.experiments._common import config_json, divergence_notes, seed_keys, write_result
-from fptheory.io import save_figure_atomic
-from fptheory.spectral.dft import dft, periodic_grid
-from fptheory.train.loop import TrainSpec, train
-from fptheory.train.measures import convergence_steps, median_steps, normalised_magnitude, relative_error
-from fptheory.train.models import MLP
+from fptheory.spectral._dft import dft, periodic_grid
+from fptheory.train._frequency_errors import convergence_steps, median_steps, normalised_magnitude, relative_error
+from fptheory.train._loop import TrainSpec, train
+from fptheory.train._models import MLP
 
 __all__ = ["Config", "Result", "make_config", "run", "save", "plot", "target", "rank_correlation"]
 
@@ -138,13 +139,11 @@ def run(config: Config, *, progress: Callable[[int, int, float], None] | None = 
 
 
 def plot(result: Result, path: str | Path) -> Path:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
     cfg = result.config
-    fig, ax = plt.subplots(figsize=(7, 4))
+    fig = Figure(figsize=(7, 4))
+    ax = fig.subplots()
     im = ax.imshow(np.median(result.magnitudes, axis=0).T, aspect="auto", origin="lower", cmap="inferno",
                    vmin=0, vmax=1.2, extent=(result.steps[0], result.steps[-1], -0.5, len(cfg.frequencies) - 0.5))
     ax.set_yticks(range(len(cfg.frequencies)), [f"{k:g}" for k in cfg.frequencies])

@@ -5,7 +5,7 @@ Two comparisons, at initialisation and along training:
 
 * the measured rate dL(k)/dt — central differences of the run's own L(k) records over ±1 step, divided by
   the learning rate (gradient descent is the Euler scheme of the flow, so they differ by O(η)) — against
-  the prediction -∇L(k)·∇L from the derived gradients (:func:`fptheory.numeric.stable.loss_gradient`) at
+  the prediction -∇L(k)·∇L from the derived gradients (:func:`fptheory.numeric._stable.loss_gradient`) at
   the recorded parameters;
 * the ratio of per-neuron gradient norms |∇_j L(k2)| / |∇_j L(k1)| against Eq. 31's law
   A(k2)/A(k1) · e^{-π(k2-k1)/(2|w_j|)} (times a factor polynomial in 1/|w_j|): the slope of the log ratio,
@@ -15,19 +15,20 @@ Two comparisons, at initialisation and along training:
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
 from fptheory._checks import InputError
+from fptheory._io import save_figure_atomic
 from fptheory.experiments._common import config_json, divergence_notes, seed_keys, write_result
-from fptheory.io import save_figure_atomic
-from fptheory.numeric.stable import loss_gradient, network_transform
-from fptheory.train.loop import TrainSpec, train
-from fptheory.train.measures import convergence_steps, median_steps, relative_error
-from fptheory.train.models import TwoLayer
+from fptheory.numeric._stable import loss_gradient, network_transform
+from fptheory.train._frequency_errors import convergence_steps, median_steps, relative_error
+from fptheory.train._loop import TrainSpec, train
+from fptheory.train._models import TwoLayer
 
 __all__ = ["Config", "Result", "make_config", "run", "save", "plot"]
 
@@ -48,7 +49,7 @@ class Config:
     seeds: int = 4
 
     def __post_init__(self) -> None:
-        from fptheory.numeric.measure import Setting
+        from fptheory.numeric._sets import Setting
 
         Setting(2, float(self.k1), float(self.k2), int(self.m), complex(self.fhat1), complex(self.fhat2))
         TwoLayer(self.m, self.delta)
@@ -110,7 +111,7 @@ def _objective(config: Config) -> Callable:
     targets = (complex(config.fhat1), complex(config.fhat2))
 
     def loss(params: Any, _x: Any, _y: Any) -> Any:
-        total = 0.0
+        total: Any = 0.0
         for k, f in zip(ks, targets):
             h = network_transform(jnp.asarray(k), params["a"], params["w"], params["b"], backend="jax")
             total = total + 0.5 * jnp.abs(h - f) ** 2
@@ -126,7 +127,7 @@ def _per_frequency(config: Config, a: np.ndarray, w: np.ndarray, b: np.ndarray) 
     for k, f in ((config.k1, config.fhat1), (config.k2, config.fhat2)):
         kk = np.full(n, float(k))
         transforms.append(network_transform(kk, a, w, b))
-        grads.append(np.moveaxis(loss_gradient(kk, a, w, b, np.full(n, complex(f))), 0, 1))
+        grads.append(np.moveaxis(np.asarray(loss_gradient(kk, a, w, b, np.full(n, complex(f)))), 0, 1))
     return np.stack(transforms, axis=1), np.stack(grads, axis=1)
 
 
@@ -170,13 +171,11 @@ def run(config: Config, *, progress: Callable[[int, int, float], None] | None = 
 
 
 def plot(result: Result, path: str | Path) -> Path:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
     cfg = result.config
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4))
+    fig = Figure(figsize=(10, 4))
+    (ax1, ax2) = fig.subplots(1, 2)
     t = result.steps[1:-1]
     for i, k in enumerate((cfg.k1, cfg.k2)):
         ax1.plot(t, -result.measured[0, :, i], color=f"C{i}", label=f"-dL({k:g})/dt measured")

@@ -1,6 +1,33 @@
-"""Layer 2: stable (log-domain) numeric evaluation of the derived formulas."""
+"""Layer 2: stable (log-domain) evaluation of the derived formulas, and the measures of Theorems 1 and 2.
 
-from fptheory.numeric.stable import (
+* Stable evaluation (docs/theory.md §2-3): :func:`network_transform`, :func:`loss_gradient`,
+  :func:`log_abs_loss_gradient`, :func:`log_gradient_factor`, :func:`log_abs_E` and their parts.
+* The theorems' sets and plain Monte Carlo (§4-6): :class:`Setting`, :class:`Estimate`, :func:`bad_pairs`,
+  :func:`bad_theorem2`, :func:`plain_estimate`, :func:`sample_ball`.
+* Rare-event estimation (§6): :func:`rare_estimate` (Theorem 1), :func:`rare_estimate_theorem2`, the exact
+  windows and ellipses they integrate, and :func:`weight_diagnostics`.
+* The decay law (§8): :func:`fit_decay`, :func:`fit_decay_log`, :func:`leading_order_windows`.
+"""
+
+from fptheory.numeric._ball import sample_ball
+from fptheory.numeric._ellipses import Ellipse, bad_area, bad_ellipses, rare_estimate_theorem2
+from fptheory.numeric._fit import DecayFit, fit_decay, fit_decay_log
+from fptheory.numeric._importance import weight_diagnostics
+from fptheory.numeric._rare import rare_estimate
+from fptheory.numeric._sets import (
+    PLAIN_MAX_K_OVER_DELTA,
+    RARE_MAX_EXPONENT,
+    Estimate,
+    Setting,
+    bad_pairs,
+    bad_theorem2,
+    check_delta,
+    clopper_pearson,
+    plain_estimate,
+    theorem2_by_definition,
+    wilson,
+)
+from fptheory.numeric._stable import (
     log_abs_E,
     log_abs_loss_gradient,
     log_abs_sinh,
@@ -10,14 +37,41 @@ from fptheory.numeric.stable import (
     reduced_phase,
     zcothz_minus_one,
 )
+from fptheory.numeric._windows import Window, Windows, certified_sublevel_set, leading_order_windows, window_lengths
 
 __all__ = [
+    "PLAIN_MAX_K_OVER_DELTA",
+    "RARE_MAX_EXPONENT",
+    "DecayFit",
+    "Ellipse",
+    "Estimate",
+    "Setting",
+    "Window",
+    "Windows",
+    "bad_area",
+    "bad_ellipses",
+    "bad_pairs",
+    "bad_theorem2",
+    "certified_sublevel_set",
+    "check_delta",
+    "clopper_pearson",
+    "fit_decay",
+    "fit_decay_log",
+    "leading_order_windows",
     "log_abs_E",
     "log_abs_loss_gradient",
     "log_abs_sinh",
     "log_gradient_factor",
     "loss_gradient",
     "network_transform",
+    "plain_estimate",
+    "rare_estimate",
+    "rare_estimate_theorem2",
     "reduced_phase",
+    "sample_ball",
+    "theorem2_by_definition",
+    "weight_diagnostics",
+    "wilson",
+    "window_lengths",
     "zcothz_minus_one",
 ]

@@ -1,9 +1,9 @@
 """Layer 3: discrete Fourier transforms of sampled functions (uniform and nonuniform points), projection
 and filtering methods."""
 
-from fptheory.spectral.dft import dft, grid_frequencies, periodic_grid
-from fptheory.spectral.filtering import smooth, split, split_errors
-from fptheory.spectral.nudft import noise_level, nudft, principal_directions, project, select_peaks, significant_peaks
+from fptheory.spectral._dft import dft, grid_frequencies, periodic_grid
+from fptheory.spectral._filtering import smooth, split, split_errors
+from fptheory.spectral._nudft import noise_level, nudft, principal_directions, project, select_peaks, significant_peaks
 
 __all__ = [
     "dft",

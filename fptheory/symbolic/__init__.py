@@ -1,7 +1,7 @@
 """Layer 1: sympy derivations of the transforms and gradients, and their compiled numeric forms."""
 
-from fptheory.symbolic.activation import ACTIVATIONS, ActivationTransform, activation_transform, sech2_transform
-from fptheory.symbolic.compiled import (
+from fptheory.symbolic._activation import ACTIVATIONS, ActivationTransform, activation_transform, sech2_transform
+from fptheory.symbolic._compiled import (
     BACKENDS,
     activation_transform_fn,
     compile_expression,
@@ -10,12 +10,12 @@ from fptheory.symbolic.compiled import (
     network_transform_fn,
     transform_gradient_fn,
 )
-from fptheory.symbolic.fourier import derivative_factor, fourier_integral, scaling_shift_factor
-from fptheory.symbolic.network import (
+from fptheory.symbolic._fourier import derivative_factor, fourier_integral, scaling_shift_factor
+from fptheory.symbolic._network import (
     PARAMETERS,
     network_loss,
     network_loss_gradient,
-    network_transform,
+    network_transform_expr,
     neuron_loss_gradient,
     neuron_parameters,
     neuron_transform,
@@ -38,7 +38,7 @@ __all__ = [
     "loss_gradient_fn",
     "network_loss",
     "network_loss_gradient",
-    "network_transform",
+    "network_transform_expr",
     "network_transform_fn",
     "neuron_loss_gradient",
     "neuron_parameters",

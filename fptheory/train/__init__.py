@@ -1,11 +1,11 @@
 """Layer 4: models and jitted JAX training loops that record per-frequency errors."""
 
-from fptheory.train.loop import History, TrainSpec, train
-from fptheory.train.measures import convergence_steps, normalised_magnitude, ordered_fraction, relative_error
-from fptheory.train.models import ACTIVATIONS, CNN, MLP, TwoLayer
+from fptheory.train._frequency_errors import convergence_steps, normalised_magnitude, ordered_fraction, relative_error
+from fptheory.train._loop import History, TrainSpec, train
+from fptheory.train._models import CNN, MLP, NONLINEARITIES, TwoLayer
 
 __all__ = [
-    "ACTIVATIONS",
+    "NONLINEARITIES",
     "MLP",
     "TwoLayer",
     "CNN",

@@ -10,23 +10,25 @@ ball B_δ ⊂ R^{3m}, target values f̂(k1), f̂(k2) at two frequencies 0 < k1 <
   ``dL1/dt ≤ dL2/dt ⟺ |∇L1|² ≥ |∇L2|²``, and then ``dL1/dt = -|∇L1|² - ∇L1·∇L2 ≤ |∇L1|(|∇L2| - |∇L1|) ≤ 0``
   by Cauchy-Schwarz (a step of ``proofs/theorem2.py``; the tests also compare with the definition).
 
-Every comparison is made between log-domain gradients (:mod:`fptheory.numeric.stable`), so it stays exact
+Every comparison is made between log-domain gradients (:mod:`fptheory.numeric._stable`), so it stays exact
 where the gradients themselves underflow (|∂L/∂θ| ~ e^{-π k/(2|w|)} with |w| ≤ δ).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
-from scipy.stats import beta as beta_dist
 
-from fptheory._checks import InputError, as_finite
-from fptheory.numeric.ball import chunks, sample_ball
-from fptheory.numeric.stable import _xp, log_abs_loss_gradient
+from fptheory._checks import InputError, as_finite, check_seed
+from fptheory._json import jsonable
+from fptheory._typing import Array, Bool, Float
+from fptheory.numeric._ball import chunks, sample_ball, sample_ball_jax
+from fptheory.numeric._stable import array_module, log_abs_loss_gradient
 
 __all__ = [
     "Setting",
@@ -51,7 +53,7 @@ PLAIN_MAX_K_OVER_DELTA = 1e280
 RARE_MAX_EXPONENT = 5000.0
 
 
-def check_delta(setting: "Setting", delta: float, method: str) -> None:
+def check_delta(setting: Setting, delta: float, method: str) -> None:
     """Refuse (``InputError``) a δ outside the range where ``method`` ('plain' or 'rare') can be trusted."""
     if not (isinstance(delta, (int, float)) and not isinstance(delta, bool) and math.isfinite(delta) and delta > 0):
         raise InputError(f"delta must be a finite number > 0; got {delta!r}")
@@ -102,7 +104,7 @@ class Setting:
 class Estimate:
     """A measured fraction μ(set ∩ B_δ)/μ(B_δ) with its 95% interval.
 
-    Rare-event estimates also carry the importance weights' diagnostics (:func:`fptheory.numeric.rare.
+    Rare-event estimates also carry the importance weights' diagnostics (:func:`fptheory.numeric._rare.
     weight_diagnostics`): ``ess``, ``max_share`` and ``pareto_k``; ``warning`` says when they make the
     interval untrustworthy."""
 
@@ -141,7 +143,7 @@ class Estimate:
         return "; ".join(reasons) + ": the interval may be too narrow" if reasons else None
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self) | {"warning": self.warning}
+        return jsonable(self) | {"warning": self.warning}
 
 
 def _split(theta: Any, m: int) -> tuple[Any, Any, Any]:
@@ -149,7 +151,9 @@ def _split(theta: Any, m: int) -> tuple[Any, Any, Any]:
     return theta[:, :m], theta[:, m : 2 * m], theta[:, 2 * m :]
 
 
-def log_gradients(setting: Setting, a: Any, w: Any, b: Any, *, backend: str = "numpy") -> tuple[Any, Any]:
+def log_gradients(
+    setting: Setting, a: Float[Array, "n m"], w: Float[Array, "n m"], b: Float[Array, "n m"], *, backend: str = "numpy"
+) -> tuple[Float[Array, "3 n m"], Float[Array, "3 n m"]]:
     """``log|∂L(k)/∂θ_lj|`` at k1 and at k2, each of shape (3, n, m) (l = a, w, b)."""
     n = np.shape(a)[0]
     k1, k2 = np.full(n, setting.k1), np.full(n, setting.k2)
@@ -158,7 +162,9 @@ def log_gradients(setting: Setting, a: Any, w: Any, b: Any, *, backend: str = "n
     return g1, g2
 
 
-def bad_pairs(setting: Setting, a: Any, w: Any, b: Any, *, backend: str = "numpy") -> Any:
+def bad_pairs(
+    setting: Setting, a: Float[Array, "n m"], w: Float[Array, "n m"], b: Float[Array, "n m"], *, backend: str = "numpy"
+) -> Bool[Array, "3 n m"]:
     """Theorem 1's bad sets ``|∂L(k1)/∂θ_lj| ≤ |∂L(k2)/∂θ_lj|``, boolean of shape (3, n, m)."""
     g1, g2 = log_gradients(setting, a, w, b, backend=backend)
     return g1 <= g2
@@ -171,21 +177,25 @@ def _logsumexp2(x: Any, xp: Any) -> Any:
     return 2 * top + xp.log(xp.sum(xp.exp(2 * (x - top[None, :, None])), axis=(0, 2)))
 
 
-def bad_theorem2(setting: Setting, a: Any, w: Any, b: Any, *, backend: str = "numpy") -> Any:
+def bad_theorem2(
+    setting: Setting, a: Float[Array, "n m"], w: Float[Array, "n m"], b: Float[Array, "n m"], *, backend: str = "numpy"
+) -> Bool[Array, " n"]:
     """Complement of Theorem 2's S: ``|∇L(k1)| < |∇L(k2)|`` (all 3m parameters), boolean of shape (n,)."""
-    xp = _xp(backend)
+    xp = array_module(backend)
     g1, g2 = log_gradients(setting, a, w, b, backend=backend)
     with np.errstate(divide="ignore"):
         return _logsumexp2(g1, xp) < _logsumexp2(g2, xp)
 
 
-def theorem2_by_definition(setting: Setting, a: np.ndarray, w: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def theorem2_by_definition(
+    setting: Setting, a: Float[np.ndarray, "n m"], w: Float[np.ndarray, "n m"], b: Float[np.ndarray, "n m"]
+) -> tuple[Bool[np.ndarray, " n"], Bool[np.ndarray, " n"]]:
     """Theorem 2's S straight from its definition, as a check on :func:`bad_theorem2` (numpy, moderate δ).
 
     Returns ``in_S`` = {dL1/dt ≤ 0 and dL1/dt ≤ dL2/dt} with ``dL(k)/dt = -∇L(k)·(∇L(k1) + ∇L(k2))`` from the
     gradient vectors, and ``clear``: the samples not within 1e-12 (relative) of the boundary |∇L1| = |∇L2|.
     """
-    from fptheory.numeric.stable import loss_gradient
+    from fptheory.numeric._stable import loss_gradient
 
     n = a.shape[0]
     g1 = loss_gradient(np.full(n, setting.k1), a, w, b, np.full(n, complex(setting.fhat1))).transpose(1, 0, 2).reshape(n, -1)
@@ -195,29 +205,27 @@ def theorem2_by_definition(setting: Setting, a: np.ndarray, w: np.ndarray, b: np
     return (d1 <= 0) & (d1 <= d2), np.abs(n1 - n2) > 1e-12 * (n1 + n2)
 
 
+def _binomial_interval(hits: int, n: int, level: float, method: str) -> tuple[float, float]:
+    from scipy.stats import binomtest
+
+    ci = binomtest(int(hits), int(n)).proportion_ci(confidence_level=level, method=method)
+    return float(ci.low), float(ci.high)
+
+
 def clopper_pearson(hits: int, n: int, level: float = 0.95) -> tuple[float, float]:
-    """Exact binomial (Clopper-Pearson) interval for hits out of n."""
-    alpha = 1 - level
-    low = 0.0 if hits == 0 else float(beta_dist.ppf(alpha / 2, hits, n - hits + 1))
-    high = 1.0 if hits == n else float(beta_dist.ppf(1 - alpha / 2, hits + 1, n - hits))
-    return low, high
+    """Exact binomial (Clopper-Pearson) interval for hits out of n (``scipy.stats.binomtest``)."""
+    return _binomial_interval(hits, n, level, "exact")
 
 
 def wilson(hits: int, n: int, level: float = 0.95) -> tuple[float, float]:
-    """Wilson score interval for hits out of n."""
-    from scipy.stats import norm
-
-    z = float(norm.ppf(0.5 + level / 2))
-    p = hits / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return max(0.0, centre - half), min(1.0, centre + half)
+    """Wilson score interval for hits out of n (``scipy.stats.binomtest``)."""
+    return _binomial_interval(hits, n, level, "wilson")
 
 
 def _count_numpy(setting: Setting, theta: np.ndarray) -> tuple[int, np.ndarray]:
     a, w, b = _split(theta, setting.m)
     if setting.theorem == 1:
-        pairs = bad_pairs(setting, a, w, b)
+        pairs = np.asarray(bad_pairs(setting, a, w, b))
         return int(np.count_nonzero(pairs.any(axis=(0, 2)))), pairs.sum(axis=(1, 2))
     return int(np.count_nonzero(bad_theorem2(setting, a, w, b))), np.zeros(3, dtype=int)
 
@@ -227,15 +235,11 @@ def _jax_counter(setting: Setting, size: int) -> Callable:
     import jax
     import jax.numpy as jnp
 
-    jax.config.update("jax_enable_x64", True)
     dim = 3 * setting.m
 
     @jax.jit
     def count(key: Any, delta: Any) -> tuple[Any, Any]:
-        k_dir, k_rad = jax.random.split(key)
-        direction = jax.random.normal(k_dir, (size, dim))
-        direction = direction / jnp.linalg.norm(direction, axis=1, keepdims=True)
-        theta = direction * delta * jax.random.uniform(k_rad, (size, 1)) ** (1.0 / dim)
+        theta = sample_ball_jax(key, size, dim, delta)
         a, w, b = _split(theta, setting.m)
         if setting.theorem == 1:
             pairs = bad_pairs(setting, a, w, b, backend="jax")
@@ -243,6 +247,29 @@ def _jax_counter(setting: Setting, size: int) -> Callable:
         return jnp.count_nonzero(bad_theorem2(setting, a, w, b, backend="jax")), jnp.zeros(3, dtype=int)
 
     return count
+
+
+#: Work arrays per batch of the plain estimator; it evaluates about 600 bytes per sample and neuron (measured
+#: with tracemalloc: 530 for Theorem 1 at m = 10, 190 for Theorem 2), so a batch holds CHUNK_BYTES / (600 m)
+#: samples.
+CHUNK_BYTES = 256 * 2**20
+_BYTES_PER_SAMPLE_NEURON = 600
+
+
+MAX_SAMPLE_BYTES = 4 * 2**30
+
+
+def check_width(m: int) -> None:
+    """Refuse a width whose single sample would need more than 4 GiB of work arrays (m above about 7 million)."""
+    if _BYTES_PER_SAMPLE_NEURON * m > MAX_SAMPLE_BYTES:
+        raise InputError(f"m = {m} neurons needs about {_BYTES_PER_SAMPLE_NEURON * m / 2**30:.0f} GiB for a single sample "
+                         f"of plain Monte Carlo; m must be at most {MAX_SAMPLE_BYTES // _BYTES_PER_SAMPLE_NEURON}")
+
+
+def plain_chunk(m: int, backend: str = "numpy") -> int:
+    """Samples per batch for width m: bounded by bytes (never more than 2^16 numpy, 2^18 jax; at least 1)."""
+    cap = 1 << (16 if backend == "numpy" else 18)
+    return int(max(1, min(cap, CHUNK_BYTES // (_BYTES_PER_SAMPLE_NEURON * m))))
 
 
 def plain_estimate(
@@ -255,19 +282,33 @@ def plain_estimate(
     backend: str = "numpy",
     progress: Callable[[int, int], None] | None = None,
 ) -> Estimate:
-    """Plain Monte Carlo: the fraction of ``samples`` uniform points of B_δ in the theorem's bad set.
+    """Plain Monte Carlo: the fraction of ``samples`` uniform points of B_δ ⊂ R^{3m} in the theorem's bad set
+    (docs/theory.md §4-6): Theorem 1's union of Q_lj = {|∂L(k1)/∂θ_lj| ≤ |∂L(k2)/∂θ_lj|}, or Theorem 2's
+    {|∇L(k1)| < |∇L(k2)|}, decided on log-domain gradients.
 
-    Theorem 1: the union over (l, j); ``per_pair`` gives the fraction of (sample, j) in Q_lj for each l
-    (the same for every j by symmetry). Interval: Clopper-Pearson (exact), 95%. Samples are drawn in
-    chunks of ``chunk`` (default 2^16 for numpy, 2^18 for jax, shrinking in proportion for m > 16), so
-    memory stays bounded for any sample count.
+    Args:
+        setting: the theorem, frequencies, width and f̂.
+        delta: the ball's radius, δ ≥ k2·1e-280 (``InputError`` below: the fraction is 0 to every digit there).
+        samples: number of points (≥ 1).
+        seed: in [0, 2^32).
+        chunk: samples per batch; by default sized by bytes (:func:`plain_chunk`), so memory stays bounded for
+            any sample count and any m.
+        backend: "numpy" or "jax" (a jitted counter, float64 in its own scope).
+        progress: called as ``progress(done, samples)``.
+
+    Returns:
+        an :class:`Estimate` with ``hits``, the Clopper-Pearson 95% interval and, for Theorem 1, ``per_pair``:
+        the fraction of (sample, j) in Q_lj for each l (the same for every j by symmetry).
     """
-    if chunk is None:
-        chunk = 1 << (16 if backend == "numpy" else 18)
-        chunk = max(1024, chunk * 16 // setting.m) if setting.m > 16 else chunk
     check_delta(setting, delta, "plain")
     if not isinstance(samples, int) or isinstance(samples, bool) or samples < 1:
         raise InputError(f"samples must be an integer >= 1; got {samples!r}")
+    check_seed(seed)
+    check_width(setting.m)
+    if chunk is None:
+        chunk = plain_chunk(setting.m, backend)
+    elif isinstance(chunk, bool) or not isinstance(chunk, int) or chunk < 1:
+        raise InputError(f"chunk must be an integer >= 1 (samples per batch); got {chunk!r}")
     hits, pair_hits, done = 0, np.zeros(3, dtype=np.int64), 0
     if backend == "numpy":
         rng = np.random.default_rng(seed)
@@ -279,14 +320,15 @@ def plain_estimate(
     elif backend == "jax":
         import jax
 
-        key = jax.random.PRNGKey(seed)
-        for size in chunks(samples, chunk):
-            key, sub = jax.random.split(key)
-            counter = _jax_counter(setting, size)
-            h, p = counter(sub, delta)
-            hits, pair_hits, done = hits + int(h), pair_hits + np.asarray(p), done + size
-            if progress:
-                progress(done, samples)
+        with jax.enable_x64(True):  # the counter computes in float64; the caller's jax settings stay as they are
+            key = jax.random.PRNGKey(seed)
+            for size in chunks(samples, chunk):
+                key, sub = jax.random.split(key)
+                counter = _jax_counter(setting, size)
+                h, p = counter(sub, delta)
+                hits, pair_hits, done = hits + int(h), pair_hits + np.asarray(p), done + size
+                if progress:
+                    progress(done, samples)
     else:
         raise InputError(f"backend must be 'numpy' or 'jax'; got {backend!r}")
     low, high = clopper_pearson(hits, samples)

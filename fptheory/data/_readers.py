@@ -28,6 +28,15 @@ def _open_bytes(path: Path) -> bytes:
     return gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw
 
 
+def _digit_labels(labels: np.ndarray, where: str | Path) -> np.ndarray:
+    """Labels as ints, refused unless every one is a class 0-9 (MNIST and CIFAR-10 have ten): labels 200-209
+    would otherwise make a 210-class network."""
+    labels = labels.astype(int)
+    if labels.size and (labels.min() < 0 or labels.max() > 9):
+        raise InputError(f"labels in {where} must be classes 0-9; got values from {labels.min()} to {labels.max()}")
+    return labels
+
+
 def read_idx(path: str | Path) -> np.ndarray:
     """The array stored in an IDX file (``.gz`` or plain)."""
     path = Path(path)
@@ -64,7 +73,7 @@ def read_mnist(folder: str | Path, *, split: str = "train") -> tuple[np.ndarray,
     labels = read_idx(find(f"{prefix}-labels-idx1-ubyte"))
     if images.ndim != 3 or labels.ndim != 1 or images.shape[0] != labels.shape[0]:
         raise InputError(f"MNIST files in {folder} disagree: images {images.shape}, labels {labels.shape}")
-    return images.reshape(images.shape[0], -1).astype(float) / 255.0, labels.astype(int)
+    return images.reshape(images.shape[0], -1).astype(float) / 255.0, _digit_labels(labels, folder)
 
 
 def read_cifar10(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
@@ -89,4 +98,4 @@ def read_cifar10(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
         # channel-major (3, 32, 32) per row in the file; returned as (32, 32, 3) flattened, like the other images
         images.append(data.reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1).reshape(data.shape[0], -1).astype(float) / 255.0)
         labels.append(lab.astype(int))
-    return np.concatenate(images), np.concatenate(labels)
+    return np.concatenate(images), _digit_labels(np.concatenate(labels), path)

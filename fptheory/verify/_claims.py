@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import importlib
 import math
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
-from fptheory.verify.registry import RAHAMAN_2019, XU_2020, XU_OVERVIEW_2024, Claim, Evidence, Source, register
+from fptheory.verify._registry import RAHAMAN_2019, XU_2020, XU_OVERVIEW_2024, Claim, Evidence, Source, register
 
 __all__: list[str] = []
 
@@ -87,8 +88,8 @@ def _parseval_compute(settings: dict[str, Any], folder: Path) -> dict[str, Any]:
     import mpmath
     import sympy as sp
 
-    from fptheory.symbolic.fourier import k
-    from fptheory.symbolic.network import f_im, f_re, network_loss, neuron_parameters
+    from fptheory.symbolic._fourier import k
+    from fptheory.symbolic._network import f_im, f_re, network_loss, neuron_parameters
 
     m = settings["m"]
     rng = np.random.default_rng(settings["seed"])
@@ -107,7 +108,7 @@ def _parseval_compute(settings: dict[str, Any], folder: Path) -> dict[str, Any]:
 
         lhs = mpmath.quad(freq_loss, list(mpmath.linspace(-90, 0, 46)) + list(mpmath.linspace(0, 90, 46))[1:])
         triples = [params[3 * j : 3 * j + 3] for j in range(m)]
-        diff = lambda t: sum(aj * mpmath.tanh(wj * t + bj) for aj, wj, bj in triples) - c * mpmath.tanh(t)  # noqa: E731
+        diff = lambda t: sum(aj * mpmath.tanh(wj * t + bj) for aj, wj, bj in triples) - c * mpmath.tanh(t)
         rhs = mpmath.pi * mpmath.quad(lambda t: diff(t) ** 2, mpmath.linspace(-80, 80, 161))
         rel = abs(lhs - rhs) / abs(rhs)
         digits = float(-mpmath.log10(rel)) if rel > 0 else float(settings["carried_digits"])
@@ -136,8 +137,8 @@ DECAY_WINDOW = 0.05  # the fitted c's interval, widened by this share, must cont
 
 
 def _expected_c(theorem: int, k1: float, k2: float) -> float:
-    from fptheory.numeric.measure import Setting
-    from fptheory.numeric.rare import leading_order_windows
+    from fptheory.numeric._rare import leading_order_windows
+    from fptheory.numeric._sets import Setting
 
     windows = leading_order_windows(Setting(theorem, k1, k2, 1))
     if theorem == 1:

@@ -1,6 +1,6 @@
 """Stable, log-domain evaluation of the tanh network's transform and per-frequency gradients.
 
-The plain formulas (:mod:`fptheory.symbolic.compiled`) overflow once ``|z| = π|k|/(2|w|)`` passes
+The plain formulas (:mod:`fptheory.symbolic._compiled`) overflow once ``|z| = π|k|/(2|w|)`` passes
 about 710 (sinh), and their jax gradients turn NaN well before; the theorems live exactly there
 (small parameters). Here every factor ``1/sinh z`` is carried as ``sign(z) · e^{-log|sinh z|}`` with
 ``log|sinh z| = |z| + log(-expm1(-2|z|)) - log 2`` (exact for every z ≠ 0), so that
@@ -8,7 +8,7 @@ about 710 (sinh), and their jax gradients turn NaN well before; the theorems liv
     log|∂L(k)/∂θ_lj| = log A(k) - |z_j| + log F_lj          (paper Eq. 31)
 
 with ``F_lj = |Re(e^{i(ψ_j - φ)} P_lj)| · 2 / (1 - e^{-2|z_j|})`` free of the exponential. The reduced
-gradients are evaluated as ``P_l = Q_l / |w|^{n_l}`` (:func:`fptheory.symbolic.network.scaled_reduced_gradient`)
+gradients are evaluated as ``P_l = Q_l / |w|^{n_l}`` (:func:`fptheory.symbolic._network.scaled_reduced_gradient`)
 with ``-n_l log|w|`` carried in the log, so nothing overflows for any float64 ``w`` with finite ``k/w``
 (``P_w ∝ |w|^{-3}`` alone would overflow below ``|w| ≈ 1e-103``).
 
@@ -16,25 +16,29 @@ The phase ``ψ = bk/w`` reaches 1e13 for ``|w| = 1e-8``; float64 ``sin(b*k/w)`` 
 first digit. :func:`reduced_phase` computes ``ψ mod 2π`` with double-double arithmetic (Dekker's
 exact products and a four-part 2π), accurate to about 1e-15 absolute for ``|ψ| < 2^52``.
 
-All functions take numpy arrays; pass ``backend="jax"`` for jax arrays (jit/grad/vmap friendly; enable
-``jax_enable_x64`` for float64). Shapes follow :mod:`fptheory.symbolic.compiled`: neurons on the last
+All functions take numpy arrays; pass ``backend="jax"`` for jax arrays (jit/grad/vmap friendly). The jax
+backend needs float64 and raises ``InputError`` when it is off: enable ``jax_enable_x64`` in your program or
+call inside ``with jax.enable_x64(True):`` — fptheory never switches it on for the process. Shapes follow
+:mod:`fptheory.symbolic._compiled`: neurons on the last
 axis of ``a, w, b``; ``k`` and ``fhat`` broadcast against the leading axes.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from functools import cache
-from typing import Any, Callable
+from typing import Any
 
 import mpmath
 import numpy as np
 import sympy as sp
 
 from fptheory._checks import InputError, as_finite, check_broadcast, check_nonzero, is_traced
-from fptheory.symbolic.compiled import compile_expression
-from fptheory.symbolic.fourier import b, k, w
-from fptheory.symbolic.network import G, PARAMETERS, a, scaled_reduced_gradient, zcothz_minus_one_series
+from fptheory._typing import Array, ArrayLike, Complex, Float, Inexact
+from fptheory.symbolic._compiled import compile_expression, jax_float64
+from fptheory.symbolic._fourier import b, k, w
+from fptheory.symbolic._network import PARAMETERS, G, a, scaled_reduced_gradient, zcothz_minus_one_series
 
 __all__ = [
     "log_abs_sinh",
@@ -53,15 +57,11 @@ _TWO26 = 67108864.0  # 2^26
 _MAX_K_OVER_W = 1e300  # z = πk/(2w) and ψ = bk/w stay finite, with room for the series and products
 
 
-def _xp(backend: str) -> Any:
+def array_module(backend: str) -> Any:
     if backend == "numpy":
         return np
     if backend == "jax":
-        import jax
-        import jax.numpy as jnp
-
-        jax.config.update("jax_enable_x64", True)  # the theory's numerics are float64
-        return jnp
+        return jax_float64()
     raise InputError(f"backend must be 'numpy' or 'jax'; got {backend!r}")
 
 
@@ -111,12 +111,14 @@ def _reduced_phase_dd(b_: Any, k_: Any, w_: Any, xp: Any) -> Any:
     return y + q_low
 
 
-def reduced_phase(b_: Any, k_: Any, w_: Any, *, backend: str = "numpy") -> Any:
+def reduced_phase(
+    b_: Float[ArrayLike, "*batch"], k_: Float[ArrayLike, "*batch"], w_: Float[ArrayLike, "*batch"], *, backend: str = "numpy"
+) -> Float[Array, "*batch"]:
     """``(b k / w) mod 2π`` in [-π, π], with the product and quotient carried in double-double.
 
     numpy: entries with |bk/w| ≤ π are already in range (float64 error below 2e-15) and are not recomputed.
     """
-    xp = _xp(backend)
+    xp = array_module(backend)
     if backend != "numpy":
         return _reduced_phase_dd(b_, k_, w_, xp)
     b_, k_, w_ = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (b_, k_, w_)))
@@ -134,9 +136,9 @@ def _log_abs(x: Any, xp: Any) -> Any:
         return xp.log(xp.abs(x))
 
 
-def log_abs_sinh(z: Any, *, backend: str = "numpy") -> Any:
+def log_abs_sinh(z: Float[ArrayLike, "*batch"], *, backend: str = "numpy") -> Float[Array, "*batch"]:
     """``log|sinh z| = |z| + log(-expm1(-2|z|)) - log 2``: finite and accurate for every real z ≠ 0."""
-    xp = _xp(backend)
+    xp = array_module(backend)
     az = xp.abs(z)
     return az + xp.log(-xp.expm1(-2 * az)) - _LOG2
 
@@ -147,9 +149,9 @@ def _series_fn(backend: str) -> Callable:
     return compile_expression(sp.horner(zcothz_minus_one_series()), (zs,), backend)
 
 
-def zcothz_minus_one(z: Any, *, backend: str = "numpy") -> Any:
+def zcothz_minus_one(z: Float[ArrayLike, "*batch"], *, backend: str = "numpy") -> Float[Array, "*batch"]:
     """``G(z) = z coth z - 1`` without cancellation: Taylor series (Horner) for |z| ≤ 1/2, direct beyond."""
-    xp = _xp(backend)
+    xp = array_module(backend)
     if backend == "numpy":
         z = np.asarray(z, dtype=float)
         small = np.abs(z) <= 0.5
@@ -166,7 +168,7 @@ def zcothz_minus_one(z: Any, *, backend: str = "numpy") -> Any:
 
 def _inputs(backend: str, k_: Any, a_: Any = 1.0, w_: Any = 1.0, b_: Any = 0.0, fhat: Any = 0.0) -> tuple:
     """Check the arguments (finite, k ≠ 0, w ≠ 0, k/w finite, shapes) and return (xp, k, a, w, b, fhat)."""
-    xp = _xp(backend)
+    xp = array_module(backend)
     for name, value in (("k", k_), ("a", a_), ("w", w_), ("b", b_)):
         as_finite(name, value)
     as_finite("fhat", fhat, complex_ok=True)
@@ -184,7 +186,7 @@ def _inputs(backend: str, k_: Any, a_: Any = 1.0, w_: Any = 1.0, b_: Any = 0.0, 
     return (xp, *real, xp.asarray(fhat))
 
 
-def log_abs_E(k_: Any, w_: Any, *, backend: str = "numpy") -> Any:
+def log_abs_E(k_: Float[ArrayLike, "*batch"], w_: Float[ArrayLike, "*batch"], *, backend: str = "numpy") -> Float[Array, "*batch"]:
     """``log|E(k)|`` with ``E = -1/(2 sinh(πk/(2w)))`` (docs/theory.md §2); ≈ -π|k|/(2|w|) for small |w|."""
     _, kk, _, ww, _, _ = _inputs(backend, k_, w_=w_)
     return -_LOG2 - log_abs_sinh(math.pi * kk / (2 * ww), backend=backend)
@@ -203,22 +205,39 @@ def _transform(xp: Any, a_: Any, w_: Any, carrier: Any, inv_sinh: Any) -> Any:
     return xp.sum(-1j * math.pi * a_ / xp.abs(w_) * carrier * inv_sinh, axis=-1)
 
 
-def network_transform(k_: Any, a_: Any, w_: Any, b_: Any, *, backend: str = "numpy") -> Any:
-    """``ĥ(k) = Σ_j -iπ a_j e^{iψ_j} / (|w_j| sinh z_j)`` (Eq. 26), underflowing to 0, never inf/NaN."""
+def network_transform(
+    k_: Float[ArrayLike, "*batch"], a_: Float[ArrayLike, "*batch m"], w_: Float[ArrayLike, "*batch m"], b_: Float[ArrayLike, "*batch m"],
+    *, backend: str = "numpy",
+) -> Complex[Array, "*batch"]:
+    """The transform of a two-layer tanh network (docs/theory.md §2; Xu et al. 2020, arXiv:1901.06523, Eq. 26)::
+
+        ĥ(k) = Σ_j -iπ a_j e^{iψ_j} / (|w_j| sinh z_j),   z_j = πk/(2w_j),  ψ_j = b_j k/w_j,
+
+    with ``f̂(k) = ∫ f(x) e^{-ikx} dx``. Evaluated in the log domain: it underflows to 0, never to inf or NaN.
+
+    Args:
+        k_: frequencies, shape (*batch), nonzero.
+        a_, w_, b_: the neurons' parameters, shape (*batch, m) (neurons on the last axis), w nonzero.
+        backend: "numpy", or "jax" (needs float64 on; jit/grad/vmap friendly).
+
+    Returns:
+        ĥ(k), complex, shape (*batch).
+    """
     xp, kk, aa, ww, bb, _ = _inputs(backend, k_, a_, w_, b_)
     _, carrier, inv_sinh = _neuron_terms(xp, kk, ww, bb, backend)
     return _transform(xp, aa, ww, carrier, inv_sinh)
 
 
 @cache
-def _reduced_fns(backend: str) -> tuple[Callable, ...]:
+def reduced_gradient_fns(backend: str) -> tuple[Callable, ...]:
     """The scaled reduced gradients Q_l(k, a, w, b, G) compiled for ``backend`` (P_l = Q_l / |w|^{n_l})."""
     exprs = scaled_reduced_gradient()
     return tuple(compile_expression(exprs[name][0], (k, a, w, b, G), backend) for name in PARAMETERS)
 
 
-#: n_l of :func:`fptheory.symbolic.network.scaled_reduced_gradient`, in the order (a, w, b).
-def _powers() -> tuple[int, ...]:
+#: n_l of :func:`fptheory.symbolic._network.scaled_reduced_gradient`, in the order (a, w, b).
+def reduced_gradient_powers() -> tuple[int, ...]:
+    """n_l of :func:`fptheory.symbolic._network.scaled_reduced_gradient`, in the order (a, w, b)."""
     return tuple(scaled_reduced_gradient()[name][1] for name in PARAMETERS)
 
 
@@ -232,27 +251,50 @@ def _trig_parts(k_: Any, a_: Any, w_: Any, b_: Any, fhat: Any, backend: str) -> 
     g = zcothz_minus_one(z, backend=backend)
     shape = xp.broadcast_shapes(z.shape, aa.shape, bb.shape)
     rotated = xp.conj(residual)[..., None] * carrier
-    parts = [xp.real(rotated * xp.broadcast_to(p(kk[..., None], aa, ww, bb, g), shape)) for p in _reduced_fns(backend)]
+    parts = [xp.real(rotated * xp.broadcast_to(p(kk[..., None], aa, ww, bb, g), shape)) for p in reduced_gradient_fns(backend)]
     log_w = xp.log(xp.abs(ww))
-    log_scale = xp.stack([xp.broadcast_to(-n * log_w, shape) for n in _powers()])
+    log_scale = xp.stack([xp.broadcast_to(-n * log_w, shape) for n in reduced_gradient_powers()])
     return xp, xp.stack(parts), log_scale, z, residual
 
 
-def loss_gradient(k_: Any, a_: Any, w_: Any, b_: Any, fhat: Any, *, backend: str = "numpy") -> Any:
+def loss_gradient(
+    k_: Float[ArrayLike, "*batch"], a_: Float[ArrayLike, "*batch m"], w_: Float[ArrayLike, "*batch m"], b_: Float[ArrayLike, "*batch m"],
+    fhat: Inexact[ArrayLike, "*batch"], *, backend: str = "numpy",
+) -> Float[Array, "3 *batch m"]:
     """``∂L(k)/∂θ_lj`` stacked as (a, w, b) on a new leading axis; underflows to 0 for tiny |w|."""
     xp, trig, log_scale, z, _ = _trig_parts(k_, a_, w_, b_, fhat, backend)
     return xp.sign(trig) * xp.sign(z) * xp.exp(_log_abs(trig, xp) + log_scale - log_abs_sinh(z, backend=backend))
 
 
-def log_abs_loss_gradient(k_: Any, a_: Any, w_: Any, b_: Any, fhat: Any, *, backend: str = "numpy") -> Any:
-    """``log|∂L(k)/∂θ_lj|`` (stacked a, w, b); finite wherever the gradient is nonzero, -inf where it is 0.
+def log_abs_loss_gradient(
+    k_: Float[ArrayLike, "*batch"], a_: Float[ArrayLike, "*batch m"], w_: Float[ArrayLike, "*batch m"], b_: Float[ArrayLike, "*batch m"],
+    fhat: Inexact[ArrayLike, "*batch"], *, backend: str = "numpy",
+) -> Float[Array, "3 *batch m"]:
+    """``log|∂L(k)/∂θ_lj|`` of ``L(k) = ½|ĥ(k) - f̂(k)|²`` (docs/theory.md §3; Xu et al. 2020, arXiv:1901.06523, Eqs. 27-31)::
 
-    Correct for every float64 input with ``|k/w| ≤ 1e300`` (``InputError`` beyond)."""
+        log|∂L(k)/∂θ_lj| = log|Re(conj(D) e^{iψ_j} Q_l)| - n_l log|w_j| - log|sinh z_j|,   D = ĥ - f̂,
+
+    with the sympy-derived reduced gradients ``P_l = Q_l/|w|^{n_l}``: ≈ log A(k) - π|k|/(2|w_j|) + log F_lj.
+    Finite wherever the gradient is nonzero, -inf where it is 0; correct for every float64 input with
+    ``|k/w| ≤ 1e300`` (``InputError`` beyond).
+
+    Args:
+        k_: frequencies, shape (*batch), nonzero.
+        a_, w_, b_: parameters, shape (*batch, m), w nonzero.
+        fhat: the target's transform f̂(k), shape (*batch), real or complex.
+        backend: "numpy", or "jax" (needs float64 on).
+
+    Returns:
+        shape (3, *batch, m): the pairs l = a, w, b on the leading axis, neuron j on the last.
+    """
     xp, trig, log_scale, z, _ = _trig_parts(k_, a_, w_, b_, fhat, backend)
     return _log_abs(trig, xp) + log_scale - log_abs_sinh(z, backend=backend)
 
 
-def log_gradient_factor(k_: Any, a_: Any, w_: Any, b_: Any, fhat: Any, *, backend: str = "numpy") -> Any:
+def log_gradient_factor(
+    k_: Float[ArrayLike, "*batch"], a_: Float[ArrayLike, "*batch m"], w_: Float[ArrayLike, "*batch m"], b_: Float[ArrayLike, "*batch m"],
+    fhat: Inexact[ArrayLike, "*batch"], *, backend: str = "numpy",
+) -> Float[Array, "3 *batch m"]:
     """``log F_lj = log|∂L(k)/∂θ_lj| - log A(k) + π|k|/(2|w_j|)`` (Eq. 31), computed without cancelling.
 
     ``F_lj = |Re(e^{i(ψ_j - φ)} P_lj)| · 2/(1 - e^{-2|z_j|})`` is free of the exponential: it grows only

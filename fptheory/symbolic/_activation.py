@@ -1,6 +1,6 @@
 """Fourier transforms of activation functions, derived by sympy (docs/theory.md §1).
 
-All transforms follow the convention of :mod:`fptheory.symbolic.fourier` and hold for real
+All transforms follow the convention of :mod:`fptheory.symbolic._fourier` and hold for real
 ``k ≠ 0``. tanh and ReLU are not integrable: their transforms are tempered distributions, and the
 expressions here are their values away from ``k = 0`` (tanh: principal value, odd; sigmoid drops
 its ``π δ(k)``; ReLU: the regular part ``-1/k²`` of a distribution with singular support at 0).
@@ -21,7 +21,7 @@ from functools import cache
 import sympy as sp
 
 from fptheory._checks import InputError
-from fptheory.symbolic.fourier import (
+from fptheory.symbolic._fourier import (
     derivative_factor,
     fourier_integral,
     k,

@@ -17,8 +17,8 @@ from functools import cache
 import sympy as sp
 
 from fptheory._checks import InputError
-from fptheory.symbolic.activation import activation_transform
-from fptheory.symbolic.fourier import b, k, scaling_shift_factor, w
+from fptheory.symbolic._activation import activation_transform
+from fptheory.symbolic._fourier import b, k, scaling_shift_factor, w
 
 __all__ = [
     "PARAMETERS",
@@ -28,7 +28,7 @@ __all__ = [
     "f_re",
     "f_im",
     "neuron_transform",
-    "network_transform",
+    "network_transform_expr",
     "neuron_transform_gradient",
     "neuron_loss_gradient",
     "network_loss",
@@ -76,7 +76,7 @@ def neuron_transform(activation: str = "tanh") -> sp.Expr:
 
 
 @cache
-def network_transform(m: int, activation: str = "tanh") -> sp.Expr:
+def network_transform_expr(m: int, activation: str = "tanh") -> sp.Expr:
     """``ĥ(k) = Σ_{j=1}^m FT[a_j σ(w_j x + b_j)](k)`` with parameters from :func:`neuron_parameters`."""
     if not isinstance(m, int) or m < 1:
         raise InputError(f"m (number of neurons) must be an integer >= 1; got {m!r}")
@@ -108,7 +108,7 @@ def neuron_loss_gradient(activation: str = "tanh") -> dict[str, sp.Expr]:
 @cache
 def network_loss(m: int, activation: str = "tanh") -> sp.Expr:
     """``L(k) = ½ |ĥ(k) - f̂(k)|²`` as a real expression (f̂ = f_re + i f_im), Eq. 27."""
-    re, im = (network_transform(m, activation) - (f_re + sp.I * f_im)).as_real_imag()
+    re, im = (network_transform_expr(m, activation) - (f_re + sp.I * f_im)).as_real_imag()
     return (re**2 + im**2) / 2
 
 

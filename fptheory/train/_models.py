@@ -7,17 +7,18 @@ shape (n, d_in); outputs shape (n,) when d_out = 1, else (n, d_out).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import jax
 import jax.numpy as jnp
 
 from fptheory._checks import InputError
 
-__all__ = ["ACTIVATIONS", "MLP", "TwoLayer", "CNN", "conv3x3"]
+__all__ = ["NONLINEARITIES", "MLP", "TwoLayer", "CNN", "conv3x3"]
 
-ACTIVATIONS: dict[str, Callable[[Any], Any]] = {
+NONLINEARITIES: dict[str, Callable[[Any], Any]] = {
     "tanh": jnp.tanh,
     "relu": jax.nn.relu,
     "sigmoid": jax.nn.sigmoid,
@@ -26,8 +27,8 @@ ACTIVATIONS: dict[str, Callable[[Any], Any]] = {
 
 
 def _check_activation(name: str) -> None:
-    if name not in ACTIVATIONS:
-        raise InputError(f"activation must be one of {', '.join(ACTIVATIONS)}; got {name!r}")
+    if name not in NONLINEARITIES:
+        raise InputError(f"activation must be one of {', '.join(NONLINEARITIES)}; got {name!r}")
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ class MLP:
         return params
 
     def apply(self, params: list[dict[str, Any]], x: Any) -> Any:
-        act = ACTIVATIONS[self.activation]
+        act = NONLINEARITIES[self.activation]
         h = x
         for layer in params[:-1]:
             h = act(h @ layer["W"] + layer["b"])
@@ -96,7 +97,7 @@ class TwoLayer:
 
     def apply(self, params: dict[str, Any], x: Any) -> Any:
         x = jnp.reshape(x, (-1, 1))
-        return jnp.sum(params["a"] * ACTIVATIONS[self.activation](params["w"] * x + params["b"]), axis=-1)
+        return jnp.sum(params["a"] * NONLINEARITIES[self.activation](params["w"] * x + params["b"]), axis=-1)
 
 
 def conv3x3(h: Any, kernel: Any) -> Any:

@@ -4,9 +4,10 @@ and the code that computes the statistic."""
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 __all__ = ["Source", "Claim", "Evidence", "CLAIMS", "register", "load_builtin"]
 
@@ -76,7 +77,7 @@ class Claim:
 
 CLAIMS: dict[str, Claim] = {}
 
-_BUILTIN = ("fptheory.verify.claims",)
+_BUILTIN = ("fptheory.verify._claims",)
 
 
 def register(claim: Claim) -> Claim:

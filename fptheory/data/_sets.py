@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from fptheory._checks import InputError
-from fptheory.data.readers import read_cifar10, read_mnist
+from fptheory.data._readers import read_cifar10, read_mnist
 
 __all__ = ["DataSet", "digits", "mnist5k", "mnist1d", "camera", "load"]
 

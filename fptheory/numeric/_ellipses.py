@@ -6,7 +6,7 @@ bad inequality by sinh²z1 (z = πk/(2w_0)), with ε = |sinh z1/sinh z2| ≈ e^{
 
     Σ_l T_l(k1; a, b)² < ε² Σ_l T_l(k2; a, b)² + sinh²z1 (N2 - N1),
 
-with T_l the reduced gradients of neuron 0 (as in :mod:`fptheory.numeric.rare`) and N_k = |∇_{others} L(k)|².
+with T_l the reduced gradients of neuron 0 (as in :mod:`fptheory.numeric._rare`) and N_k = |∇_{others} L(k)|².
 The a and w gradients of a neuron vanish with its output weight (P_w, P_b ∝ a), so the left side is small
 only near a = 0 and a zero b_n of ``T_a(k1; 0, b)``. There, to leading order, the left side is the
 quadratic form ``(T' x + κ a)² + Q² a²`` (x = b - b_n, T' = ∂T_a/∂b, κ = ∂T_a/∂a, Q = |(T_w, T_b)|/a) and
@@ -18,7 +18,7 @@ depend on b_0). The bad set near b_n is an ellipse of area
 so the conditional probability is Σ_n area_n/(πR²): squared window widths, hence a decay constant about
 twice Theorem 1's. The area is computed in log space where the ellipse is thin (half-widths below 1e-7 of
 the period and of R: relative error of the same order); where it is wide, it is measured by hit-or-miss
-sampling of the exact set (:func:`fptheory.numeric.measure.bad_theorem2`) in a box around the ellipse, and
+sampling of the exact set (:func:`fptheory.numeric._sets.bad_theorem2`) in a box around the ellipse, and
 the rest of the disc by uniform points (counting only those outside every box), so the conditional
 estimate is unbiased whether or not the leading order describes the set (:func:`bad_area`).
 
@@ -40,36 +40,40 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, Callable
+from typing import Any
 
 import mpmath
 import numpy as np
 from scipy.special import logsumexp
-from scipy.stats import beta as beta_dist
 
-from fptheory._checks import InputError
-from fptheory.numeric.ball import log_coordinate_density
-from fptheory.numeric.measure import Estimate, Setting, bad_theorem2
-from fptheory.numeric.rare import (
-    _PERTURBATIVE,
-    _T,
-    _Proposal,
-    _check_run,
-    _estimate,
-    _log_eps,
-    _log_floor,
-    _mp_reduced,
-    _two_stage,
-    _log_inverse_disc,
-    _t_mid,
-    _u_grid,
-    _neuron,
-    leading_order_windows,
+from fptheory._checks import InputError, check_seed
+from fptheory.numeric._importance import (
+    Proposal,
+    check_run,
+    draw_rest,
+    log_inverse_disc,
+    make_estimate,
+    t_grid,
+    t_mid,
+    two_stage,
+    u_grid,
 )
-from fptheory.numeric.stable import _powers, log_abs_loss_gradient
-from fptheory.symbolic.network import reduced_gradient
+from fptheory.numeric._sets import Estimate, Setting, bad_theorem2
+from fptheory.numeric._stable import log_abs_loss_gradient, reduced_gradient_powers
+from fptheory.numeric._windows import (
+    PERTURBATIVE,
+    T,
+    check_linear_in_b,
+    leading_order_windows,
+    log_eps,
+    log_floor,
+    mp_reduced,
+    neuron,
+)
+from fptheory.symbolic._network import reduced_gradient
 
 __all__ = ["Ellipse", "bad_ellipses", "bad_area", "rare_estimate_theorem2"]
 
@@ -100,14 +104,14 @@ def _log_others_sq(setting: Setting, k: float, fhat: complex, others: tuple) -> 
 @cache
 def _base_phases(setting: Setting, sign_w: float) -> tuple[mpmath.mpf, mpmath.mpf]:
     """χ_k⁰ = arg(-f̂(k)) - arg P_a(k) at 50 digits, for the sign of w (P_a depends on w alone: checked)."""
-    from fptheory.symbolic.fourier import w as w_sym
+    from fptheory.symbolic._fourier import w as w_sym
 
     if not reduced_gradient()["a"].free_symbols <= {w_sym}:
         raise RuntimeError("P_a is expected to depend on w alone")
     with mpmath.workdps(50):
         out = []
         for k, fhat in ((setting.k1, setting.fhat1), (setting.k2, setting.fhat2)):
-            p_a = mpmath.mpc(_mp_reduced(0)(mpmath.mpf(k), 1, mpmath.mpf(sign_w), 0, 0))
+            p_a = mpmath.mpc(mp_reduced(0)(mpmath.mpf(k), 1, mpmath.mpf(sign_w), 0, 0))
             out.append(mpmath.arg(-mpmath.mpc(complex(fhat))) - mpmath.arg(p_a))
         return out[0], out[1]
 
@@ -127,7 +131,7 @@ def _k2_factor(setting: Setting, chi1: mpmath.mpf, chi2: mpmath.mpf, n: int, x: 
 
 def _unscaled(nr: Any, w0: float) -> Any:
     """The neuron's reduced gradients as P_l = Q_l/|w0|^{n_l}: the bad set of Theorem 2 sums over the pairs."""
-    factor = np.abs(w0) ** -np.array(_powers(), dtype=float)
+    factor = np.abs(w0) ** -np.array(reduced_gradient_powers(), dtype=float)
     return dataclasses.replace(nr, p0=nr.p0 * factor, p1=nr.p1 * factor)
 
 
@@ -140,8 +144,8 @@ def bad_ellipses(setting: Setting, w0: float, others: tuple, R: float) -> list[E
     is ``|E2||P_a| cos(r(χ1 + π/2 + nπ) - χ2)``. An ellipse with r² ≤ 0 (the other neurons' k1 gradient
     exceeds the k2 side), or at a zero where the k2 factor vanishes exactly, is absent.
     """
-    n1 = _unscaled(_neuron(setting, setting.k1, complex(setting.fhat1), 1.0, w0, others), w0)
-    n2 = _unscaled(_neuron(setting, setting.k2, complex(setting.fhat2), 1.0, w0, others), w0)
+    n1 = _unscaled(neuron(setting, setting.k1, complex(setting.fhat1), 1.0, w0, others), w0)
+    n2 = _unscaled(neuron(setting, setting.k2, complex(setting.fhat2), 1.0, w0, others), w0)
     kappa_c = n1.c  # c ∝ a: its value at a = 1 gives κ = ∂T_a/∂a = Re(conj(c) P_a)
     n1, n2 = dataclasses.replace(n1, c=0j), dataclasses.replace(n2, c=0j)
     chi1_0, chi2_0 = _base_phases(setting, math.copysign(1.0, w0))
@@ -160,7 +164,7 @@ def bad_ellipses(setting: Setting, w0: float, others: tuple, R: float) -> list[E
     log_e2 = math.log(abs(n2.E)) + math.log(abs(n2.p0[0]))
     log_d1 = log_e1 + math.log(setting.k1 / abs(w0))
     d1 = math.exp(log_d1)
-    q1 = np.hypot(_T(n1, 1, zeros, w0), _T(n1, 2, zeros, w0))
+    q1 = np.hypot(T(n1, 1, zeros, w0), T(n1, 2, zeros, w0))
     kappa = float(np.real(np.conj(kappa_c) * n1.p0[0]))
     log_eps = n1.log_sinh - n2.log_sinh
     log_n1 = 2 * n1.log_sinh + _log_others_sq(setting, setting.k1, setting.fhat1, others)
@@ -179,7 +183,7 @@ def bad_ellipses(setting: Setting, w0: float, others: tuple, R: float) -> list[E
 
 
 def _is_thin(e: Ellipse, period2: float, R: float) -> bool:
-    return e.half_b < _PERTURBATIVE * period2 and e.half_a < _PERTURBATIVE * R
+    return e.half_b < PERTURBATIVE * period2 and e.half_a < PERTURBATIVE * R
 
 
 def _members(setting: Setting, a0: np.ndarray, b0: np.ndarray, w0: float, others: tuple) -> np.ndarray:
@@ -249,7 +253,7 @@ def bad_area(setting: Setting, w0: float, others: tuple, R: float, rng: np.rando
 
 
 @cache
-def _initial_proposal(setting: Setting, delta: float, t_bins: int = 48) -> _Proposal:
+def _initial_proposal(setting: Setting, delta: float, t_bins: int = 48) -> Proposal:
     """Proposal over (u, t): 75% where the leading-order ellipses of the open zeros (area ∝ ε², so
     e^{-2c_n/(δu)} with c_n the window's constant of Theorem 1, admitted when |b_n| < R) carry mass, 15%
     tilted by e^{-2c/(δu)} alone (c = π(k2-k1)/2; all of the 75% too where every zero is closed), 10% the
@@ -258,55 +262,40 @@ def _initial_proposal(setting: Setting, delta: float, t_bins: int = 48) -> _Prop
     set, which fills a share of the disc whatever its size, does not: the tilted share has no such factor.)
     (Giving t a uniform share, for m > 1, was tried and made the m = 10 estimates worse.)"""
     dim = 3 * setting.m
-    u_edges, u_mid, log_fu = _u_grid(dim, [w for w in leading_order_windows(setting) if w.pair == "a"], delta, 2)
-    t_edges = np.array([0.0, 1.0]) if setting.m == 1 else np.linspace(0.0, 1.0, t_bins + 1)
-    log_gt = np.zeros(1) if setting.m == 1 else np.log(np.maximum(np.diff(beta_dist.cdf(t_edges, (dim - 3) / 2, 2.0)), 1e-300))
+    u_edges, u_mid, log_fu = u_grid(dim, [w for w in leading_order_windows(setting) if w.pair == "a"], delta, 2)
+    t_edges, log_gt = t_grid(dim, 2, t_bins)  # (a_0, b_0) are integrated over their disc
     log_true = log_fu[:, None] + log_gt[None, :]
-    t_mid = _t_mid(t_edges)[None, :]
+    t_centre = t_mid(t_edges)[None, :]
     u_safe = np.maximum(u_mid[:, None], 1e-300)
-    log_true_v = log_true + _log_inverse_disc(u_mid, t_edges, 1.0)  # v = area/(πR²) and R² ∝ (1-u²)(1-t)
+    log_true_v = log_true + log_inverse_disc(u_mid, t_edges, 1.0)  # v = area/(πR²) and R² ∝ (1-u²)(1-t)
     terms = []
     for win in leading_order_windows(setting):
         if win.pair != "a" or win.closed:  # a closed zero has r² = 0 at leading order (m = 1: no ellipse)
             continue
-        admitted = (u_mid[:, None] * win.psi / setting.k1) ** 2 <= (1 - u_mid[:, None] ** 2) * (1 - t_mid)
+        admitted = (u_mid[:, None] * win.psi / setting.k1) ** 2 <= (1 - u_mid[:, None] ** 2) * (1 - t_centre)
         terms.append(np.where(admitted, log_true_v - 2 * win.rate / (delta * u_safe), -np.inf))
-    normalised = lambda x: np.exp(x - logsumexp(x))  # noqa: E731
+    normalised = lambda x: np.exp(x - logsumexp(x))
     tilted = normalised(log_true - 2 * setting.predicted_c / (delta * u_safe))
     windows = normalised(logsumexp(np.stack(terms), axis=0)) if terms else tilted
     prob = 0.75 * windows + 0.15 * tilted + 0.1 * normalised(log_true)
-    return _Proposal(u_edges, t_edges, prob / prob.sum())
+    return Proposal(u_edges, t_edges, prob / prob.sum())
 
 
-def _sample(setting: Setting, delta: float, proposal: _Proposal, rng: np.random.Generator) -> tuple:
+def _sample(setting: Setting, delta: float, proposal: Proposal, rng: np.random.Generator) -> tuple:
     """One draw of the rest: w0, the other neurons, R, log(true density / proposal density), and the bin."""
-    m, dim = setting.m, 3 * setting.m
-    flat = int(rng.choice(proposal.prob.size, p=proposal.prob.ravel()))
-    i, j = divmod(flat, proposal.prob.shape[1])
-    u = rng.uniform(proposal.u_edges[i], proposal.u_edges[i + 1])
-    w0 = delta * u * (1.0 if rng.uniform() < 0.5 else -1.0)
-    log_true = math.log(2) + float(log_coordinate_density(np.array(u), dim, 1.0))
-    rho2 = delta**2 * (1 - u * u)
-    if m == 1:
-        t, y = 0.0, np.zeros(0)
-    else:
-        t = rng.uniform(proposal.t_edges[j], proposal.t_edges[j + 1])
-        log_true += float(beta_dist.logpdf(t, (dim - 3) / 2, 2.0))
-        direction = rng.standard_normal(dim - 3)
-        y = direction / np.linalg.norm(direction) * math.sqrt(rho2 * t)
-    log_weight = log_true - proposal.log_density(i, j)
+    m = setting.m
+    w0, y, R, log_weight, flat = draw_rest(proposal, 3 * m, 2, delta, rng)
     # y = (a_1..a_{m-1}, w_1..w_{m-1}, b_1..b_{m-1}); (a_0, b_0) are integrated over the disc of radius R
-    R = math.sqrt(max(rho2 * (1 - t), 0.0))
     others = (y[: m - 1], y[m - 1 : 2 * m - 2], y[2 * m - 2 :])
     return w0, others, R, log_weight, flat
 
 
-def _rare_sample(setting: Setting, delta: float, proposal: _Proposal, rng: np.random.Generator) -> tuple[float, float, int]:
+def _rare_sample(setting: Setting, delta: float, proposal: Proposal, rng: np.random.Generator) -> tuple[float, float, int]:
     """log(P(bad | rest) · [neuron 0 has the largest |w|]), the log weight, and the bin."""
     w0, others, R, log_weight, bin_index = _sample(setting, delta, proposal, rng)
     if R <= 0 or (len(others[1]) and np.max(np.abs(others[1])) > abs(w0)):
         return -math.inf, log_weight, bin_index
-    if 2 * _log_eps(setting, w0) < _log_floor(setting, delta, 2, "a"):  # contribution < e^-80 of the best window's
+    if 2 * log_eps(setting, w0) < log_floor(setting, delta, 2, "a"):  # contribution < e^-80 of the best window's
         return -math.inf, log_weight, bin_index
     log_area = bad_area(setting, w0, others, R, rng)
     return log_area - math.log(math.pi * R * R), log_weight, bin_index
@@ -320,17 +309,29 @@ def rare_estimate_theorem2(
     seed: int,
     progress: Callable[[int, int], None] | None = None,
 ) -> Estimate:
-    """Theorem 2's bad fraction (the complement of S) by conditioning on the (a, b) of the neuron with the
-    largest |w| and importance sampling the rest (module docstring). With 40 samples or more, the first
-    quarter is a pilot that adapts the proposal and is not averaged."""
+    """Theorem 2's bad fraction ``μ(S^c ∩ B_δ)/μ(B_δ)``, S^c = {|∇L(k1)| < |∇L(k2)|} (Xu et al. 2020, arXiv:1901.06523, Theorem 2;
+    docs/theory.md §6), by conditioning on the (a, b) of the neuron with the largest |w| (ellipses, boxes and the
+    rest of the disc: :func:`bad_area`) and importance sampling the rest.
+
+    Args:
+        setting: a Theorem 2 :class:`Setting` (f̂(k1) and f̂(k2) nonzero).
+        delta: the ball's radius, with π(k2-k1)/(2δ) ≤ 5000.
+        samples: number of draws (≥ 2); with 40 or more the first quarter is a pilot, not averaged.
+        seed: in [0, 2^32).
+        progress: called as ``progress(done, samples)``.
+
+    Returns:
+        an :class:`Estimate` as :func:`fptheory.numeric.rare_estimate` gives (without ``per_pair``).
+    """
     if setting.theorem != 2:
         raise InputError("rare_estimate_theorem2 needs a Theorem 2 setting")
-    _check_run(setting, delta, samples)
-    rng = np.random.default_rng(seed)
+    check_run(setting, delta, samples)
+    check_linear_in_b()
+    rng = np.random.default_rng(check_seed(seed))
 
-    def sample_one(proposal: _Proposal) -> tuple[np.ndarray, int]:
+    def sample_one(proposal: Proposal) -> tuple[np.ndarray, int]:
         log_value, log_weight, bin_index = _rare_sample(setting, delta, proposal, rng)
         return np.array([log_value + log_weight]), bin_index
 
-    values = _two_stage(samples, _initial_proposal(setting, float(delta)), sample_one, progress)
-    return _estimate(delta, samples, setting.m, values[:, 0])
+    values = two_stage(samples, _initial_proposal(setting, float(delta)), sample_one, progress)
+    return make_estimate(delta, samples, setting.m, values[:, 0])

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
-import math
+import signal
+import sys
+import threading
 import time
 import traceback
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from fptheory._checks import InputError
-from fptheory.io import write_json_atomic, write_text_atomic
+from fptheory._io import write_json_atomic, write_text_atomic
+from fptheory._json import jsonable
 from fptheory.proof import Verdict
-from fptheory.verify.registry import CLAIMS, Claim, load_builtin
+from fptheory.verify._registry import CLAIMS, Claim, load_builtin
 
 __all__ = ["Outcome", "verify", "exit_status", "cache_key", "run_claim"]
 
@@ -84,19 +88,6 @@ def _code_unchanged(code: dict[str, str]) -> bool:
     return True
 
 
-def _finite(value: Any) -> Any:
-    """Evidence made JSON-safe: non-finite floats become None (no NaN or inf in a result file)."""
-    if isinstance(value, dict):
-        return {str(k): _finite(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_finite(v) for v in value]
-    if hasattr(value, "tolist"):
-        return _finite(value.tolist())
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
 def run_claim(claim: Claim, settings: dict[str, Any], out: Path) -> Outcome:
     """Run one claim's check in this process; a check that raises gives verdict "error"."""
     import shutil
@@ -108,9 +99,9 @@ def run_claim(claim: Claim, settings: dict[str, Any], out: Path) -> Outcome:
     try:
         found = claim.check(settings, folder)
         verdict: Verdict = "holds" if found.holds else "fails"
-        key, details = found.key, _finite(found.details)
+        key, details = found.key, jsonable(found.details)
         figure = str(Path(found.figure).resolve().relative_to(out.resolve())) if found.figure is not None else None
-    except Exception as exc:  # noqa: BLE001 - an error in one claim is reported, not raised
+    except Exception as exc:  # an error in one claim is reported, not raised
         verdict, key, figure = "error", f"{type(exc).__name__}: {exc}".splitlines()[0][:200], None
         details = {"traceback": traceback.format_exc(limit=6)}
     return Outcome(claim.id, claim.statement, claim.source.cite(), claim.statistic, claim.threshold, settings, verdict,
@@ -149,6 +140,24 @@ def _cached(path: Path, out: Path) -> Outcome | None:
         return None
     outcome.cached = True
     return outcome
+
+
+@contextlib.contextmanager
+def _terminate_like_interrupt() -> Iterator[None]:
+    """While the workers run, SIGTERM (``kill``, a batch system ending the job) stops them as Ctrl-C does,
+    instead of killing this process and leaving them orphaned. The previous handler is restored after."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
@@ -202,20 +211,22 @@ def verify(claims: list[Claim], *, quick: bool, out: str | Path, jobs: int = 2, 
         pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
                                    initializer=_worker_init)
         try:
-            pending: dict[Future, tuple[Claim, dict[str, Any], Path]] = {
-                pool.submit(_worker, claim.id, settings, str(out)): (claim, settings, entry) for claim, settings, entry in todo
-            }
-            while pending:
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for future in done:
-                    claim, settings, entry = pending.pop(future)
-                    try:
-                        outcome = Outcome(**future.result())
-                    except Exception as exc:  # noqa: BLE001 - a worker that died is this claim's error
-                        outcome = Outcome(claim.id, claim.statement, claim.source.cite(), claim.statistic,
-                                          claim.threshold, settings, "error",
-                                          f"worker failed: {type(exc).__name__}: {exc}"[:200], {}, 0.0, None)
-                    finish(outcome, entry)
+            with _terminate_like_interrupt():
+                pending: dict[Future, tuple[Claim, dict[str, Any], Path]] = {
+                    pool.submit(_worker, claim.id, settings, str(out)): (claim, settings, entry)
+                    for claim, settings, entry in todo
+                }
+                while pending:
+                    done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        claim, settings, entry = pending.pop(future)
+                        try:
+                            outcome = Outcome(**future.result())
+                        except Exception as exc:  # a worker that died is this claim's error
+                            outcome = Outcome(claim.id, claim.statement, claim.source.cite(), claim.statistic,
+                                              claim.threshold, settings, "error",
+                                              f"worker failed: {type(exc).__name__}: {exc}"[:200], {}, 0.0, None)
+                        finish(outcome, entry)
         except BaseException:
             _stop(pool)
             raise
@@ -235,7 +246,7 @@ def exit_status(outcomes: list[Outcome]) -> int:
 
 def write_reports(outcomes: list[Outcome], out: Path, run: dict[str, Any]) -> None:
     """``out/result.json`` (the run and every outcome), ``out/report.md`` and ``out/report.html``."""
-    from fptheory.verify.report import report_html, report_markdown
+    from fptheory.verify._report import report_html, report_markdown
 
     claims = []
     for o in outcomes:

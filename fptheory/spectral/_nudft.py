@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from fptheory._checks import InputError
-from fptheory.spectral.dft import dft
+from fptheory.spectral._dft import dft
 
 __all__ = ["nudft", "project", "principal_directions", "select_peaks", "noise_level", "significant_peaks"]
 
@@ -45,7 +45,7 @@ def nudft(values: Any, t: Any, k: Any, *, method: str = "finufft", eps: float = 
     lead = values.shape[:-1]
     flat = values.reshape(-1, t.size).astype(complex)
     n = t.size
-    if method == "direct":  # fptheory.spectral.dft, a block of frequencies at a time
+    if method == "direct":  # fptheory.spectral._dft, a block of frequencies at a time
         blocks = [dft(flat, t, k[start : start + _DIRECT_BLOCK]) for start in range(0, k.size, _DIRECT_BLOCK)]
         return np.concatenate(blocks, axis=1).reshape(*lead, k.size)
     if method == "finufft":

@@ -1,7 +1,7 @@
 """Numeric functions compiled from the sympy derivations (numpy and jax), vectorised over samples.
 
-Every function here is ``sympy.lambdify`` of an expression from :mod:`fptheory.symbolic.network` or
-:mod:`fptheory.symbolic.activation`; nothing is re-typed. These are the *plain* formulas: they
+Every function here is ``sympy.lambdify`` of an expression from :mod:`fptheory.symbolic._network` or
+:mod:`fptheory.symbolic._activation`; nothing is re-typed. These are the *plain* formulas: they
 overflow for large ``|k/w|`` (sinh of a large argument) and their jax gradients turn NaN there.
 Use :mod:`fptheory.numeric` for the log-domain, stable evaluation; use these to check it.
 
@@ -12,16 +12,17 @@ against the parameters' leading axes. ``network_transform(k, a, w, b)`` has the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import sympy as sp
 
 from fptheory._checks import InputError, as_finite, check_broadcast, check_nonzero
-from fptheory.symbolic.activation import activation_transform
-from fptheory.symbolic.fourier import b, k, w
-from fptheory.symbolic.network import (
+from fptheory.symbolic._activation import activation_transform
+from fptheory.symbolic._fourier import b, k, w
+from fptheory.symbolic._network import (
     PARAMETERS,
     D_im,
     D_re,
@@ -33,6 +34,7 @@ from fptheory.symbolic.network import (
 
 __all__ = [
     "BACKENDS",
+    "jax_float64",
     "compile_expression",
     "activation_transform_fn",
     "network_transform_fn",
@@ -47,12 +49,21 @@ def _module(backend: str) -> Any:
     if backend == "numpy":
         return np
     if backend == "jax":
-        import jax
-        import jax.numpy as jnp
-
-        jax.config.update("jax_enable_x64", True)  # the theory's numerics are float64
-        return jnp
+        return jax_float64()
     raise InputError(f"backend must be one of {', '.join(BACKENDS)}; got {backend!r}")
+
+
+def jax_float64() -> Any:
+    """jax.numpy, once float64 is on: the theory's numerics need it, and the library does not switch it on for
+    the whole process. ``InputError`` when it is off, saying how to turn it on (globally or in a scope)."""
+    import jax
+    import jax.numpy as jnp
+
+    if not jax.config.read("jax_enable_x64"):
+        raise InputError("backend='jax' evaluates in float64, which is off: call jax.config.update("
+                         "'jax_enable_x64', True) at the start of your program, or work inside "
+                         "`with jax.enable_x64(True):`")
+    return jnp
 
 
 def compile_expression(expr: sp.Expr, args: tuple[sp.Symbol, ...], backend: str = "numpy") -> Callable:

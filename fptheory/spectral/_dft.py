@@ -17,7 +17,6 @@ from typing import Any
 import numpy as np
 
 from fptheory._checks import InputError
-from fptheory.numeric.stable import _xp
 
 __all__ = ["dft", "periodic_grid", "grid_frequencies"]
 
@@ -37,9 +36,15 @@ def grid_frequencies(n: int, *, length: float = 2 * math.pi) -> np.ndarray:
 def dft(values: Any, x: Any, k: Any, *, backend: str = "numpy") -> Any:
     """``ŷ(k) = (1/n) Σ_j y_j e^{-i k x_j}`` for values of shape (..., n), points (n,) and frequencies (K,).
 
-    Returns shape (..., K), complex. ``backend="jax"`` for use inside jitted code.
+    Returns shape (..., K), complex. ``backend="jax"`` for use inside jitted code, in the precision of its
+    inputs (float32 in a float32 training run).
     """
-    xp = _xp(backend)
+    if backend == "numpy":
+        xp: Any = np
+    elif backend == "jax":
+        import jax.numpy as xp
+    else:
+        raise InputError(f"backend must be 'numpy' or 'jax'; got {backend!r}")
     x = xp.asarray(x)
     k = xp.asarray(k)
     if backend == "numpy":

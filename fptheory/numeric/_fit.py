@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
-from typing import Any, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from scipy.stats import t as student_t
 
 from fptheory._checks import InputError
+from fptheory._json import jsonable
 
 __all__ = ["DecayFit", "fit_decay", "fit_decay_log"]
 
@@ -28,7 +30,7 @@ class DecayFit:
     points: int
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        return jsonable(self)
 
 
 def _sigma_log(log_p: float, log_low: float | None, log_high: float) -> float:
@@ -67,10 +69,10 @@ def fit_decay_log(
         if not (d > 0 and (lo is None or lo <= lp) and lp <= hi):
             raise InputError(f"each interval must hold its fraction and delta be > 0; got log p = {lp!r}, "
                              f"log interval [{lo!r}, {hi!r}] at delta = {d!r}")
-    d = np.array([r[0] for r in rows], dtype=float)
+    deltas_a = np.array([r[0] for r in rows], dtype=float)
     y = np.array([r[1] for r in rows], dtype=float)
     sigma = np.maximum(np.array([_sigma_log(lp, lo, hi) for _, lp, lo, hi in rows]), 1e-6)
-    X = np.column_stack([np.ones_like(d), np.log(d), -1.0 / d])
+    X = np.column_stack([np.ones_like(deltas_a), np.log(deltas_a), -1.0 / deltas_a])
     Xw, yw = X / sigma[:, None], y / sigma
     beta, *_ = np.linalg.lstsq(Xw, yw, rcond=None)
     cov = np.linalg.inv(Xw.T @ Xw)

@@ -57,17 +57,24 @@ def scaling_shift_factor() -> sp.Expr:
     and for a negative weight (the orientation of the limits flips for ``w < 0``); both branches
     are checked to equal the single expression returned.
     """
-    sigma = sp.Function("sigma")
     unified = sp.exp(sp.I * b * k / w) / sp.Abs(w)
-    for sign in ({"positive": True}, {"negative": True}):
-        ws = sp.Symbol("w_s", real=True, **sign)
-        moved = fourier_integral(sigma(ws * x + b)).transform(x, ((u - b) / ws, u))
-        (var, lower, upper), = moved.limits
-        if (var, lower, upper) != (u, -sp.oo, sp.oo):
-            raise RuntimeError(f"unexpected limits after substitution: {moved.limits}")
-        factor, rest = sp.expand(moved.function, power_exp=True).as_independent(u, as_Add=False)
-        if sp.simplify(rest - fourier_integral(sigma(u), u, k / ws).function) != 0:
-            raise RuntimeError(f"substitution did not isolate σ̂(k/w): {moved}")
+    for sign in ("positive", "negative"):
+        ws, factor = substitution_factor(sign)
         if sp.simplify(factor - unified.subs(w, ws)) != 0:
             raise RuntimeError(f"branch {sign} gave {factor}, not {unified}")
     return unified
+
+
+def substitution_factor(sign: str) -> tuple[sp.Symbol, sp.Expr]:
+    """For a weight of the given sign ("positive" or "negative"), the symbol w_s and the factor that sympy's
+    substitution ``x = (u - b)/w_s`` in ``∫ σ(w_s x + b) e^{-ikx} dx`` leaves in front of ``σ̂(k/w_s)``."""
+    sigma = sp.Function("sigma")
+    ws = sp.Symbol("w_s", real=True, **{sign: True})
+    moved = fourier_integral(sigma(ws * x + b)).transform(x, ((u - b) / ws, u))
+    (var, lower, upper), = moved.limits
+    if (var, lower, upper) != (u, -sp.oo, sp.oo):
+        raise RuntimeError(f"unexpected limits after substitution: {moved.limits}")
+    factor, rest = sp.expand(moved.function, power_exp=True).as_independent(u, as_Add=False)
+    if sp.simplify(rest - fourier_integral(sigma(u), u, k / ws).function) != 0:
+        raise RuntimeError(f"substitution did not isolate σ̂(k/w): {moved}")
+    return ws, factor

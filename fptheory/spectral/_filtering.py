@@ -12,8 +12,9 @@ weights are formed as exp(-(d² - min_j d²)/(2δ)) per row, so a small δ does 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from functools import cache
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -26,8 +27,6 @@ __all__ = ["smooth", "split", "split_errors"]
 def _block_fn(block: int) -> Callable:
     import jax
     import jax.numpy as jnp
-
-    jax.config.update("jax_enable_x64", True)
 
     @jax.jit
     def smooth_block(xb: Any, X: Any, sq: Any, Y: Any, delta: Any) -> Any:
@@ -57,17 +56,19 @@ def smooth(X: Any, Y: Any, delta: float, *, block: int = 512) -> np.ndarray:
     n = X.shape[0]
     block = min(block, n)
     fn = _block_fn(block)
+    import jax
     import jax.numpy as jnp
 
-    Xj, Yj = jnp.asarray(X), jnp.asarray(Y2)  # on the device once, not once per block
-    sq = jnp.sum(Xj * Xj, axis=1)
     out = np.empty_like(Y2)
-    for start in range(0, n, block):
-        stop = min(start + block, n)
-        xb = X[start:stop]
-        if stop - start < block:  # pad the last block to the compiled shape
-            xb = np.concatenate([xb, np.repeat(xb[-1:], block - (stop - start), axis=0)])
-        out[start:stop] = np.asarray(fn(xb, Xj, sq, Yj, float(delta)))[: stop - start]
+    with jax.enable_x64(True):  # float64 for this computation only
+        Xj, Yj = jnp.asarray(X), jnp.asarray(Y2)  # on the device once, not once per block
+        sq = jnp.sum(Xj * Xj, axis=1)
+        for start in range(0, n, block):
+            stop = min(start + block, n)
+            xb = X[start:stop]
+            if stop - start < block:  # pad the last block to the compiled shape
+                xb = np.concatenate([xb, np.repeat(xb[-1:], block - (stop - start), axis=0)])
+            out[start:stop] = np.asarray(fn(xb, Xj, sq, Yj, float(delta)))[: stop - start]
     return out[:, 0] if vector else out
 
 

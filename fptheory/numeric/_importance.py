@@ -1,0 +1,235 @@
+"""The importance-sampling core both rare-event estimators share (docs/theory.md §6): a piecewise-constant
+proposal over (u, t) — u = |w_0|/δ, t the share of the remaining radius taken by the other coordinates — its
+grid, a pilot stage that adapts it where the pilot says so, the weighted mean with its normal interval, and
+the weights' diagnostics (effective sample size, largest share, Pareto k̂)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from fptheory._checks import InputError
+from fptheory._typing import Float
+from fptheory.numeric._ball import log_coordinate_density, sphere_points
+from fptheory.numeric._sets import Estimate, Setting, check_delta
+
+if TYPE_CHECKING:
+    from fptheory.numeric._windows import Window
+
+__all__ = ["weight_diagnostics"]
+
+_ADAPT_BELOW = 0.25  # the pilot's ESS / size below which the proposal is adapted to the pilot
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """Piecewise-constant proposal over (u, t): u = |w0|/δ and t = |y|²/(δ²(1 - u²)), y = the 3m - 2
+    coordinates other than w0 and b0. Bin (i, j) has probability prob[i, j]; within it u and t are uniform."""
+
+    u_edges: np.ndarray
+    t_edges: np.ndarray
+    prob: np.ndarray
+
+    def log_density(self, i: int, j: int) -> float:
+        return math.log(self.prob[i, j] / ((self.u_edges[i + 1] - self.u_edges[i]) * (self.t_edges[j + 1] - self.t_edges[j])))
+
+
+def log_inverse_disc(u_mid: np.ndarray, t_edges: np.ndarray, power: float) -> np.ndarray:
+    """log of ((1-u²)(1-t))^{-power} at the bins' midpoints, shape (u bins, t bins): the conditional fraction's
+    factor 1/R^{2·power} (R² = δ²(1-u²)(1-t) is the squared radius left to the integrated coordinates)."""
+    return -power * (np.log1p(-u_mid**2)[:, None] + np.log1p(-t_mid(t_edges))[None, :])
+
+
+def t_mid(t_edges: np.ndarray) -> np.ndarray:
+    """Midpoints of the t bins; a single bin [0, 1] stands for t = 0 (no coordinates besides the integrated
+    ones: Theorem 2 with m = 1)."""
+    return 0.5 * (t_edges[:-1] + t_edges[1:]) if t_edges.size > 2 else np.zeros(1)
+
+
+def u_grid(dim: int, windows: Sequence[Window] = (), delta: float = 1.0, power: int = 1) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The proposals' bins of u = |w0|/δ, their midpoints, and log of the true probability of each bin (|w0| is
+    one coordinate of the uniform ball in R^dim). Uniform, refined towards the shell u → 1, and below each
+    window's admittance edge u_n = 1/sqrt(1 + (ψ/k1)²), where e^{-power·rate/(δu)} falls off on the scale
+    λ = δu_n²/(power·rate): points u_n - λ·(1e-2 … 1e2), so that small δ does not squeeze the mass into one bin."""
+    refine: list[Any] = []
+    for win in windows:
+        edge = 1 / math.sqrt(1 + (win.psi / win.k1) ** 2)
+        scale = delta * edge**2 / (power * win.rate)
+        refine.append(edge - scale * np.geomspace(1e-2, 1e2, 41))
+        refine.append([edge])
+    u_edges = np.concatenate([np.linspace(0, 1, 241), 1 - np.logspace(-15, -1, 160), *refine])
+    u_edges = np.unique(u_edges[(u_edges >= 0) & (u_edges <= 1)])
+    u_mid = 0.5 * (u_edges[:-1] + u_edges[1:])
+    with np.errstate(divide="ignore"):
+        log_fu = np.log(2) + log_coordinate_density(u_mid, dim, 1.0) + np.log(np.diff(u_edges))
+    return u_edges, u_mid, log_fu
+
+
+def t_grid(dim: int, integrated: int, t_bins: int = 48) -> tuple[np.ndarray, np.ndarray]:
+    """The proposals' bins of t and log of the true probability of each bin.
+
+    Given w_0, the other ``dim - 1`` coordinates are uniform in a ball of radius ρ; ``integrated`` of them are
+    integrated exactly, and t = |y|²/ρ² of the remaining p = dim - 1 - integrated follows Beta(p/2,
+    integrated/2 + 1). Edges are spaced quadratically where that density is infinite at 0 (p < 2); with p = 0
+    there is a single bin standing for t = 0."""
+    from scipy.stats import beta as beta_dist
+
+    p = dim - 1 - integrated
+    if p == 0:
+        return np.array([0.0, 1.0]), np.zeros(1)
+    t_edges = np.linspace(0.0, 1.0, t_bins + 1) ** (2 if p < 2 else 1)
+    return t_edges, np.log(np.maximum(np.diff(beta_dist.cdf(t_edges, p / 2, integrated / 2 + 1)), 1e-300))
+
+
+def draw_rest(
+    proposal: Proposal, dim: int, integrated: int, delta: float, rng: np.random.Generator
+) -> tuple[float, np.ndarray, float, float, int]:
+    """One draw of everything but the ``integrated`` coordinates of neuron 0: w0, the other p = dim - 1 - integrated
+    coordinates y (uniform given w0 and t), the radius R left to the integrated ones, log(true density /
+    proposal density) of (u, t), and the (u, t) bin. u = |w0|/δ and t are uniform within the drawn bin."""
+    from scipy.stats import beta as beta_dist
+
+    flat = int(rng.choice(proposal.prob.size, p=proposal.prob.ravel()))
+    i, j = divmod(flat, proposal.prob.shape[1])
+    u = rng.uniform(proposal.u_edges[i], proposal.u_edges[i + 1])
+    w0 = delta * u * (1.0 if rng.uniform() < 0.5 else -1.0)
+    log_true = math.log(2) + float(log_coordinate_density(np.array(u), dim, 1.0))
+    rho2 = delta**2 * (1 - u * u)
+    p = dim - 1 - integrated
+    if p == 0:
+        t, y = 0.0, np.zeros(0)
+    else:
+        t = rng.uniform(proposal.t_edges[j], proposal.t_edges[j + 1])
+        log_true += float(beta_dist.logpdf(t, p / 2, integrated / 2 + 1))
+        y = sphere_points(1, p, rng)[0] * math.sqrt(rho2 * t)
+    R = math.sqrt(max(rho2 * (1 - t), 0.0))
+    return w0, y, R, log_true - proposal.log_density(i, j), flat
+
+
+def adapt(proposal: Proposal, bins: np.ndarray, log_values: np.ndarray) -> Proposal:
+    """Stage-2 proposal: the pilot's weighted contributions to the union per (u, t) bin (an estimate of the
+    optimal density's mass), smoothed over neighbouring bins, mixed 60/40 with the pilot's proposal."""
+    finite = np.isfinite(log_values)
+    if not finite.any():
+        return proposal
+    flat = np.zeros(proposal.prob.size)
+    np.add.at(flat, bins[finite], np.exp(log_values[finite] - log_values[finite].max()))
+    mass: np.ndarray = flat.reshape(proposal.prob.shape)
+    kernel = np.array([0.25, 0.5, 0.25])
+    for _ in range(3):
+        for axis in (0, 1):
+            if mass.shape[axis] >= kernel.size:  # a single t bin (m = 1 in Theorem 2) is not smoothed
+                mass = np.apply_along_axis(lambda v: np.convolve(v, kernel, mode="same"), axis, mass)
+    adapted = 0.6 * mass / mass.sum() + 0.4 * proposal.prob
+    return Proposal(proposal.u_edges, proposal.t_edges, adapted / adapted.sum())
+
+
+def mean_ci(log_values: Float[np.ndarray, " n"]) -> tuple[float, float, float, float]:
+    """Mean of exp(log_values) with a normal 95% interval; returns (log mean, low, high, rel. s.e.)."""
+    n = log_values.size
+    finite = np.isfinite(log_values)
+    if not finite.any():
+        return -math.inf, 0.0, 0.0, math.inf
+    top = log_values[finite].max()
+    scaled = np.where(finite, np.exp(log_values - top), 0.0)
+    mean = scaled.mean()
+    se = scaled.std(ddof=1) / math.sqrt(n) if n > 1 else math.inf
+    rel = se / mean
+    log_mean = top + math.log(mean)
+    return log_mean, math.exp(log_mean) * max(0.0, 1 - 1.96 * rel), math.exp(log_mean) * (1 + 1.96 * rel), rel
+
+
+def weight_diagnostics(log_values: Float[np.ndarray, " n"]) -> tuple[float | None, float | None, float | None]:
+    """Diagnostics of an importance-sampling mean of x_i = exp(log_values): (ESS, max share, Pareto k̂).
+
+    ESS = (Σx)²/Σx² is the number of equally weighted samples worth as much; the max share max x/Σx shows a
+    single sample carrying the estimate. k̂ is the shape of a generalized Pareto distribution fitted (maximum
+    likelihood, scipy) to the M = min(n/5, 3√n) largest x above the next one, as in Pareto-smoothed importance
+    sampling (Vehtari, Simpson, Gelman, Yao, Gabry 2024, JMLR 25(72), arXiv:1507.02646): for k̂ < 1/2 the
+    variance is finite and the normal interval sound; above 0.7 the estimate may be far off with a small
+    reported error. None where nothing was hit (or, for k̂, where fewer than 5 tail values are nonzero).
+    """
+    from scipy.stats import genpareto
+
+    finite = np.isfinite(log_values)
+    if not finite.any():
+        return None, None, None
+    x = np.where(finite, np.exp(log_values - log_values[finite].max()), 0.0)
+    total = x.sum()
+    ess, share = float(total**2 / np.sum(x * x)), float(x.max() / total)
+    tail = int(min(x.size / 5, 3 * math.sqrt(x.size)))
+    ordered = np.sort(x)
+    excess = ordered[-tail:] - ordered[-tail - 1] if tail >= 5 else np.zeros(0)
+    if np.count_nonzero(excess > 0) < 5:
+        return ess, share, None
+    shape, _, _ = genpareto.fit(excess / excess.max(), floc=0.0)
+    return ess, share, float(shape)
+
+
+def check_run(setting: Setting, delta: float, samples: int) -> None:
+    check_delta(setting, delta, "rare")
+    if not isinstance(samples, int) or isinstance(samples, bool) or samples < 2:
+        raise InputError(f"samples must be an integer >= 2; got {samples!r}")
+
+
+def two_stage(
+    samples: int,
+    proposal: Proposal,
+    sample_one: Callable[[Proposal], tuple[np.ndarray, int]],
+    progress: Callable[[int, int], None] | None,
+) -> np.ndarray:
+    """Run the estimator's samples: ``sample_one(proposal)`` gives one draw's weighted log contributions
+    (a vector whose last entry is the estimated set's) and its (u, t) bin. With 40 samples or more the first
+    quarter is a pilot; where its effective sample size is below a quarter of its size (the initial proposal
+    misses where the mass is), the proposal is adapted to the pilot's contributions. Only stage 2 is returned
+    (shape (count, V)), so the estimate stays unbiased: its proposal is fixed before its samples are drawn."""
+    pilot = samples // 4 if samples >= 40 else 0
+    done = 0
+
+    def draw(count: int, proposal: Proposal) -> tuple[np.ndarray, np.ndarray]:
+        nonlocal done
+        rows, bins = [], np.empty(count, dtype=int)
+        for i in range(count):
+            row, bins[i] = sample_one(proposal)
+            rows.append(row)
+            done += 1
+            if progress and done % 50 == 0:
+                progress(done, samples)
+        return np.array(rows).reshape(count, -1), bins
+
+    if pilot:
+        pilot_values, pilot_bins = draw(pilot, proposal)
+        ess, _, _ = weight_diagnostics(pilot_values[:, -1])
+        if ess is not None and ess < _ADAPT_BELOW * pilot:
+            proposal = adapt(proposal, pilot_bins, pilot_values[:, -1])
+    values, _ = draw(samples - pilot, proposal)
+    if progress:
+        progress(samples, samples)
+    return values
+
+
+def make_estimate(delta: float, samples: int, m: int, log_values: np.ndarray, per_pair: dict | None = None) -> Estimate:
+    """m · mean(exp(log_values)) with its normal 95% interval, as an Estimate (None where nothing was hit)."""
+    log_mean, low, high, rel = mean_ci(log_values)
+    log_total = log_mean + math.log(m)
+    ess, share, pareto_k = weight_diagnostics(log_values)
+    return Estimate(
+        delta=float(delta),
+        fraction=math.exp(log_total),
+        ci_low=low * m,
+        ci_high=high * m,
+        samples=samples,
+        method="rare",
+        log10_fraction=log_total / math.log(10) if math.isfinite(log_total) else None,
+        log10_ci=((log_total + math.log(1 - 1.96 * rel)) / math.log(10) if rel < 1 / 1.96 else None,
+                  (log_total + math.log1p(1.96 * rel)) / math.log(10)) if math.isfinite(log_total) else None,
+        rel_se=rel if math.isfinite(rel) else None,
+        per_pair=per_pair or {},
+        ess=ess,
+        max_share=share,
+        pareto_k=pareto_k,
+    )

@@ -1,0 +1,261 @@
+"""Jitted training loops that record per-frequency spectra without leaving the device between records.
+
+``train`` runs ``steps`` optimizer steps as ``lax.scan`` over records, each record a ``lax.scan`` over
+``record_every`` steps, vmapped over seeds (one init key per seed). At every record (step 0 included) it
+keeps the full-batch loss, the network on the evaluation points and its DFT (:func:`fptheory.spectral._dft`)
+at the chosen frequencies. Records are fetched in chunks, so progress (with ETA) can be reported and
+Ctrl-C stops between chunks. A run whose loss turns non-finite stops at that chunk; the history keeps
+the records before it and ``diverged_at`` names the step.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import optax
+
+from fptheory._checks import InputError
+from fptheory.spectral._dft import dft
+
+__all__ = ["TrainSpec", "History", "train", "make_optimizer"]
+
+OPTIMIZERS = ("adam", "sgd")
+
+
+@dataclass(frozen=True)
+class TrainSpec:
+    """Optimizer ``adam`` or ``sgd`` (plain gradient descent when full batch) at ``learning_rate``;
+    ``batch_size`` None for full batch; a record every ``record_every`` steps. ``dtype`` fixes the precision
+    of parameters, data and spectra whatever jax's global x64 flag (float64 turns the flag on), so a seed
+    gives the same run in any process."""
+
+    steps: int
+    record_every: int
+    learning_rate: float
+    optimizer: str = "adam"
+    batch_size: int | None = None
+    dtype: str = "float32"
+
+    def __post_init__(self) -> None:
+        if self.dtype not in ("float32", "float64"):
+            raise InputError(f"dtype must be 'float32' or 'float64'; got {self.dtype!r}")
+        for name in ("steps", "record_every"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or value < 1:
+                raise InputError(f"{name} must be an integer >= 1; got {value!r}")
+        if self.steps % self.record_every:
+            raise InputError(f"steps ({self.steps}) must be a multiple of record_every ({self.record_every})")
+        if not (math.isfinite(self.learning_rate) and self.learning_rate > 0):
+            raise InputError(f"learning_rate must be a finite number > 0; got {self.learning_rate!r}")
+        if self.optimizer not in OPTIMIZERS:
+            raise InputError(f"optimizer must be one of {', '.join(OPTIMIZERS)}; got {self.optimizer!r}")
+        if self.batch_size is not None and (not isinstance(self.batch_size, int) or self.batch_size < 1):
+            raise InputError(f"batch_size must be None (full batch) or an integer >= 1; got {self.batch_size!r}")
+
+
+@dataclass
+class History:
+    """Records of a training run over S seeds and R records."""
+
+    steps: np.ndarray  # (R,)
+    loss: np.ndarray  # (S, R)
+    outputs: np.ndarray  # (S, R, n_eval) or (S, R, n_eval, c)
+    spectrum: np.ndarray  # (S, R, K), or (S, R, c, K) for c outputs; complex
+    frequencies: np.ndarray  # (K,)
+    params: Any  # per-record parameters (leaves of shape (S, R, ...)) when asked for, else the final ones (S, ...)
+    diverged_at: int | None = None
+    seconds: float = 0.0
+
+
+def make_optimizer(spec: TrainSpec) -> optax.GradientTransformation:
+    return optax.adam(spec.learning_rate) if spec.optimizer == "adam" else optax.sgd(spec.learning_rate)
+
+
+def _tree_bytes(tree: Any) -> int:
+    return int(sum(math.prod(leaf.shape) * np.dtype(leaf.dtype).itemsize for leaf in jax.tree_util.tree_leaves(tree)))
+
+
+def check_memory(shapes: Any, seeds: int, records: int, spec: TrainSpec, record_params: bool) -> None:
+    """Refuse (``InputError``) a run whose arrays would not fit in the free memory, before compiling anything.
+
+    ``shapes``: the abstract result of one seed's start, ((params, optimizer state, targets), first record,
+    params). Per seed: params, optimizer state, gradients and targets, every record (outputs, spectra, and the
+    params when recorded), and the step keys (8 bytes a step).
+    """
+    (params, state, y_s), first, _ = shapes
+    per_seed = (2 * _tree_bytes(params) + _tree_bytes(state) + _tree_bytes(y_s)
+                + (records + 1) * (_tree_bytes(first) + (_tree_bytes(params) if record_params else 0)) + 8 * spec.steps)
+    need = seeds * per_seed
+    free = _free_memory()
+    if free is not None and need > 0.8 * free:
+        raise InputError(f"this run needs about {need / 2**30:.1f} GiB ({seeds} seeds × {per_seed / 2**20:.1f} MiB) and "
+                         f"{free / 2**30:.1f} GiB are free: lower the number of seeds (or steps and records)")
+
+
+def _free_memory() -> int | None:
+    """Bytes of physical memory free now (None where the system does not say)."""
+    try:
+        return int(os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def _mse(apply: Callable, params: Any, x: Any, y: Any) -> Any:
+    return 0.5 * jnp.mean((apply(params, x) - y) ** 2)
+
+
+def train(
+    apply: Callable[[Any, Any], Any],
+    init: Callable[..., Any],
+    x: Any,
+    y: Any,
+    *,
+    keys: Any,
+    spec: TrainSpec,
+    eval_x: Any,
+    eval_points: Any,
+    frequencies: Any,
+    objective: Callable[[Any, Any, Any], Any] | None = None,
+    record_params: bool = False,
+    targets_per_run: bool = False,
+    chunk_records: int = 20,
+    progress: Callable[[int, int, float], None] | None = None,
+) -> History:
+    """Train ``apply`` from ``init(key=..., dtype=...)`` for each key of ``keys`` (shape (S, 2)) on (x, y); ``y``
+    (n, …) is shared, or with ``targets_per_run`` has shape (S, n, …), one target per run (so runs on
+    different targets share a vmap).
+
+    ``objective(params, xb, yb)`` defaults to ½ mean (h(x) - y)² of ``apply``. ``eval_x`` is fed to the
+    network at each record and ``eval_points`` (1-d, same length) are the points of the DFT at
+    ``frequencies``. ``progress(done_steps, total_steps, eta_seconds)`` is called after each chunk.
+    """
+    with contextlib.ExitStack() as scope:
+        if spec.dtype == "float64":  # float64 for this run only: the caller's jax settings stay as they are
+            scope.enter_context(jax.enable_x64(True))
+        dtype = jnp.float32 if spec.dtype == "float32" else jnp.float64
+        keys = jnp.asarray(keys)
+        seeds = keys.shape[0]
+        if not (np.all(np.isfinite(np.asarray(x))) and np.all(np.isfinite(np.asarray(y)))):
+            raise InputError("the data x or the target y holds NaN or infinity")
+        x, y = jnp.asarray(x, dtype=dtype), jnp.asarray(y, dtype=dtype)
+        eval_x = jnp.asarray(eval_x, dtype=dtype)
+        if targets_per_run and (y.ndim < 2 or y.shape[0] != seeds):
+            raise InputError(f"with targets_per_run, y must have shape ({seeds}, n, ...) (one target per key); got {y.shape}")
+        n_y = y.shape[1] if targets_per_run else y.shape[0]
+        if x.shape[0] != n_y:
+            raise InputError(f"x ({x.shape[0]} points) and y ({n_y} values) must have the same length")
+        ys = y if targets_per_run else jnp.broadcast_to(y, (seeds, *y.shape))
+        eval_points = jnp.asarray(eval_points, dtype=dtype)
+        frequencies = jnp.asarray(frequencies, dtype=dtype)
+        if jnp.shape(eval_x)[0] != eval_points.shape[0]:
+            raise InputError("eval_x and eval_points must have the same number of points")
+        if spec.batch_size is not None and spec.batch_size > x.shape[0]:
+            raise InputError(f"batch_size must be at most the number of points ({x.shape[0]}); got {spec.batch_size}")
+        loss_of = objective or (lambda p, xb, yb: _mse(apply, p, xb, yb))
+        optimizer = make_optimizer(spec)
+        n = x.shape[0]
+
+        # The data travel as arguments of the jitted functions, not as constants closed over: XLA would
+        # otherwise fold them into the program (a CNN's first layer on every image, at compile time).
+        def step(data: tuple, carry: tuple, key: Any) -> tuple:
+            x, _ = data
+            params, state, y_s = carry
+            if spec.batch_size is None:
+                xb, yb = x, y_s
+            else:
+                idx = jax.random.choice(key, n, (spec.batch_size,), replace=False)
+                xb, yb = x[idx], y_s[idx]
+            grads = jax.grad(loss_of)(params, xb, yb)
+            updates, state = optimizer.update(grads, state, params)
+            return (optax.apply_updates(params, updates), state, y_s), None
+
+        def observe(data: tuple, params: Any, y_s: Any) -> tuple:
+            x, eval_x = data
+            out = apply(params, eval_x)
+            values = out.T if out.ndim == 2 else out  # several outputs: spectrum per output, shape (c, K)
+            return loss_of(params, x, y_s), out, dft(values, eval_points, frequencies, backend="jax")
+
+        def record(data: tuple, carry: tuple, keys_r: Any) -> tuple:
+            carry, _ = jax.lax.scan(lambda c, k: step(data, c, k), carry, keys_r)
+            obs = observe(data, carry[0], carry[2])
+            return carry, (obs, carry[0] if record_params else None)
+
+        def chunk(data: tuple, carry: tuple, keys_c: Any) -> tuple:
+            return jax.lax.scan(lambda c, k: record(data, c, k), carry, keys_c)
+
+        def start(data: tuple, key: Any, y_s: Any) -> tuple:
+            params = jax.tree_util.tree_map(lambda v: jnp.asarray(v, dtype=dtype), init(key=key, dtype=dtype))
+            return (params, optimizer.init(params), y_s), observe(data, params, y_s), params
+
+        if seeds == 1:  # no vmap: a batch axis of one makes XLA's CPU matmuls batched and slower (2-3x)
+            squeeze = lambda t: jax.tree_util.tree_map(lambda v: v[0], t)
+            expand = lambda t: jax.tree_util.tree_map(lambda v: v[None], t)
+            start_v = jax.jit(lambda d, k, y_s: expand(start(d, k[0], y_s[0])))
+            chunk_v = jax.jit(lambda d, c, k_c: expand(chunk(d, squeeze(c), k_c[0])))
+        else:
+            start_v = jax.jit(jax.vmap(start, in_axes=(None, 0, 0)))
+            chunk_v = jax.jit(jax.vmap(chunk, in_axes=(None, 0, 0)))
+        data = (x, eval_x)
+        n_records = spec.steps // spec.record_every
+        check_memory(jax.eval_shape(lambda d, k, y_s: start(d, k, y_s), data, keys[0], ys[0]), seeds, n_records, spec,
+                     record_params)
+        carry, first, first_params = start_v(data, keys, ys)
+        step_keys = jax.vmap(lambda k: jax.random.split(jax.random.fold_in(k, 1), n_records * spec.record_every))(keys)
+        step_keys = step_keys.reshape(seeds, n_records, spec.record_every, -1)
+        losses, outputs, spectra = ([np.asarray(first[i])[:, None]] for i in range(3))
+        params_rec: list = []
+        if record_params:
+            params_rec.append(jax.tree_util.tree_map(lambda v: np.asarray(v)[:, None], first_params))
+        began = time.perf_counter()
+        done_records, diverged_at = 0, None
+        if not np.all(np.isfinite(losses[0])):
+            raise InputError("the loss at initialisation is not finite")
+        while done_records < n_records:
+            size = min(chunk_records, n_records - done_records)
+            carry, ((loss, out, spec_k), p_rec) = chunk_v(data, carry, step_keys[:, done_records : done_records + size])
+            loss = np.asarray(loss)
+            out_ok = np.isfinite(np.asarray(out)).reshape(seeds, size, -1).all(axis=(0, 2))
+            bad = ~np.all(np.isfinite(loss), axis=0) | ~out_ok
+            if bad.any():
+                first_bad = int(np.argmax(bad))
+                diverged_at = (done_records + first_bad + 1) * spec.record_every
+                keep = first_bad
+                losses.append(loss[:, :keep])
+                outputs.append(np.asarray(out)[:, :keep])
+                spectra.append(np.asarray(spec_k)[:, :keep])
+                if record_params:
+                    params_rec.append(jax.tree_util.tree_map(lambda v: np.asarray(v)[:, :keep], p_rec))
+                done_records += keep
+                break
+            losses.append(loss)
+            outputs.append(np.asarray(out))
+            spectra.append(np.asarray(spec_k))
+            if record_params:
+                params_rec.append(jax.tree_util.tree_map(np.asarray, p_rec))
+            done_records += size
+            if progress:
+                elapsed = time.perf_counter() - began
+                progress(done_records * spec.record_every, spec.steps, elapsed / done_records * (n_records - done_records))
+        if record_params:
+            params = jax.tree_util.tree_map(lambda *parts: np.concatenate(parts, axis=1), *params_rec)
+        else:
+            params = jax.tree_util.tree_map(np.asarray, carry[0])
+        return History(
+            steps=np.arange(done_records + 1) * spec.record_every,
+            loss=np.concatenate(losses, axis=1),
+            outputs=np.concatenate(outputs, axis=1),
+            spectrum=np.concatenate(spectra, axis=1),
+            frequencies=np.asarray(frequencies),
+            params=params,
+            diverged_at=diverged_at,
+            seconds=time.perf_counter() - began,
+        )
