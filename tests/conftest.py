@@ -1,5 +1,5 @@
-"""Shared fixtures: seeded generators, float64 jax for the tests (the library itself never sets it), and each
-claim of the verify registry computed once per test run at quick scale.
+"""Shared fixtures: seeded generators, float64 jax for the tests that need it (``x64``; the library itself never
+switches it on), and each claim of the verify registry computed once per test run at quick scale.
 
 Independent references live in :mod:`fptheory.reference` (docs/theory.md's formulas typed in, evaluated by
 mpmath) or are computed in the tests by plain quadrature of the defining integrals.
@@ -16,7 +16,13 @@ import jax
 import numpy as np
 import pytest
 
-jax.config.update("jax_enable_x64", True)
+
+@pytest.fixture
+def x64() -> Any:
+    """float64 jax for one test (the library never switches it on for the process, and the claims' quick runs
+    must compute here exactly what they compute for a user)."""
+    with jax.enable_x64(True):
+        yield
 
 
 @pytest.fixture

@@ -12,6 +12,8 @@ from fptheory.symbolic._compiled import (
     transform_gradient_fn,
 )
 
+pytestmark = pytest.mark.usefixtures("x64")  # the theory's jax backend computes in float64
+
 
 @pytest.mark.parametrize("activation", ACTIVATIONS)
 def test_numpy_and_jax_agree(rng, activation):

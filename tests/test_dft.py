@@ -31,7 +31,7 @@ def test_pure_sines_have_exact_amplitudes():
     np.testing.assert_allclose(got, expected, atol=1e-14)
 
 
-def test_dft_jax_matches_numpy(rng):
+def test_dft_jax_matches_numpy(rng, x64):
     x = rng.uniform(-3, 3, 50)
     y = rng.standard_normal((2, 50))
     k = np.array([0.5, 1.7, 4.0])

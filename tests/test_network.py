@@ -18,6 +18,8 @@ from fptheory.symbolic._network import (
     neuron_parameters,
 )
 
+pytestmark = pytest.mark.usefixtures("x64")  # the theory's jax backend computes in float64
+
 
 def _params(rng, m, low=0.5, high=1.5):
     a = rng.uniform(-1.5, 1.5, m)

@@ -11,6 +11,8 @@ from fptheory.numeric import _stable as stable
 from fptheory.reference import mp_loss_gradient, mp_network_transform
 from fptheory.symbolic._compiled import loss_fn, loss_gradient_fn, network_transform_fn
 
+pytestmark = pytest.mark.usefixtures("x64")  # the theory's jax backend computes in float64
+
 W_GRID = np.concatenate([np.logspace(-8, 2, 21), -np.logspace(-8, 2, 21)])
 K_GRID = np.concatenate([np.logspace(-1, 3, 9), -np.logspace(-1, 3, 9)])
 FHAT = 1.0 + 0.5j

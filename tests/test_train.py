@@ -36,7 +36,7 @@ def test_mlp_shapes_and_init_scale(activation):
 
 
 @pytest.mark.parametrize("cin, cout", [(1, 4), (3, 5)])
-def test_conv3x3_equals_xla_convolution(rng, cin, cout):
+def test_conv3x3_equals_xla_convolution(rng, cin, cout, x64):
     """The im2col convolution against lax.conv_general_dilated (SAME, NHWC/HWIO) in float64, to 1e-12."""
     from fptheory.train._models import conv3x3
 
@@ -57,7 +57,7 @@ def test_vgg_like_cnn_stacks_two_convolutions_per_block():
     assert jax.eval_shape(model.apply, params, jax.ShapeDtypeStruct((3, 64), jnp.float32)).shape == (3, 10)
 
 
-def test_two_layer_is_the_theory_network_and_lies_in_the_ball():
+def test_two_layer_is_the_theory_network_and_lies_in_the_ball(x64):
     model = TwoLayer(5, 0.3)
     p = model.init(key=jax.random.PRNGKey(3))
     theta = np.concatenate([p["a"], p["w"], p["b"]])
@@ -67,7 +67,7 @@ def test_two_layer_is_the_theory_network_and_lies_in_the_ball():
     np.testing.assert_allclose(model.apply(p, x), expected, rtol=1e-12)
 
 
-def test_scanned_loop_equals_a_plain_python_loop():
+def test_scanned_loop_equals_a_plain_python_loop(x64):
     """Same init, same Adam steps: the jitted scan and a step-by-step loop agree to 1e-10 (float64)."""
     x, y = _data()
     model = MLP((1, 16, 1), "tanh")
@@ -184,3 +184,23 @@ def test_seed_keys_are_the_per_seed_keys():
     np.testing.assert_array_equal(keys, np.stack([np.asarray(jax.random.PRNGKey(7 + i)) for i in range(5)]))
     with pytest.raises(ValueError, match="seed must be an integer in"):
         seed_keys(2**32 - 2, 3)
+
+
+def test_library_leaves_jax_precision_as_it_found_it():
+    """The library changes no process-wide state: after float64 work (the plain counter, a float64 training run,
+    the filtering method) a user's jnp.ones(2) is still float32, and the theory's jax backend refuses, in one
+    clear line, to run without float64 rather than switching it on."""
+    from fptheory import InputError, Setting, network_transform, plain_estimate
+    from fptheory.spectral import smooth
+
+    assert not jax.config.read("jax_enable_x64")
+    plain_estimate(Setting(1, 1.0, 3.0, 2), 1.0, 1000, seed=0, backend="jax")
+    x, y = _data()
+    model = MLP((1, 8, 1), "tanh")
+    train(model.apply, model.init, x[:, None], y, keys=np.asarray(jax.random.PRNGKey(0))[None],
+          spec=TrainSpec(steps=10, record_every=5, learning_rate=1e-2, dtype="float64"), eval_x=x[:, None],
+          eval_points=x, frequencies=np.array([1.0]))
+    smooth(np.random.default_rng(0).random((20, 3)), np.zeros(20), 1.0)
+    assert not jax.config.read("jax_enable_x64") and jnp.ones(2).dtype == jnp.float32
+    with pytest.raises(InputError, match="float64, which is off"):
+        network_transform(1.0, np.ones((1, 1)), np.ones((1, 1)), np.zeros((1, 1)), backend="jax")

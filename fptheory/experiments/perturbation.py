@@ -115,12 +115,15 @@ def run(config: Config, *, progress: Callable[[int, int, float], None] | None = 
 
     shape = (tc.seeds, len(config.noise), len(tc.frequencies))
     change, magnitude, retained = np.zeros(shape), np.zeros(shape), np.zeros(shape)
-    for s in range(tc.seeds):
-        leaves_s = [jnp.asarray(v[s]) for v in leaves]
-        for i, eps in enumerate(config.noise):
-            key = jax.random.fold_in(jax.random.PRNGKey(tc.seed + s), 1000 + i)
-            c, mag, ret = np.asarray(changes(leaves_s, key, eps))
-            change[s, i], magnitude[s, i], retained[s, i] = c / half_amp, mag / half_amp, ret
+    # float64 for the perturbed networks, whatever the caller's jax settings: a change of 1e-3 in the parameters
+    # is otherwise partly float32 rounding
+    with jax.enable_x64(True):
+        for s in range(tc.seeds):
+            leaves_s = [jnp.asarray(v[s], dtype=jnp.float64) for v in leaves]
+            for i, eps in enumerate(config.noise):
+                key = jax.random.fold_in(jax.random.PRNGKey(tc.seed + s), 1000 + i)
+                c, mag, ret = np.asarray(changes(leaves_s, key, eps))
+                change[s, i], magnitude[s, i], retained[s, i] = c / half_amp, mag / half_amp, ret
     return Result(config, change, magnitude, retained, conv, time.perf_counter() - began)
 
 

@@ -139,8 +139,9 @@ def train(
     ``frequencies``. ``progress(done_steps, total_steps, eta_seconds)`` is called after each chunk.
     """
     with contextlib.ExitStack() as scope:
-        if spec.dtype == "float64":  # float64 for this run only: the caller's jax settings stay as they are
-            scope.enter_context(jax.enable_x64(True))
+        # the run's own precision, whatever the caller's jax settings (optax's bias correction, for one, computes
+        # in float64 when x64 is on, which changes a float32 run's rounding and, training being chaotic, its result)
+        scope.enter_context(jax.enable_x64(spec.dtype == "float64"))
         dtype = jnp.float32 if spec.dtype == "float32" else jnp.float64
         keys = jnp.asarray(keys)
         seeds = keys.shape[0]
