@@ -20,6 +20,7 @@ import itertools
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 import mpmath
@@ -128,6 +129,13 @@ def load_proofs() -> list[Proof]:
     try:
         package = importlib.import_module("fptheory.proofs")
     except ImportError as exc:
+        import fptheory
+
+        root = Path(fptheory.__file__).resolve().parent.parent
+        if (root / "proofs").is_dir() and (root / "pyproject.toml").is_file():
+            raise ProofsError(f"fptheory is imported from the source tree {root} (python -m fptheory run inside the "
+                              "checkout?), where proofs/ becomes fptheory.proofs only when installed: run the "
+                              "installed `fptheory` command, or install with `pip install -e .`") from None
         raise ProofsError(f"the proofs package fptheory.proofs is not installed ({exc}); reinstall fptheory") from None
     names = sorted(m.name for m in pkgutil.iter_modules(package.__path__) if not m.name.startswith("_"))
     if not names:

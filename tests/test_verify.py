@@ -135,14 +135,16 @@ def test_a_changed_check_is_recomputed(tmp_path, monkeypatch):
 def test_cli_runs_claims_in_worker_processes(tmp_path):
     """Two proofs in two spawned workers; then a second run from the cache; an unknown pattern is an error."""
     cmd = [sys.executable, "-m", "fptheory", "verify", "--only", "proof-theorem*", "--jobs", "2", "--out", str(tmp_path)]
-    done = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
+    # from outside the checkout, so that `python -m fptheory` imports the installed package, proofs included
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
     data = json.loads((tmp_path / "result.json").read_text())
     assert [c["id"] for c in data["claims"]] == ["proof-theorem1", "proof-theorem2"]
     assert all(c["verdict"] == "holds" and not c["cached"] for c in data["claims"])
-    again = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    again = subprocess.run(cmd, capture_output=True, text=True, timeout=300, cwd=tmp_path)
     assert again.returncode == 0 and again.stdout.count("cached") == 2
-    bad = subprocess.run(cmd[:4] + ["--only", "nothing*", "--out", str(tmp_path)], capture_output=True, text=True)
+    bad = subprocess.run(cmd[:4] + ["--only", "nothing*", "--out", str(tmp_path)], capture_output=True, text=True,
+                         cwd=tmp_path)
     assert bad.returncode == 2 and "matches no claim" in bad.stderr
 
 
@@ -188,7 +190,10 @@ def test_interrupt_stops_the_workers_at_once(tmp_path, sig):
     import time
 
     cmd = [sys.executable, "-m", "fptheory", "verify", "--only", "[sf][p1]*", "--jobs", "2", "--out", str(tmp_path)]
-    process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # a child inherits an ignored SIGINT (pytest-xdist's workers ignore it, as shells do for background jobs):
+    # give it the default disposition a terminal's foreground command has
+    process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         deadline = time.monotonic() + 60
         workers: set[int] = set()
