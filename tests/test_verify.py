@@ -189,11 +189,14 @@ def test_interrupt_stops_the_workers_at_once(tmp_path, sig):
     command exits within seconds with status 130 and one line, and no report is written."""
     import time
 
-    cmd = [sys.executable, "-m", "fptheory", "verify", "--only", "[sf][p1]*", "--jobs", "2", "--out", str(tmp_path)]
-    # a child inherits an ignored SIGINT (pytest-xdist's workers ignore it, as shells do for background jobs):
-    # give it the default disposition a terminal's foreground command has
-    process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
-                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    # A child inherits an ignored SIGINT (pytest-xdist's workers ignore it, as shells do for background jobs): a
+    # small trampoline gives the command the default disposition a terminal's foreground command has, then execs
+    # it in place (same pid; no fork of this multithreaded process).
+    trampoline = ("import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+                  "os.execv(sys.executable, [sys.executable] + sys.argv[1:])")
+    cmd = [sys.executable, "-c", trampoline, "-m", "fptheory", "verify", "--only", "[sf][p1]*", "--jobs", "2",
+           "--out", str(tmp_path)]
+    process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
     try:
         deadline = time.monotonic() + 60
         workers: set[int] = set()
