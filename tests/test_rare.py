@@ -107,7 +107,7 @@ def test_certified_windows_against_a_grid_on_proposal_draws():
     proposal = rare._initial_proposal(setting, 0.5)
     rng = np.random.default_rng(0)
     for _ in range(40):
-        a0, w0, R, others, _, _ = rare._sample(setting, 0.5, proposal, rng)
+        a0, w0, R, others, _ = rare._sample(setting, 0.5, proposal, rng)
         windows = window_lengths(setting, a0, w0, others, R)
         b = np.linspace(-R, R, 20001)
         n = b.size

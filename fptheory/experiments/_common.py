@@ -11,7 +11,7 @@ import numpy as np
 from fptheory._checks import InputError, check_seed
 from fptheory._json import jsonable
 
-__all__ = ["PROTOCOL", "check_protocol", "seed_keys", "config_json", "divergence_notes", "write_result"]
+__all__ = ["PROTOCOL", "check_protocol", "seed_keys", "config_json", "result_json", "divergence_notes", "write_result"]
 
 #: What every experiment module provides (config in, result out, figure; the verdict is its claim's):
 #: ``Config`` a frozen dataclass that checks its fields; ``make_config(*, quick, seed, seeds)``;
@@ -54,6 +54,16 @@ def seed_keys(seed: int, seeds: int) -> Any:
 def config_json(config: Any) -> dict[str, Any]:
     """A config as JSON (the one serialiser, :func:`fptheory._json.jsonable`)."""
     return jsonable(config)
+
+
+def result_json(result: Any, experiment: str, *, seeds: tuple[int, int], **fields: Any) -> dict[str, Any]:
+    """The JSON form of a training experiment's result (``result.json``; what verify's claims and
+    ``fptheory results`` read): its name, ``fields`` (every experiment gives frequencies, convergence_step and
+    threshold, then its own), the seeds run (first, count), and the seconds, config and notes every result
+    carries. Serialised by :func:`fptheory._json.jsonable`, so no NaN or infinity reaches the file."""
+    first, count = seeds
+    return jsonable({"experiment": experiment, **fields, "seeds": list(range(first, first + count)),
+                     "seconds": result.seconds, "config": result.config, "notes": result.notes})
 
 
 def divergence_notes(history: Any) -> list[str]:

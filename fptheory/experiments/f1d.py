@@ -16,7 +16,7 @@ import numpy as np
 
 from fptheory._checks import InputError
 from fptheory._io import save_figure_atomic
-from fptheory.experiments._common import config_json, divergence_notes, seed_keys, write_result
+from fptheory.experiments._common import divergence_notes, result_json, seed_keys, write_result
 from fptheory.spectral._dft import dft, periodic_grid
 from fptheory.train._frequency_errors import convergence_steps, median_steps, ordered_fraction, relative_error
 from fptheory.train._loop import TrainSpec, train
@@ -75,20 +75,18 @@ class Result:
         return median_steps(self.convergence)
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "experiment": "f1d",
-            "frequencies": list(self.config.frequencies),
-            "convergence_step": self.median_steps(),
-            "convergence_step_per_seed": self.convergence,
-            "threshold": self.config.threshold,
-            "seeds": [self.config.seed + i for i in range(self.config.seeds)],
-            "ordered_fraction": self.ordered,
-            "final_loss": [float(v) for v in self.loss[:, -1]],
-            "diverged_at": self.diverged_at,
-            "seconds": self.seconds,
-            "config": config_json(self.config),
-            "notes": self.notes,
-        }
+        return result_json(
+            self,
+            "f1d",
+            seeds=(self.config.seed, self.config.seeds),
+            frequencies=list(self.config.frequencies),
+            convergence_step=self.median_steps(),
+            convergence_step_per_seed=self.convergence,
+            threshold=self.config.threshold,
+            ordered_fraction=self.ordered,
+            final_loss=[float(v) for v in self.loss[:, -1]],
+            diverged_at=self.diverged_at,
+        )
 
 
 def target(config: Config, x: np.ndarray) -> np.ndarray:

@@ -17,7 +17,7 @@ import numpy as np
 from fptheory._checks import InputError
 from fptheory._io import save_figure_atomic
 from fptheory.experiments._classifiers import check_config, first_points, fit
-from fptheory.experiments._common import config_json, write_result
+from fptheory.experiments._common import result_json, write_result
 from fptheory.spectral._filtering import split_errors
 from fptheory.train._frequency_errors import convergence_steps
 from fptheory.train._loop import TrainSpec
@@ -75,22 +75,20 @@ class Result:
     def to_json(self) -> dict[str, Any]:
         cfg = self.config
         conv = self.convergence()
-        return {
-            "experiment": "filtering",
-            "frequencies": ["low", "high"],
-            "convergence_step": conv[0][0],
-            "convergence_step_per_network_delta": conv,
-            "threshold": cfg.threshold,
-            "seeds": [cfg.seed + i for i in range(cfg.seeds)],
-            "series": [
+        return result_json(
+            self,
+            "filtering",
+            seeds=(cfg.seed, cfg.seeds),
+            frequencies=["low", "high"],
+            convergence_step=conv[0][0],
+            convergence_step_per_network_delta=conv,
+            threshold=cfg.threshold,
+            series=[
                 {"network": net, "delta": d, "steps": self.steps.tolist(), "e_low": self.e_low[j, i].mean(axis=0).tolist(),
                  "e_high": self.e_high[j, i].mean(axis=0).tolist()}
                 for j, net in enumerate(cfg.networks) for i, d in enumerate(cfg.deltas)
             ],
-            "seconds": self.seconds,
-            "config": config_json(cfg),
-            "notes": self.notes,
-        }
+        )
 
 
 def run(config: Config, *, progress: Callable[[int, int, float], None] | None = None) -> Result:

@@ -24,7 +24,7 @@ import numpy as np
 from fptheory._checks import InputError
 from fptheory._io import save_figure_atomic
 from fptheory.data import camera
-from fptheory.experiments._common import config_json, divergence_notes, seed_keys, write_result
+from fptheory.experiments._common import divergence_notes, result_json, seed_keys, write_result
 from fptheory.train._frequency_errors import convergence_steps, median_steps, ordered_fraction
 from fptheory.train._loop import TrainSpec, train
 from fptheory.train._models import MLP
@@ -112,22 +112,20 @@ class Result:
     def to_json(self) -> dict[str, Any]:
         cfg = self.config
         edges = self.band_edges()
-        return {
-            "experiment": "image2d",
-            "frequencies": [0.5 * (a + b) for a, b in zip(edges[:-1], edges[1:])],
-            "band_edges": edges,
-            "convergence_step": median_steps(self.convergence),
-            "convergence_step_per_seed": self.convergence,
-            "threshold": cfg.threshold,
-            "seeds": [cfg.seed + i for i in range(cfg.seeds)],
-            "ordered_fraction": self.ordered,
-            "final_band_error": np.median(self.errors[:, -1], axis=0).tolist(),
-            "snapshot_steps": self.snapshot_steps,
-            "diverged_at": self.diverged_at,
-            "seconds": self.seconds,
-            "config": config_json(cfg),
-            "notes": self.notes,
-        }
+        return result_json(
+            self,
+            "image2d",
+            seeds=(cfg.seed, cfg.seeds),
+            frequencies=[0.5 * (a + b) for a, b in zip(edges[:-1], edges[1:])],
+            band_edges=edges,
+            convergence_step=median_steps(self.convergence),
+            convergence_step_per_seed=self.convergence,
+            threshold=cfg.threshold,
+            ordered_fraction=self.ordered,
+            final_band_error=np.median(self.errors[:, -1], axis=0).tolist(),
+            snapshot_steps=self.snapshot_steps,
+            diverged_at=self.diverged_at,
+        )
 
 
 def run(config: Config, *, progress: Callable[[int, int, float], None] | None = None) -> Result:

@@ -16,7 +16,7 @@ import numpy as np
 
 from fptheory._checks import InputError
 from fptheory._io import save_figure_atomic
-from fptheory.experiments._common import config_json, seed_keys, write_result
+from fptheory.experiments._common import result_json, seed_keys, write_result
 from fptheory.experiments.spectral_bias import rank_correlation
 from fptheory.spectral._dft import dft, periodic_grid
 from fptheory.train._frequency_errors import convergence_steps, median_steps, relative_error
@@ -73,20 +73,18 @@ class Result:
         # convergence_step: per frequency, the median over seeds at the smallest scale
         smallest = int(np.argmin(cfg.scales))
         med = median_steps(self.convergence[smallest])
-        return {
-            "experiment": "init-scale",
-            "frequencies": list(cfg.frequencies),
-            "scales": list(cfg.scales),
-            "convergence_step": med,
-            "convergence_step_per_scale": self.convergence,
-            "rank_correlation": self.correlations.tolist(),
-            "rank_correlation_mean": self.correlations.mean(axis=1).tolist(),
-            "threshold": cfg.threshold,
-            "seeds": [cfg.seed + i for i in range(cfg.seeds)],
-            "seconds": self.seconds,
-            "config": config_json(cfg),
-            "notes": self.notes,
-        }
+        return result_json(
+            self,
+            "init-scale",
+            seeds=(cfg.seed, cfg.seeds),
+            frequencies=list(cfg.frequencies),
+            scales=list(cfg.scales),
+            convergence_step=med,
+            convergence_step_per_scale=self.convergence,
+            rank_correlation=self.correlations.tolist(),
+            rank_correlation_mean=self.correlations.mean(axis=1).tolist(),
+            threshold=cfg.threshold,
+        )
 
 
 def run(config: Config, *, progress: Callable[[int, int, float], None] | None = None) -> Result:

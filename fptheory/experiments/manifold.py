@@ -18,7 +18,7 @@ import numpy as np
 
 from fptheory._checks import InputError
 from fptheory._io import save_figure_atomic
-from fptheory.experiments._common import config_json, seed_keys, write_result
+from fptheory.experiments._common import result_json, seed_keys, write_result
 from fptheory.spectral._dft import dft, periodic_grid
 from fptheory.train._frequency_errors import convergence_steps, median_steps, relative_error
 from fptheory.train._loop import TrainSpec, train
@@ -92,22 +92,20 @@ class Result:
     def to_json(self) -> dict[str, Any]:
         cfg = self.config
         med = median_steps([row for per_winding in self.convergence for row in per_winding])
-        return {
-            "experiment": "manifold",
-            "frequencies": list(cfg.frequencies),
-            "windings": list(cfg.windings),
-            "convergence_step": med,
-            "convergence_step_per_winding": self.convergence,
-            "final_error": self.final_error().tolist(),
-            "mean_error_over_training": self.error_area().tolist(),
-            "early_error": self.early_error().tolist(),
-            "early_step": int(self.steps[(self.steps.size - 1) // 3]),
-            "threshold": cfg.threshold,
-            "seeds": [cfg.seed + i for i in range(cfg.seeds)],
-            "seconds": self.seconds,
-            "config": config_json(cfg),
-            "notes": self.notes,
-        }
+        return result_json(
+            self,
+            "manifold",
+            seeds=(cfg.seed, cfg.seeds),
+            frequencies=list(cfg.frequencies),
+            windings=list(cfg.windings),
+            convergence_step=med,
+            convergence_step_per_winding=self.convergence,
+            final_error=self.final_error().tolist(),
+            mean_error_over_training=self.error_area().tolist(),
+            early_error=self.early_error().tolist(),
+            early_step=int(self.steps[(self.steps.size - 1) // 3]),
+            threshold=cfg.threshold,
+        )
 
 
 def run(config: Config, *, progress: Callable[[int, int, float], None] | None = None) -> Result:

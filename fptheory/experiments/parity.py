@@ -28,7 +28,7 @@ import numpy as np
 from fptheory._checks import InputError
 from fptheory._io import save_figure_atomic
 from fptheory.data import load
-from fptheory.experiments._common import config_json, seed_keys, write_result
+from fptheory.experiments._common import result_json, seed_keys, write_result
 from fptheory.spectral._nudft import nudft, principal_directions, project
 from fptheory.train._loop import TrainSpec, train
 from fptheory.train._models import MLP
@@ -127,20 +127,18 @@ class Result:
     def to_json(self) -> dict[str, Any]:
         cfg = self.config
         final = {key: [float(v) for v in acc[:, -1]] for key, acc in self.accuracy.items()}
-        return {
-            "experiment": "parity",
-            "frequencies": [math.sqrt(cfg.dims) / 4],  # where parity's power sits along (1, …, 1)/√d
-            "convergence_step": [self.fitted_step()],
-            "threshold": None,
-            "seeds": [cfg.seed + i for i in range(cfg.seeds)],
-            "final_accuracy": final,
-            "closed_form_max_error": self.closed_form_error(),
-            "aliasing_ratio_low_band": self.aliasing_ratio(),
-            "spectral_distance": self.spectral_distance(),
-            "seconds": self.seconds,
-            "config": config_json(cfg),
-            "notes": self.notes,
-        }
+        return result_json(
+            self,
+            "parity",
+            seeds=(cfg.seed, cfg.seeds),
+            frequencies=[math.sqrt(cfg.dims) / 4],  # where parity's power sits along (1, …, 1)/√d
+            convergence_step=[self.fitted_step()],
+            threshold=None,
+            final_accuracy=final,
+            closed_form_max_error=self.closed_form_error(),
+            aliasing_ratio_low_band=self.aliasing_ratio(),
+            spectral_distance=self.spectral_distance(),
+        )
 
 
 def _fit(X_train: np.ndarray, y_train: np.ndarray, X_eval: np.ndarray, config: Config, outputs: int, seed: int,

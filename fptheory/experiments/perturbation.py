@@ -23,7 +23,7 @@ import numpy as np
 from fptheory._checks import InputError
 from fptheory._io import save_figure_atomic
 from fptheory.experiments import spectral_bias
-from fptheory.experiments._common import config_json, write_result
+from fptheory.experiments._common import result_json, write_result
 from fptheory.spectral._dft import dft
 from fptheory.train._frequency_errors import convergence_steps, median_steps, relative_error
 
@@ -65,22 +65,19 @@ class Result:
 
     def to_json(self) -> dict[str, Any]:
         cfg = self.config
-        cfg_json = config_json(cfg)
-        return {
-            "experiment": "perturbation",
-            "frequencies": list(cfg.train.frequencies),
-            "convergence_step": median_steps(self.convergence),
-            "threshold": cfg.train.threshold,
-            "seeds": [cfg.train.seed + i for i in range(cfg.train.seeds)],
-            "noise": list(cfg.noise),
-            "change": self.change.tolist(),
-            "magnitude": self.magnitude.tolist(),
-            "retained": self.retained.tolist(),
-            "low_more_robust_fraction": self.ordered_fraction(),
-            "seconds": self.seconds,
-            "config": cfg_json,
-            "notes": self.notes,
-        }
+        return result_json(
+            self,
+            "perturbation",
+            seeds=(cfg.train.seed, cfg.train.seeds),
+            frequencies=list(cfg.train.frequencies),
+            convergence_step=median_steps(self.convergence),
+            threshold=cfg.train.threshold,
+            noise=list(cfg.noise),
+            change=self.change.tolist(),
+            magnitude=self.magnitude.tolist(),
+            retained=self.retained.tolist(),
+            low_more_robust_fraction=self.ordered_fraction(),
+        )
 
 
 def run(config: Config, *, progress: Callable[[int, int, float], None] | None = None) -> Result:

@@ -28,7 +28,7 @@ import numpy as np
 from fptheory._checks import InputError
 from fptheory._io import save_figure_atomic
 from fptheory.experiments._classifiers import check_config, first_points, fit
-from fptheory.experiments._common import config_json, write_result
+from fptheory.experiments._common import result_json, write_result
 from fptheory.spectral._nudft import noise_level, nudft, principal_directions, project, significant_peaks
 from fptheory.train._frequency_errors import convergence_steps, median_steps, ordered_fraction, relative_error
 from fptheory.train._loop import TrainSpec
@@ -127,27 +127,25 @@ class Result:
 
     def to_json(self) -> dict[str, Any]:
         cfg, c = self.config, self.showcase()
-        return {
-            "experiment": "projection",
-            "frequencies": self.peaks[c],
-            "component": c,
-            "convergence_step": median_steps(self.convergence[0][c]),
-            "threshold": cfg.threshold,
-            "seeds": [cfg.seed + i for i in range(cfg.seeds)],
-            "peaks_per_component": self.peaks,
-            "scored_components": self.scored(),
-            "convergence_step_per_network_component": [
+        return result_json(
+            self,
+            "projection",
+            seeds=(cfg.seed, cfg.seeds),
+            frequencies=self.peaks[c],
+            component=c,
+            convergence_step=median_steps(self.convergence[0][c]),
+            threshold=cfg.threshold,
+            peaks_per_component=self.peaks,
+            scored_components=self.scored(),
+            convergence_step_per_network_component=[
                 {"network": net, "component": comp, "frequencies": self.peaks[comp],
                  "convergence_step_per_seed": self.convergence[j][comp]}
                 for j, net in enumerate(cfg.networks) for comp in range(len(self.peaks))],
-            "ordered_fraction": {net: self.ordered[j] for j, net in enumerate(cfg.networks)},
-            "interior_rank_correlation": dict(zip(cfg.networks, self.interior_rank_correlation())),
-            "train_accuracy": {net: self.train_accuracy[j] for j, net in enumerate(cfg.networks)},
-            "noise_level": self.noise.tolist(),
-            "seconds": self.seconds,
-            "config": config_json(cfg),
-            "notes": self.notes,
-        }
+            ordered_fraction={net: self.ordered[j] for j, net in enumerate(cfg.networks)},
+            interior_rank_correlation=dict(zip(cfg.networks, self.interior_rank_correlation())),
+            train_accuracy={net: self.train_accuracy[j] for j, net in enumerate(cfg.networks)},
+            noise_level=self.noise.tolist(),
+        )
 
 
 def run(config: Config, *, progress: Callable[[int, int, float], None] | None = None) -> Result:

@@ -24,7 +24,7 @@ import numpy as np
 
 from fptheory._checks import InputError
 from fptheory._io import save_figure_atomic
-from fptheory.experiments._common import config_json, divergence_notes, seed_keys, write_result
+from fptheory.experiments._common import divergence_notes, result_json, seed_keys, write_result
 from fptheory.numeric._stable import loss_gradient, network_transform
 from fptheory.train._frequency_errors import convergence_steps, median_steps, relative_error
 from fptheory.train._loop import TrainSpec, train
@@ -84,24 +84,22 @@ class Result:
 
     def to_json(self) -> dict[str, Any]:
         cfg = self.config
-        return {
-            "experiment": "theory-vs-training",
-            "frequencies": [cfg.k1, cfg.k2],
-            "convergence_step": median_steps(self.convergence),
-            "convergence_step_per_seed": self.convergence,
-            "threshold": cfg.threshold,
-            "seeds": [cfg.seed + i for i in range(cfg.seeds)],
-            "rate_relative_error_median": self.rate_error,
-            "rate_relative_error_p90": self.rate_error_p90,
-            "gradient_ratio_slope": self.slope,
-            "gradient_ratio_slope_r2": self.slope_r2,
-            "fraction_k1_faster": self.faster_k1,
-            "fraction_k1_faster_at_init": self.faster_k1_at_init,
-            "diverged_at": self.diverged_at,
-            "seconds": self.seconds,
-            "config": config_json(cfg),
-            "notes": self.notes,
-        }
+        return result_json(
+            self,
+            "theory-vs-training",
+            seeds=(cfg.seed, cfg.seeds),
+            frequencies=[cfg.k1, cfg.k2],
+            convergence_step=median_steps(self.convergence),
+            convergence_step_per_seed=self.convergence,
+            threshold=cfg.threshold,
+            rate_relative_error_median=self.rate_error,
+            rate_relative_error_p90=self.rate_error_p90,
+            gradient_ratio_slope=self.slope,
+            gradient_ratio_slope_r2=self.slope_r2,
+            fraction_k1_faster=self.faster_k1,
+            fraction_k1_faster_at_init=self.faster_k1_at_init,
+            diverged_at=self.diverged_at,
+        )
 
 
 def _objective(config: Config) -> Callable:

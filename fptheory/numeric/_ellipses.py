@@ -32,8 +32,9 @@ zeros are all closed (f̂ real with k2/k1 = 2 or 3) can therefore have a bad fra
 reports as 0 at small δ: nothing near the leading-order structure, and nothing among the disc samples.
 
 The rest (|w_0|, and the other 3m - 3 coordinates y) is drawn from a piecewise-constant proposal over
-(u = |w_0|/δ, t = |y|²/(δ²(1 - u²))) built from the leading-order ellipses and adapted by a pilot stage that
-is not averaged; the weights f/q make the estimate unbiased, with a normal 95% interval.
+(u = |w_0|/δ, t = |y|²/(δ²(1 - u²))) built from the leading-order ellipses and guided by the bad points of a
+plain pilot (:func:`fptheory.numeric._importance.guide`), fixed before the importance draws; the weights f/q
+make the estimate unbiased, with a normal 95% interval.
 """
 
 from __future__ import annotations
@@ -54,11 +55,13 @@ from fptheory.numeric._importance import (
     Proposal,
     check_run,
     draw_rest,
+    guide,
     log_inverse_disc,
     make_estimate,
+    plain_pilot,
+    run_samples,
     t_grid,
     t_mid,
-    two_stage,
     u_grid,
 )
 from fptheory.numeric._sets import Estimate, Setting, bad_theorem2
@@ -278,27 +281,27 @@ def _initial_proposal(setting: Setting, delta: float, t_bins: int = 48) -> Propo
     tilted = normalised(log_true - 2 * setting.predicted_c / (delta * u_safe))
     windows = normalised(logsumexp(np.stack(terms), axis=0)) if terms else tilted
     prob = 0.75 * windows + 0.15 * tilted + 0.1 * normalised(log_true)
-    return Proposal(u_edges, t_edges, prob / prob.sum())
+    return Proposal(u_edges, t_edges, prob / prob.sum(), np.exp(log_true))
 
 
 def _sample(setting: Setting, delta: float, proposal: Proposal, rng: np.random.Generator) -> tuple:
-    """One draw of the rest: w0, the other neurons, R, log(true density / proposal density), and the bin."""
+    """One draw of the rest: w0, the other neurons, R, and log(true density / proposal density)."""
     m = setting.m
-    w0, y, R, log_weight, flat = draw_rest(proposal, 3 * m, 2, delta, rng)
+    w0, y, R, log_weight = draw_rest(proposal, 3 * m, 2, delta, rng)
     # y = (a_1..a_{m-1}, w_1..w_{m-1}, b_1..b_{m-1}); (a_0, b_0) are integrated over the disc of radius R
     others = (y[: m - 1], y[m - 1 : 2 * m - 2], y[2 * m - 2 :])
-    return w0, others, R, log_weight, flat
+    return w0, others, R, log_weight
 
 
-def _rare_sample(setting: Setting, delta: float, proposal: Proposal, rng: np.random.Generator) -> tuple[float, float, int]:
-    """log(P(bad | rest) · [neuron 0 has the largest |w|]), the log weight, and the bin."""
-    w0, others, R, log_weight, bin_index = _sample(setting, delta, proposal, rng)
+def _rare_sample(setting: Setting, delta: float, proposal: Proposal, rng: np.random.Generator) -> tuple[float, float]:
+    """log(P(bad | rest) · [neuron 0 has the largest |w|]) and the log weight."""
+    w0, others, R, log_weight = _sample(setting, delta, proposal, rng)
     if R <= 0 or (len(others[1]) and np.max(np.abs(others[1])) > abs(w0)):
-        return -math.inf, log_weight, bin_index
+        return -math.inf, log_weight
     if 2 * log_eps(setting, w0) < log_floor(setting, delta, 2, "a"):  # contribution < e^-80 of the best window's
-        return -math.inf, log_weight, bin_index
+        return -math.inf, log_weight
     log_area = bad_area(setting, w0, others, R, rng)
-    return log_area - math.log(math.pi * R * R), log_weight, bin_index
+    return log_area - math.log(math.pi * R * R), log_weight
 
 
 def rare_estimate_theorem2(
@@ -316,7 +319,8 @@ def rare_estimate_theorem2(
     Args:
         setting: a Theorem 2 :class:`Setting` (f̂(k1) and f̂(k2) nonzero).
         delta: the ball's radius, with π(k2-k1)/(2δ) ≤ 5000.
-        samples: number of draws (≥ 2); with 40 or more the first quarter is a pilot, not averaged.
+        samples: number of importance draws (≥ 2), after a plain pilot of 20,000 to 200,000 points
+            (:func:`fptheory.numeric._importance.plain_pilot`) that guides the proposal and is not averaged.
         seed: in [0, 2^32).
         progress: called as ``progress(done, samples)``.
 
@@ -329,9 +333,10 @@ def rare_estimate_theorem2(
     check_linear_in_b()
     rng = np.random.default_rng(check_seed(seed))
 
-    def sample_one(proposal: Proposal) -> tuple[np.ndarray, int]:
-        log_value, log_weight, bin_index = _rare_sample(setting, delta, proposal, rng)
-        return np.array([log_value + log_weight]), bin_index
+    def sample_one(proposal: Proposal) -> np.ndarray:
+        log_value, log_weight = _rare_sample(setting, delta, proposal, rng)
+        return np.array([log_value + log_weight])
 
-    values = two_stage(samples, _initial_proposal(setting, float(delta)), sample_one, progress)
+    proposal = guide(_initial_proposal(setting, float(delta)), plain_pilot(setting, delta, rng), 2, 3 * setting.m)
+    values = run_samples(samples, proposal, sample_one, progress)
     return make_estimate(delta, samples, setting.m, values[:, 0])

@@ -1,10 +1,12 @@
 """The importance-sampling core both rare-event estimators share (docs/theory.md §6): a piecewise-constant
 proposal over (u, t) — u = |w_0|/δ, t the share of the remaining radius taken by the other coordinates — its
-grid, a pilot stage that adapts it where the pilot says so, the weighted mean with its normal interval, and
-the weights' diagnostics (effective sample size, largest share, Pareto k̂)."""
+grid, a plain Monte-Carlo pilot whose hits guide it where the leading order does not describe the set, the
+weighted mean with its normal interval, and the weights' diagnostics (effective sample size, largest share,
+Pareto k̂)."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -22,8 +24,6 @@ if TYPE_CHECKING:
 
 __all__ = ["weight_diagnostics"]
 
-_ADAPT_BELOW = 0.25  # the pilot's ESS / size below which the proposal is adapted to the pilot
-
 
 @dataclass(frozen=True)
 class Proposal:
@@ -33,6 +33,7 @@ class Proposal:
     u_edges: np.ndarray
     t_edges: np.ndarray
     prob: np.ndarray
+    true: np.ndarray  # the true law's probability of each bin
 
     def log_density(self, i: int, j: int) -> float:
         return math.log(self.prob[i, j] / ((self.u_edges[i + 1] - self.u_edges[i]) * (self.t_edges[j + 1] - self.t_edges[j])))
@@ -87,10 +88,10 @@ def t_grid(dim: int, integrated: int, t_bins: int = 48) -> tuple[np.ndarray, np.
 
 def draw_rest(
     proposal: Proposal, dim: int, integrated: int, delta: float, rng: np.random.Generator
-) -> tuple[float, np.ndarray, float, float, int]:
+) -> tuple[float, np.ndarray, float, float]:
     """One draw of everything but the ``integrated`` coordinates of neuron 0: w0, the other p = dim - 1 - integrated
-    coordinates y (uniform given w0 and t), the radius R left to the integrated ones, log(true density /
-    proposal density) of (u, t), and the (u, t) bin. u = |w0|/δ and t are uniform within the drawn bin."""
+    coordinates y (uniform given w0 and t), the radius R left to the integrated ones, and log(true density /
+    proposal density) of (u, t). u = |w0|/δ and t are uniform within the drawn bin."""
     from scipy.stats import beta as beta_dist
 
     flat = int(rng.choice(proposal.prob.size, p=proposal.prob.ravel()))
@@ -107,25 +108,110 @@ def draw_rest(
         log_true += float(beta_dist.logpdf(t, p / 2, integrated / 2 + 1))
         y = sphere_points(1, p, rng)[0] * math.sqrt(rho2 * t)
     R = math.sqrt(max(rho2 * (1 - t), 0.0))
-    return w0, y, R, log_true - proposal.log_density(i, j), flat
+    return w0, y, R, log_true - proposal.log_density(i, j)
 
 
-def adapt(proposal: Proposal, bins: np.ndarray, log_values: np.ndarray) -> Proposal:
-    """Stage-2 proposal: the pilot's weighted contributions to the union per (u, t) bin (an estimate of the
-    optimal density's mass), smoothed over neighbouring bins, mixed 60/40 with the pilot's proposal."""
-    finite = np.isfinite(log_values)
-    if not finite.any():
+@dataclass(frozen=True)
+class PilotHits:
+    """Where a plain Monte-Carlo pilot found the set: (u, t) of each neuron that carries a hit, with its weight
+    (1/S for Theorem 1, S = neurons with a bad pair; 1 for Theorem 2's largest-|w| neuron), out of ``samples``
+    (at most PILOT_KEEP of them, drawn at random where there are more)."""
+
+    u: np.ndarray
+    t: np.ndarray
+    weight: np.ndarray
+    samples: int
+    fraction: float  # the plain estimate of the set's fraction: Σ weights / samples over all hits
+
+
+#: The plain pilot: 20,000 uniform points of the ball, 180,000 more where they hit the set but fewer than
+#: PILOT_ENOUGH times; its component of the proposal takes PILOT_SHARE once it has PILOT_ENOUGH hits (less
+#: in proportion below).
+PILOT_SIZES = (20_000, 180_000)
+PILOT_ENOUGH = 100
+PILOT_KEEP = 2000
+PILOT_SHARE = 0.5
+DEFENSIVE = 0.1  # a further share of the true law wherever the pilot guides: weights f/q stay below 1/0.14
+
+
+def plain_pilot(setting: Setting, delta: float, rng: np.random.Generator) -> PilotHits:
+    """Uniform points of B_δ, and the (u, t) coordinates of the neurons that carry the set where they hit it.
+
+    For neuron j, u = |w_j|/δ and t = |y|²/(δ² - w_j²) with y every coordinate but w_j and the integrated ones
+    (b_j for Theorem 1, a_j and b_j for Theorem 2): the coordinates of the rare estimators' proposals. Bad
+    points of a plain sample are exact draws from the optimal (zero-variance) importance density, so their
+    (u, t) show where a proposal should put its mass, whatever the leading order says."""
+    from fptheory.numeric._ball import chunks, sample_ball
+    from fptheory.numeric._sets import bad_pairs, bad_theorem2, plain_chunk
+
+    m = setting.m
+    us, ts, weights, done = [], [], [], 0
+    for size in PILOT_SIZES:
+        for count in chunks(size, plain_chunk(m)):
+            theta = sample_ball(count, 3 * m, delta, rng)
+            a, w, b = theta[:, :m], theta[:, m : 2 * m], theta[:, 2 * m :]
+            if setting.theorem == 1:
+                carrier = np.asarray(bad_pairs(setting, a, w, b)).any(axis=0)
+                weight = 1.0 / np.maximum(carrier.sum(axis=1, keepdims=True), 1)
+                integrated_sq = b * b
+            else:
+                largest = np.abs(w) == np.abs(w).max(axis=1, keepdims=True)
+                carrier = np.asarray(bad_theorem2(setting, a, w, b))[:, None] & largest
+                weight = np.ones((count, 1))
+                integrated_sq = a * a + b * b
+            i, j = np.nonzero(carrier)
+            wij = w[i, j]
+            rest = np.sum(theta[i] ** 2, axis=1) - wij**2 - integrated_sq[i, j]
+            us.append(np.abs(wij) / delta)
+            ts.append(np.clip(rest / np.maximum(delta**2 - wij**2, 1e-300), 0.0, 1.0))
+            weights.append(np.broadcast_to(weight, carrier.shape)[i, j])
+        done += size
+        hits = sum(x.size for x in us)
+        if hits == 0 or hits >= PILOT_ENOUGH:
+            break
+    u, t, weight = np.concatenate(us), np.concatenate(ts), np.concatenate(weights)
+    fraction = float(weight.sum() / done)
+    if u.size > PILOT_KEEP:  # a random subset bounds the kernel density's work (hits × bins) at any δ and m
+        keep = rng.choice(u.size, PILOT_KEEP, replace=False)
+        u, t, weight = u[keep], t[keep], weight[keep]
+    return PilotHits(u, t, weight, done, fraction)
+
+
+def _box_overlap(points: np.ndarray, weights: np.ndarray, cdf_edges: np.ndarray) -> np.ndarray:
+    """Share of each point's box (width by Scott's rule, in CDF coordinates, clipped to [0, 1]) in each bin,
+    shape (points, bins)."""
+    sd = math.sqrt(np.cov(points, aweights=weights)) if points.size > 1 else 0.25
+    n_eff = weights.sum() ** 2 / np.sum(weights**2)
+    h = min(1.0, max(2e-3, math.sqrt(12) * sd * n_eff ** (-1 / 6)))
+    lo = np.clip(points - h / 2, 0.0, 1.0 - h)[:, None]
+    hi = lo + h
+    overlap = np.clip(np.minimum(hi, cdf_edges[None, 1:]) - np.maximum(lo, cdf_edges[None, :-1]), 0.0, None)
+    return overlap / h
+
+
+def guide(proposal: Proposal, pilot: PilotHits, integrated: int, dim: int) -> Proposal:
+    """The proposal mixed with the plain pilot's hits: a box-kernel density of the hits' (u, t) in the
+    coordinates where the true law is uniform (its CDFs), so that within each box the mass follows the true
+    law; it takes PILOT_SHARE · min(1, hits / PILOT_ENOUGH) of the mass. No hits: the proposal unchanged."""
+    from scipy.stats import beta as beta_dist
+
+    if pilot.u.size == 0:
         return proposal
-    flat = np.zeros(proposal.prob.size)
-    np.add.at(flat, bins[finite], np.exp(log_values[finite] - log_values[finite].max()))
-    mass: np.ndarray = flat.reshape(proposal.prob.shape)
-    kernel = np.array([0.25, 0.5, 0.25])
-    for _ in range(3):
-        for axis in (0, 1):
-            if mass.shape[axis] >= kernel.size:  # a single t bin (m = 1 in Theorem 2) is not smoothed
-                mass = np.apply_along_axis(lambda v: np.convolve(v, kernel, mode="same"), axis, mass)
-    adapted = 0.6 * mass / mass.sum() + 0.4 * proposal.prob
-    return Proposal(proposal.u_edges, proposal.t_edges, adapted / adapted.sum())
+    u_cdf = np.concatenate([[0.0], np.cumsum(proposal.true.sum(axis=1))])
+    u_cdf /= u_cdf[-1]
+    u_points = np.interp(pilot.u, proposal.u_edges, u_cdf)
+    mass = _box_overlap(u_points, pilot.weight, u_cdf)  # (hits, u bins)
+    p = dim - 1 - integrated
+    if p > 0:
+        t_cdf = beta_dist.cdf(proposal.t_edges, p / 2, integrated / 2 + 1)
+        t_mass = _box_overlap(beta_dist.cdf(pilot.t, p / 2, integrated / 2 + 1), pilot.weight, t_cdf)
+        hit_prob = (mass * pilot.weight[:, None]).T @ t_mass
+    else:
+        hit_prob = (mass * pilot.weight[:, None]).sum(axis=0)[:, None]
+    share = PILOT_SHARE * min(1.0, pilot.u.size / PILOT_ENOUGH)
+    true = proposal.true / proposal.true.sum()
+    prob = (1 - share - DEFENSIVE) * proposal.prob + share * hit_prob / hit_prob.sum() + DEFENSIVE * true
+    return dataclasses.replace(proposal, prob=prob / prob.sum())
 
 
 def mean_ci(log_values: Float[np.ndarray, " n"]) -> tuple[float, float, float, float]:
@@ -176,40 +262,21 @@ def check_run(setting: Setting, delta: float, samples: int) -> None:
         raise InputError(f"samples must be an integer >= 2; got {samples!r}")
 
 
-def two_stage(
+def run_samples(
     samples: int,
     proposal: Proposal,
-    sample_one: Callable[[Proposal], tuple[np.ndarray, int]],
+    sample_one: Callable[[Proposal], np.ndarray],
     progress: Callable[[int, int], None] | None,
 ) -> np.ndarray:
-    """Run the estimator's samples: ``sample_one(proposal)`` gives one draw's weighted log contributions
-    (a vector whose last entry is the estimated set's) and its (u, t) bin. With 40 samples or more the first
-    quarter is a pilot; where its effective sample size is below a quarter of its size (the initial proposal
-    misses where the mass is), the proposal is adapted to the pilot's contributions. Only stage 2 is returned
-    (shape (count, V)), so the estimate stays unbiased: its proposal is fixed before its samples are drawn."""
-    pilot = samples // 4 if samples >= 40 else 0
-    done = 0
-
-    def draw(count: int, proposal: Proposal) -> tuple[np.ndarray, np.ndarray]:
-        nonlocal done
-        rows, bins = [], np.empty(count, dtype=int)
-        for i in range(count):
-            row, bins[i] = sample_one(proposal)
-            rows.append(row)
-            done += 1
-            if progress and done % 50 == 0:
-                progress(done, samples)
-        return np.array(rows).reshape(count, -1), bins
-
-    if pilot:
-        pilot_values, pilot_bins = draw(pilot, proposal)
-        ess, _, _ = weight_diagnostics(pilot_values[:, -1])
-        if ess is not None and ess < _ADAPT_BELOW * pilot:
-            proposal = adapt(proposal, pilot_bins, pilot_values[:, -1])
-    values, _ = draw(samples - pilot, proposal)
-    if progress:
-        progress(samples, samples)
-    return values
+    """``samples`` draws of ``sample_one(proposal)`` (one draw's weighted log contributions, a vector whose last
+    entry is the estimated set's), shape (samples, V). The proposal is fixed before any draw, so the mean is
+    unbiased."""
+    rows = []
+    for done in range(1, samples + 1):
+        rows.append(sample_one(proposal))
+        if progress and (done % 50 == 0 or done == samples):
+            progress(done, samples)
+    return np.array(rows).reshape(samples, -1)
 
 
 def make_estimate(delta: float, samples: int, m: int, log_values: np.ndarray, per_pair: dict | None = None) -> Estimate:

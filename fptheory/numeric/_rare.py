@@ -13,9 +13,10 @@ first-order length 2ε|T2(b_n)|/|T1'(b_n)| (relative error below 1e-7) in log sp
 in 80-digit mpmath where T2(b_n) itself nearly vanishes (zeros of the k1 and k2 factors that coincide).
 Given the rest, b_0 is uniform on [-R, R], so ℓ/(2R) is the exact conditional probability.
 
-The rest is sampled with |w_0| drawn from a piecewise-constant proposal tilted towards the shell,
-∝ f(|w_0|) e^{-γ/|w_0|} with γ = π(k2-k1)/2 (the proof's c) mixed with the true marginal f, and the other
-coordinates uniform given w_0. The estimate mean(f/q · ℓ/(2R)) is unbiased; its interval is the
+The rest is sampled with (u, t) = (|w_0|/δ, share of the remaining radius) drawn from a piecewise-constant
+proposal built from the leading-order windows (each tilted by its e^{-rate/(δu)}), mixed with the true law
+and guided by the bad points of a plain pilot (:func:`fptheory.numeric._importance.guide`), and the other
+coordinates uniform given (u, t). The estimate mean(f/q · ℓ/(2R)) is unbiased; its interval is the
 normal one from the weighted sample (relative standard error reported).
 
 The union over all (l, j) uses p_∪ = Σ_j E[1_{U_j} / S] (S = number of neurons with some bad pair), which
@@ -39,12 +40,14 @@ from fptheory.numeric._importance import (
     Proposal,
     check_run,
     draw_rest,
+    guide,
     log_inverse_disc,
     make_estimate,
     mean_ci,
+    plain_pilot,
+    run_samples,
     t_grid,
     t_mid,
-    two_stage,
     u_grid,
 )
 from fptheory.numeric._sets import PAIR_NAMES, Estimate, Setting, bad_pairs
@@ -82,27 +85,27 @@ def _initial_proposal(setting: Setting, delta: float, t_bins: int = 48) -> Propo
     # the union's windows lead; each pair keeps a share of its own, so that a pair far below the union is
     # still sampled where its windows are (its estimate is reported too)
     prob = 0.45 * normalised(union) + sum(0.15 * normalised(x) for x in per_pair) + 0.1 * normalised(log_true)
-    return Proposal(u_edges, t_edges, prob / prob.sum())
+    return Proposal(u_edges, t_edges, prob / prob.sum(), np.exp(log_true))
 
 
 def _sample(setting: Setting, delta: float, proposal: Proposal, rng: np.random.Generator) -> tuple:
-    """One draw: a0, w0, R, the other neurons, log(true density / proposal density), and the bin."""
+    """One draw: a0, w0, R, the other neurons, and log(true density / proposal density)."""
     m = setting.m
-    w0, y, R, log_weight, flat = draw_rest(proposal, 3 * m, 1, delta, rng)
+    w0, y, R, log_weight = draw_rest(proposal, 3 * m, 1, delta, rng)
     # y = (a_0..a_{m-1}, w_1..w_{m-1}, b_1..b_{m-1}); b_0 is integrated exactly, given the rest uniform on [-R, R]
     others = (y[1:m], y[m : 2 * m - 1], y[2 * m - 1 :])
-    return float(y[0]), w0, R, others, log_weight, flat
+    return float(y[0]), w0, R, others, log_weight
 
 
-def _rare_sample(setting: Setting, delta: float, proposal: Proposal, rng: np.random.Generator) -> tuple[RareSample, float, int]:
-    a0, w0, R, others, log_weight, bin_index = _sample(setting, delta, proposal, rng)
+def _rare_sample(setting: Setting, delta: float, proposal: Proposal, rng: np.random.Generator) -> tuple[RareSample, float]:
+    a0, w0, R, others, log_weight = _sample(setting, delta, proposal, rng)
     none = RareSample(np.full(3, -np.inf), -np.inf)
     if R <= 0 or log_eps(setting, w0) < log_floor(setting, delta, 1):
-        return none, log_weight, bin_index
+        return none, log_weight
     windows = window_lengths(setting, a0, w0, others, R)
     log_len = windows.log_lengths
     if not np.isfinite(log_len).any():
-        return none, log_weight, bin_index
+        return none, log_weight
     merged, narrow_all = windows.union()
     wide_total = sum(hi - lo for lo, hi in merged)
     parts = ([math.log(wide_total)] if wide_total > 0 else []) + list(narrow_all[:, 1] if narrow_all.size else [])
@@ -123,7 +126,7 @@ def _rare_sample(setting: Setting, delta: float, proposal: Proposal, rng: np.ran
         b_full = np.concatenate([[b0], others[2]])[None]
         S += int(np.count_nonzero(bad_pairs(setting, a_full, w_full, b_full)[:, 0, 1:].any(axis=0)))
     log_2R = math.log(2 * R)
-    return RareSample(log_len - log_2R, log_union - log_2R - math.log(S)), log_weight, bin_index
+    return RareSample(log_len - log_2R, log_union - log_2R - math.log(S)), log_weight
 
 
 def rare_estimate(
@@ -141,7 +144,8 @@ def rare_estimate(
     Args:
         setting: a Theorem 1 :class:`Setting` (k1 < k2, m, f̂(k1), f̂(k2)).
         delta: the ball's radius, with π(k2-k1)/(2δ) ≤ 5000 (the validated range; ``InputError`` beyond).
-        samples: number of draws (≥ 2); with 40 or more the first quarter is a pilot, not averaged.
+        samples: number of importance draws (≥ 2), after a plain pilot of 20,000 to 200,000 points
+            (:func:`fptheory.numeric._importance.plain_pilot`) that guides the proposal and is not averaged.
         seed: in [0, 2^32).
         progress: called as ``progress(done, samples)``.
 
@@ -157,11 +161,12 @@ def rare_estimate(
     check_linear_in_b()
     rng = np.random.default_rng(check_seed(seed))
 
-    def sample_one(proposal: Proposal) -> tuple[np.ndarray, int]:
-        sample, log_weight, bin_index = _rare_sample(setting, delta, proposal, rng)
-        return np.append(sample.log_pairs, sample.log_union) + log_weight, bin_index
+    def sample_one(proposal: Proposal) -> np.ndarray:
+        sample, log_weight = _rare_sample(setting, delta, proposal, rng)
+        return np.append(sample.log_pairs, sample.log_union) + log_weight
 
-    values = two_stage(samples, _initial_proposal(setting, float(delta)), sample_one, progress)
+    proposal = guide(_initial_proposal(setting, float(delta)), plain_pilot(setting, delta, rng), 1, 3 * setting.m)
+    values = run_samples(samples, proposal, sample_one, progress)
     log_pairs, log_union = values[:, :3], values[:, 3]
     per_pair: dict[str, Any] = {}
     for l, name in enumerate(PAIR_NAMES):
