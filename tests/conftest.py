@@ -8,6 +8,8 @@ mpmath) or are computed in the tests by plain quadrature of the defining integra
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,6 +17,27 @@ from typing import Any
 import jax
 import numpy as np
 import pytest
+
+_CACHE = "FPTHEORY_TEST_JAX_CACHE"
+_owner = pytest.StashKey[str]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """One JAX persistent compilation cache per test run, shared by pytest-xdist's workers and by the CLI
+    subprocesses the tests start (they inherit the environment): a kernel one of them compiled, the others
+    load. The run's first process makes the folder; the library itself never configures a cache."""
+    if _CACHE not in os.environ:
+        os.environ[_CACHE] = tempfile.mkdtemp(prefix="fptheory-test-jax-cache-")
+        config.stash[_owner] = os.environ[_CACHE]
+    os.environ["JAX_COMPILATION_CACHE_DIR"] = os.environ[_CACHE]
+    os.environ["JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS"] = "0"
+    jax.config.update("jax_compilation_cache_dir", os.environ[_CACHE])
+    jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _owner in config.stash:
+        shutil.rmtree(config.stash[_owner], ignore_errors=True)
 
 
 @pytest.fixture

@@ -28,7 +28,7 @@ __all__ = ["Config", "Result", "make_config", "run", "save", "plot"]
 @dataclass(frozen=True)
 class Config:
     data: str = "digits"
-    points: int | None = None  # the first n points of the data set (None: all)
+    points: int | None = None  # n examples, every class in proportion (None: all; first_points)
     networks: tuple[str, ...] = ("mlp", "cnn")  # "vgg" adds the deeper VGG-like CNN
     hidden: tuple[int, ...] = (200, 100)  # the tanh MLP's hidden widths
     cnn_channels: tuple[int, ...] = (16, 32)

@@ -39,7 +39,7 @@ __all__ = ["Config", "Result", "make_config", "run", "save", "plot", "select_fre
 @dataclass(frozen=True)
 class Config:
     data: str = "mnist5k"
-    points: int | None = None  # the first n points of the data set (None: all)
+    points: int | None = None  # n examples, every class in proportion (None: all; first_points)
     networks: tuple[str, ...] = ("mlp", "cnn")
     hidden: tuple[int, ...] = (400, 200)  # the tanh MLP's hidden widths
     cnn_channels: tuple[int, ...] = (16, 32)
@@ -71,8 +71,8 @@ class Config:
 
 def make_config(*, quick: bool = False, seed: int = 0, seeds: int | None = None, **changes: Any) -> Config:
     if quick:
-        base = dict(hidden=(64,), cnn_channels=(8, 16), cnn_dense=32, steps=300, record_every=20, seed=seed,
-                    seeds=seeds or 1)
+        base = dict(points=2000, hidden=(64,), cnn_channels=(8, 16), cnn_dense=32, steps=300, record_every=20,
+                    seed=seed, seeds=seeds or 1)
         return Config(**{**base, **changes})
     return Config(**{**dict(seed=seed, seeds=seeds or 1), **changes})
 
@@ -115,14 +115,17 @@ class Result:
     def interior_rank_correlation(self) -> list[float | None]:
         """Per network, Spearman's correlation between the interior peaks' frequencies and their convergence
         steps (seed medians; never = after every step), pooled over the scored components: across components,
-        do higher peaks converge later? None with fewer than three interior peaks."""
+        do higher peaks converge later? None with fewer than three interior peaks, or where all their
+        frequencies or all their steps are equal (no rank order to correlate)."""
         from scipy.stats import spearmanr
 
         out: list[float | None] = []
         for conv in self.convergence:
             pairs = [(k, math.inf if s is None else s) for c in self.scored()
                      for k, s in zip(self.peaks[c][1:], median_steps(conv[c])[1:])]
-            out.append(float(spearmanr(*zip(*pairs)).statistic) if len(pairs) >= 3 else None)
+            ks, steps = (np.array(v) for v in zip(*pairs)) if pairs else (np.zeros(0), np.zeros(0))
+            defined = len(pairs) >= 3 and len(set(ks)) > 1 and len(set(steps)) > 1  # a constant side has no rank order
+            out.append(float(spearmanr(ks, steps).statistic) if defined else None)
         return out
 
     def to_json(self) -> dict[str, Any]:
@@ -151,7 +154,6 @@ class Result:
 def run(config: Config, *, progress: Callable[[int, int, float], None] | None = None) -> Result:
     began = time.perf_counter()
     data, X, Y = first_points(config.data, config.points)
-    n = X.shape[0]
     t = project(X, principal_directions(X)[0])
     grid, magnitude, peaks = select_frequencies(Y, t, config)
     y_hat = [nudft(Y[:, c], 2 * math.pi * t, peaks[c]) for c in range(Y.shape[1])]
@@ -165,7 +167,7 @@ def run(config: Config, *, progress: Callable[[int, int, float], None] | None = 
         errors.append(err_net)
         conv.append(conv_net)
         ordered.append(ordered_fraction(rows) if rows else None)
-        accuracy.append([float(np.mean(np.argmax(H[s, -1], axis=1) == data.y[:n])) for s in range(config.seeds)])
+        accuracy.append([float(np.mean(np.argmax(H[s, -1], axis=1) == data.y)) for s in range(config.seeds)])
     scored = [c for c, p in enumerate(peaks) if len(p) >= 2]
     if not scored:
         notes.append("no component has an interior peak above the significance level: nothing to order")
