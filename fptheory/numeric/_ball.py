@@ -29,8 +29,17 @@ def sphere_points(n: int, dim: int, rng: np.random.Generator) -> Float[np.ndarra
 
 
 def sample_ball(n: int, dim: int, radius: float | Float[np.ndarray, " n"], rng: np.random.Generator) -> Float[np.ndarray, "n dim"]:
-    """``n`` points uniform in the ball of ``radius`` in R^dim (radius may be an array of length n): a uniform
-    direction (:func:`sphere_points`) times ``radius · U^{1/dim}``."""
+    """Uniform points of the ball B_radius ⊂ R^dim: a uniform direction (:func:`sphere_points`) times
+    ``radius · U^{1/dim}``, U uniform on [0, 1] (the law of θ in Theorems 1 and 2).
+
+    Args:
+        n: number of points.
+        dim: the dimension (3m for m neurons).
+        radius: the ball's radius, a float or one per point (shape (n,)).
+        rng: the numpy generator drawn from.
+
+    Returns:
+        shape (n, dim)."""
     direction = sphere_points(n, dim, rng)
     return direction * np.asarray(radius, dtype=float).reshape(-1, 1) * rng.uniform(size=(n, 1)) ** (1.0 / dim)
 

@@ -56,11 +56,20 @@ def fit_decay(
 def fit_decay_log(
     deltas: Sequence[float], log_p: Sequence[float], log_lows: Sequence[float | None], log_highs: Sequence[float]
 ) -> DecayFit:
-    """Weighted least squares of log p on (1, log δ, -1/δ), weights from the intervals (natural logs; a lower
-    end of None means 0). Working in logs keeps fractions below float64's 1e-308 in the fit.
+    """Fit the decay law ``p(δ) ≈ C δ^α e^{-c/δ}`` (Theorems 1 and 2 of Xu et al. 2020, arXiv:1901.06523,
+    bound the bad fraction by C e^{-c/δ}; docs/theory.md §4-5): weighted least squares of log p on
+    (1, log δ, -1/δ), weights from the intervals. Working in logs keeps fractions below float64's 1e-308 in
+    the fit. With more than three points the covariance is scaled by the reduced χ² when that exceeds 1,
+    and intervals use Student's t.
 
-    At least three points or ``InputError``. With more than three points the covariance is scaled by the
-    reduced χ² when that exceeds 1, and intervals use Student's t.
+    Args:
+        deltas: the radii δ, at least three, > 0.
+        log_p: natural log of each fraction, shape as deltas.
+        log_lows: natural log of each 95% interval's lower end (None where it is 0).
+        log_highs: natural log of each upper end.
+
+    Returns:
+        a :class:`DecayFit`: c, α and log C with 95% intervals, the reduced χ², the number of points.
     """
     rows = list(zip(deltas, log_p, log_lows, log_highs, strict=True))
     if len(rows) < 3:

@@ -34,10 +34,18 @@ def grid_frequencies(n: int, *, length: float = 2 * math.pi) -> np.ndarray:
 
 
 def dft(values: Any, x: Any, k: Any, *, backend: str = "numpy") -> Any:
-    """``ŷ(k) = (1/n) Σ_j y_j e^{-i k x_j}`` for values of shape (..., n), points (n,) and frequencies (K,).
+    """The discrete Fourier transform at chosen frequencies, ``ŷ(k) = (1/n) Σ_j y_j e^{-i k x_j}`` (the
+    convention of Xu et al. 2020, arXiv:1901.06523, Sec. 2; docs/theory.md §7).
 
-    Returns shape (..., K), complex. ``backend="jax"`` for use inside jitted code, in the precision of its
-    inputs (float32 in a float32 training run).
+    Args:
+        values: y, shape (..., n).
+        x: the points x_j, shape (n,).
+        k: the frequencies, shape (K,).
+        backend: "numpy" (complex128), or "jax" for use inside jitted code, in the precision of its inputs
+            (float32 in a float32 training run).
+
+    Returns:
+        ŷ, shape (..., K), complex.
     """
     if backend == "numpy":
         xp: Any = np

@@ -1,4 +1,5 @@
-"""The filtering method (paper Sec. 4, docs/theory.md §7.6): Gaussian smoothing over the data points.
+"""The filtering method (Xu, Zhang, Luo, Xiao, Ma 2020, arXiv:1901.06523, Sec. 4; docs/theory.md §7.6):
+Gaussian smoothing over the data points.
 
     y^{low,δ}_i = Σ_j y_j G^δ(x_i - x_j) / Σ_j G^δ(x_i - x_j),   G^δ(x) = exp(-|x|²/(2δ)),
     y^{high,δ} = y - y^{low,δ},
@@ -38,7 +39,18 @@ def _block_fn(block: int) -> Callable:
 
 
 def smooth(X: Any, Y: Any, delta: float, *, block: int = 512) -> np.ndarray:
-    """``y^{low,δ}`` for inputs X (n, d) and values Y (n,) or (n, c)."""
+    """The low-frequency part ``y^{low,δ}_i = Σ_j y_j G^δ(x_i - x_j) / Σ_j G^δ(x_i - x_j)``, G^δ(x) =
+    exp(-|x|²/(2δ)) (Xu et al. 2020, arXiv:1901.06523, Sec. 4): Gaussian smoothing over the data points.
+
+    Args:
+        X: inputs, shape (n, d), finite.
+        Y: values at the inputs, shape (n,) or (n, c), finite.
+        delta: the filter's variance δ > 0 (larger δ keeps lower frequencies only).
+        block: rows smoothed per jitted pass (memory ∝ block · n).
+
+    Returns:
+        ``y^{low,δ}``, Y's shape, float64.
+    """
     X = np.asarray(X, dtype=float)
     Y = np.asarray(Y, dtype=float)
     if X.ndim != 2:
@@ -73,16 +85,32 @@ def smooth(X: Any, Y: Any, delta: float, *, block: int = 512) -> np.ndarray:
 
 
 def split(X: Any, Y: Any, delta: float, *, block: int = 512) -> tuple[np.ndarray, np.ndarray]:
-    """(y^{low,δ}, y^{high,δ})."""
+    """The split ``y = y^{low,δ} + y^{high,δ}`` of Xu et al. 2020 (arXiv:1901.06523, Sec. 4).
+
+    Args:
+        X, Y, delta, block: as for :func:`smooth`.
+
+    Returns:
+        ``(y^{low,δ}, y^{high,δ} = Y - y^{low,δ})``, each of Y's shape.
+    """
     low = smooth(X, Y, delta, block=block)
     return low, np.asarray(Y, dtype=float) - low
 
 
 def split_errors(X: Any, Y: Any, H: Any, delta: float, *, block: int = 512) -> tuple[Any, Any]:
-    """(e_low, e_high) of the network's outputs H against the targets Y (n,) or (n, c) at the points X.
+    """The filtering method's errors ``e_low = (Σ_i |y^{low}_i - h^{low}_i|² / Σ_i |y^{low}_i|²)^{1/2}`` and
+    ``e_high`` likewise (Xu et al. 2020, arXiv:1901.06523, Sec. 4).
 
-    H has Y's shape (two floats are returned) or (n, *runs, *Y.shape[1:]) for several runs or records at
-    once (two arrays of shape ``runs``); Y and every run are smoothed in one pass."""
+    Args:
+        X: inputs, shape (n, d).
+        Y: targets, shape (n,) or (n, c).
+        H: the network's outputs: Y's shape, or (n, *runs, *Y.shape[1:]) for several runs or records at once
+            (Y and every run are smoothed in one pass).
+        delta, block: as for :func:`smooth`.
+
+    Returns:
+        ``(e_low, e_high)``: two floats, or two arrays of shape ``runs``.
+    """
     Y, H = np.asarray(Y, dtype=float), np.asarray(H, dtype=float)
     n, tail = Y.shape[0], Y.shape[1:]
     if H.shape[:1] != (n,) or H.shape[H.ndim - len(tail):] != tail or H.ndim < Y.ndim:

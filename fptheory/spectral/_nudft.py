@@ -35,9 +35,18 @@ def _check(values: np.ndarray, t: np.ndarray, k: np.ndarray) -> None:
 
 
 def nudft(values: Any, t: Any, k: Any, *, method: str = "finufft", eps: float = 1e-12) -> np.ndarray:
-    """``(1/n) Σ_j values[..., j] e^{-i k t_j}`` for values (..., n), points t (n,), frequencies k (K,).
+    """The nonuniform DFT ``ŷ(k) = (1/n) Σ_j values[..., j] e^{-i k t_j}`` at arbitrary points and
+    frequencies; for the projection method (Xu et al. 2020, arXiv:1901.06523, Sec. 3) pass ``t = 2π p·x``.
 
-    (For the projection method pass ``t = 2π p·x``.) ``method``: ``finufft`` (type 3) or ``direct``.
+    Args:
+        values: shape (..., n).
+        t: the points, shape (n,).
+        k: the frequencies, shape (K,).
+        method: "finufft" (type-3 NUFFT, relative accuracy ``eps``) or "direct" (the sum, O(nK)).
+        eps: finufft's requested accuracy.
+
+    Returns:
+        ŷ, shape (..., K), complex128.
     """
     values = np.asarray(values)
     t, k = np.asarray(t, dtype=float), np.asarray(k, dtype=float)

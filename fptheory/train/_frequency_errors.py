@@ -12,7 +12,16 @@ __all__ = ["relative_error", "convergence_steps", "median_steps", "normalised_ma
 
 
 def relative_error(h_hat: Any, f_hat: Any) -> np.ndarray:
-    """``Δ_F(k) = |ĥ_k - f̂_k| / |f̂_k|`` (paper Sec. 2), broadcast over leading axes of h_hat (…, K)."""
+    """The relative error per frequency ``Δ_F(k) = |ĥ_k - f̂_k| / |f̂_k|`` (Xu et al. 2020,
+    arXiv:1901.06523, Sec. 2).
+
+    Args:
+        h_hat: the network's transform at the K frequencies, shape (..., K).
+        f_hat: the target's, shape (K,), nonzero.
+
+    Returns:
+        Δ_F, shape (..., K).
+    """
     h_hat, f_hat = np.asarray(h_hat), np.asarray(f_hat)
     if h_hat.shape[-1] != f_hat.shape[-1]:
         raise InputError(f"h_hat ({h_hat.shape[-1]} frequencies) and f_hat ({f_hat.shape[-1]}) must match")
@@ -22,9 +31,16 @@ def relative_error(h_hat: Any, f_hat: Any) -> np.ndarray:
 
 
 def convergence_steps(errors: Any, steps: Any, threshold: float) -> list[int | None]:
-    """The first recorded step at which each frequency's error (…, R, K → per K) falls below ``threshold``.
+    """Each frequency's convergence step: the first recorded step at which its error falls below
+    ``threshold`` (the F-Principle's "converged" of Xu et al. 2020, arXiv:1901.06523, Sec. 2).
 
-    ``errors`` has shape (R, K); None where it never does.
+    Args:
+        errors: Δ_F at each record, shape (R, K).
+        steps: the recorded steps, shape (R,).
+        threshold: in (0, 1).
+
+    Returns:
+        K entries: the step, or None where the error never falls below ``threshold``.
     """
     if not (0 < threshold < 1):
         raise InputError(f"threshold must lie in (0, 1); got {threshold!r}")
@@ -44,7 +60,16 @@ def median_steps(steps_per_run: list[list[int | None]]) -> list[int | None]:
 
 
 def normalised_magnitude(h_hat: Any, amplitudes: Any) -> np.ndarray:
-    """``|ĥ(k_i)| / A_i`` (Rahaman et al., Exp. 1), with A_i the target's amplitude at k_i in the same DFT."""
+    """``|ĥ(k_i)| / A_i`` (Rahaman, Baratin, Arpit, Draxler, Lin, Hamprecht, Bengio, Courville 2019,
+    arXiv:1806.08734, Experiment 1).
+
+    Args:
+        h_hat: the network's transform at the K frequencies, shape (..., K).
+        amplitudes: A_i, the target's amplitude at k_i in the same DFT, shape (K,), > 0.
+
+    Returns:
+        shape (..., K): 1 where the network has the target's full amplitude at k_i.
+    """
     amplitudes = np.asarray(amplitudes, dtype=float)
     if np.any(amplitudes <= 0):
         raise InputError("amplitudes must be > 0")
@@ -52,8 +77,15 @@ def normalised_magnitude(h_hat: Any, amplitudes: Any) -> np.ndarray:
 
 
 def ordered_fraction(steps_per_seed: list[list[int | None]]) -> float:
-    """Fraction of seeds whose convergence steps are non-decreasing in frequency and not all equal (a
-    frequency that never converges counts as converging after every recorded step)."""
+    """The fraction of seeds that converge low frequency first.
+
+    Args:
+        steps_per_seed: per seed, the convergence steps of the frequencies in ascending order
+            (:func:`convergence_steps`); None counts as converging after every recorded step.
+
+    Returns:
+        the fraction of seeds whose steps are non-decreasing in frequency and not all equal, in [0, 1].
+    """
     if not steps_per_seed:
         raise InputError("no seeds")
     ordered = 0

@@ -130,13 +130,31 @@ def train(
     chunk_records: int = 20,
     progress: Callable[[int, int, float], None] | None = None,
 ) -> History:
-    """Train ``apply`` from ``init(key=..., dtype=...)`` for each key of ``keys`` (shape (S, 2)) on (x, y); ``y``
-    (n, …) is shared, or with ``targets_per_run`` has shape (S, n, …), one target per run (so runs on
-    different targets share a vmap).
+    """Train S networks at once (vmapped over seeds, jitted steps in ``lax.scan``) and record, every
+    ``spec.record_every`` steps, the loss, the outputs on ``eval_x`` and their DFT ``ĥ(k) = (1/n) Σ_j
+    h(x_j) e^{-ik x_j}`` at ``frequencies`` (:func:`fptheory.spectral.dft`): the per-frequency view of
+    training in which the F-Principle is stated (Xu et al. 2020, arXiv:1901.06523, Sec. 2).
 
-    ``objective(params, xb, yb)`` defaults to ½ mean (h(x) - y)² of ``apply``. ``eval_x`` is fed to the
-    network at each record and ``eval_points`` (1-d, same length) are the points of the DFT at
-    ``frequencies``. ``progress(done_steps, total_steps, eta_seconds)`` is called after each chunk.
+    Args:
+        apply: ``apply(params, x)`` -> outputs, shape (n,) or (n, c).
+        init: ``init(key=..., dtype=...)`` -> params.
+        x: training inputs, shape (n, d).
+        y: targets, shape (n, …) shared by all runs, or (S, n, …) with ``targets_per_run`` (one target per
+            run, so runs on different targets share a vmap).
+        keys: one PRNG key per run, shape (S, 2).
+        spec: steps, record interval, learning rate, optimizer, batch size and dtype (:class:`TrainSpec`).
+        eval_x: inputs fed to the network at each record, shape (n_eval, d).
+        eval_points: the DFT's points, shape (n_eval,).
+        frequencies: the DFT's frequencies, shape (K,).
+        objective: ``objective(params, xb, yb)``; default ½ mean (h(x) - y)².
+        record_params: keep the parameters of every record (else the final ones only).
+        chunk_records: records per compiled chunk (progress is reported between chunks).
+        progress: called as ``progress(done_steps, total_steps, eta_seconds)`` after each chunk.
+
+    Returns:
+        a :class:`History`: steps (R,), loss (S, R), outputs (S, R, n_eval[, c]), spectrum (S, R[, c], K),
+        parameters, the step where a run's loss first became non-finite (records stop before it), seconds.
+        ``InputError`` before any compilation for bad shapes, non-finite data, or a run too large for memory.
     """
     with contextlib.ExitStack() as scope:
         # the run's own precision, whatever the caller's jax settings (optax's bias correction, for one, computes

@@ -172,11 +172,20 @@ def _stop(pool: ProcessPoolExecutor) -> None:
 
 def verify(claims: list[Claim], *, quick: bool, out: str | Path, jobs: int = 2, use_cache: bool = True,
            progress: Callable[[Outcome, int, int], None] | None = None) -> list[Outcome]:
-    """Run ``claims`` (cached outcomes reused unless ``use_cache`` is False), ``jobs`` at a time in worker
-    processes (``jobs = 1``: in this process), and write ``out/result.json``, ``out/report.md`` and
-    ``out/report.html``. Returns the outcomes in the order of ``claims``.
+    """Decide ``claims`` and write ``out/result.json``, ``out/report.md`` and ``out/report.html``.
 
-    Ctrl-C stops the workers at once and writes no report (the claims finished so far stay in the cache)."""
+    Args:
+        claims: the claims to decide (:func:`load_builtin`, or your own :class:`Claim` objects).
+        quick: each claim's quick settings (minutes in all) or its full ones.
+        out: the output folder, checked (writable, not a file) before any work.
+        jobs: worker processes (≥ 1; 1 runs the claims in this process), one BLAS/OpenMP thread each.
+        use_cache: reuse an outcome cached under ``out`` when the claim's settings and the code that decides
+            it are unchanged (a hash of the modules it loads).
+        progress: called as ``progress(outcome, done, total)`` after each claim.
+
+    Returns:
+        the outcomes in the order of ``claims``. Ctrl-C stops the workers at once and writes no report (the
+        claims finished so far stay in the cache)."""
     if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1:
         raise InputError(f"jobs must be an integer >= 1; got {jobs!r}")
     began = time.perf_counter()
