@@ -50,16 +50,13 @@ import mpmath
 import numpy as np
 from scipy.special import logsumexp
 
-from fptheory._checks import InputError, check_seed
+from fptheory._checks import InputError
 from fptheory.numeric._importance import (
     Proposal,
-    check_run,
     draw_rest,
-    guide,
+    guided_samples,
     log_inverse_disc,
     make_estimate,
-    plain_pilot,
-    run_samples,
     t_grid,
     t_mid,
     u_grid,
@@ -329,14 +326,12 @@ def rare_estimate_theorem2(
     """
     if setting.theorem != 2:
         raise InputError("rare_estimate_theorem2 needs a Theorem 2 setting")
-    check_run(setting, delta, samples)
     check_linear_in_b()
-    rng = np.random.default_rng(check_seed(seed))
 
-    def sample_one(proposal: Proposal) -> np.ndarray:
+    def draw(proposal: Proposal, rng: np.random.Generator) -> np.ndarray:
         log_value, log_weight = _rare_sample(setting, delta, proposal, rng)
         return np.array([log_value + log_weight])
 
-    proposal = guide(_initial_proposal(setting, float(delta)), plain_pilot(setting, delta, rng), 2, 3 * setting.m)
-    values = run_samples(samples, proposal, sample_one, progress)
+    values = guided_samples(setting, delta, samples, seed=seed, initial=_initial_proposal, integrated=2, draw=draw,
+                            progress=progress)
     return make_estimate(delta, samples, setting.m, values[:, 0])

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from fptheory._checks import InputError
+from fptheory._checks import InputError, check_seed
 from fptheory._typing import Float
 from fptheory.numeric._ball import log_coordinate_density, sphere_points
 from fptheory.numeric._sets import Estimate, Setting, check_delta
@@ -262,18 +262,27 @@ def check_run(setting: Setting, delta: float, samples: int) -> None:
         raise InputError(f"samples must be an integer >= 2; got {samples!r}")
 
 
-def run_samples(
+def guided_samples(
+    setting: Setting,
+    delta: float,
     samples: int,
-    proposal: Proposal,
-    sample_one: Callable[[Proposal], np.ndarray],
+    *,
+    seed: int,
+    initial: Callable[[Setting, float], Proposal],
+    integrated: int,
+    draw: Callable[[Proposal, np.random.Generator], np.ndarray],
     progress: Callable[[int, int], None] | None,
 ) -> np.ndarray:
-    """``samples`` draws of ``sample_one(proposal)`` (one draw's weighted log contributions, a vector whose last
-    entry is the estimated set's), shape (samples, V). The proposal is fixed before any draw, so the mean is
-    unbiased."""
+    """The run both rare estimators share: check the input, draw the plain pilot (:func:`plain_pilot`), mix its
+    hits into the ``initial(setting, delta)`` proposal (:func:`guide`), then ``samples`` draws of ``draw(proposal, rng)`` — one draw's
+    weighted log contributions, a vector whose last entry is the estimated set's — shape (samples, V). The
+    proposal is fixed before any draw, so the mean is unbiased."""
+    check_run(setting, delta, samples)
+    rng = np.random.default_rng(check_seed(seed))
+    proposal = guide(initial(setting, float(delta)), plain_pilot(setting, delta, rng), integrated, 3 * setting.m)
     rows = []
     for done in range(1, samples + 1):
-        rows.append(sample_one(proposal))
+        rows.append(draw(proposal, rng))
         if progress and (done % 50 == 0 or done == samples):
             progress(done, samples)
     return np.array(rows).reshape(samples, -1)

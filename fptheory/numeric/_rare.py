@@ -35,17 +35,14 @@ from typing import Any
 import numpy as np
 from scipy.special import logsumexp
 
-from fptheory._checks import InputError, check_seed
+from fptheory._checks import InputError
 from fptheory.numeric._importance import (
     Proposal,
-    check_run,
     draw_rest,
-    guide,
+    guided_samples,
     log_inverse_disc,
     make_estimate,
     mean_ci,
-    plain_pilot,
-    run_samples,
     t_grid,
     t_mid,
     u_grid,
@@ -157,16 +154,14 @@ def rare_estimate(
     """
     if setting.theorem != 1:
         raise InputError("rare_estimate covers Theorem 1; Theorem 2 has rare_estimate_theorem2 (fptheory.numeric._ellipses)")
-    check_run(setting, delta, samples)
     check_linear_in_b()
-    rng = np.random.default_rng(check_seed(seed))
 
-    def sample_one(proposal: Proposal) -> np.ndarray:
+    def draw(proposal: Proposal, rng: np.random.Generator) -> np.ndarray:
         sample, log_weight = _rare_sample(setting, delta, proposal, rng)
         return np.append(sample.log_pairs, sample.log_union) + log_weight
 
-    proposal = guide(_initial_proposal(setting, float(delta)), plain_pilot(setting, delta, rng), 1, 3 * setting.m)
-    values = run_samples(samples, proposal, sample_one, progress)
+    values = guided_samples(setting, delta, samples, seed=seed, initial=_initial_proposal, integrated=1, draw=draw,
+                            progress=progress)
     log_pairs, log_union = values[:, :3], values[:, 3]
     per_pair: dict[str, Any] = {}
     for l, name in enumerate(PAIR_NAMES):
