@@ -40,6 +40,13 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         shutil.rmtree(config.stash[_owner], ignore_errors=True)
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The claims' quick runs first (each takes seconds to tens of seconds; the tests that inspect their results
+    wait on them): pytest-xdist's workers then end the run on short tests, not one of them on a long one
+    (longest-processing-time-first scheduling)."""
+    items.sort(key=lambda item: not item.nodeid.startswith("tests/test_claims.py::test_claim_holds_at_quick_scale"))
+
+
 @pytest.fixture
 def x64() -> Any:
     """float64 jax for one test (the library never switches it on for the process, and the claims' quick runs

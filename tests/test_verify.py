@@ -3,6 +3,7 @@ settings and by the code that decided the claim), the reports and the results pa
 
 import importlib
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -196,7 +197,10 @@ def test_interrupt_stops_the_workers_at_once(tmp_path, sig):
                   "os.execv(sys.executable, [sys.executable] + sys.argv[1:])")
     cmd = [sys.executable, "-c", trampoline, "-m", "fptheory", "verify", "--only", "[sf][p1]*", "--jobs", "2",
            "--out", str(tmp_path)]
-    process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+    # as a user runs it: without the test run's shared JAX compilation cache (conftest), whose writes a kill
+    # can interrupt
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("JAX_COMPILATION_CACHE", "JAX_PERSISTENT_CACHE"))}
+    process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path, env=env)
     try:
         deadline = time.monotonic() + 60
         workers: set[int] = set()
