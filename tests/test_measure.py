@@ -105,3 +105,20 @@ def test_chunks_are_bounded_by_bytes():
     for m in (1, 10, 1000, 10**6):
         assert 1 <= plain_chunk(m) * _BYTES_PER_SAMPLE_NEURON * m <= max(CHUNK_BYTES, _BYTES_PER_SAMPLE_NEURON * m)
     assert plain_chunk(10**6) == 1 and plain_chunk(1) == 2**16
+
+
+def test_accelerator_chunks_are_bounded_by_their_own_budget(monkeypatch):
+    """On a GPU the jax counter's batches grow to ACCELERATOR_CHUNK_BYTES (at most 2^23 samples); numpy's and
+    a CPU's stay as they are; and an explicit chunk gives the same count whatever the default."""
+    import fptheory.numeric._sets as sets
+
+    cpu = [sets.plain_chunk(m, "jax") for m in (1, 4, 1000)]
+    monkeypatch.setattr(sets, "_on_accelerator", lambda: True)
+    for m in (1, 4, 1000, 10**7):
+        chunk = sets.plain_chunk(m, "jax")
+        assert 1 <= chunk <= 2**23 and (chunk == 1 or chunk * sets._BYTES_PER_SAMPLE_NEURON * m <= sets.ACCELERATOR_CHUNK_BYTES)
+    assert sets.plain_chunk(4, "jax") > cpu[1] and sets.plain_chunk(4, "numpy") == 2**16
+    setting = Setting(1, 1.0, 3.0, 2, 1.0, 0.5j)
+    counts = {sets.plain_estimate(setting, 1.0, 3000, seed=4, chunk=1000, backend="jax").hits for _ in range(2)}
+    monkeypatch.undo()
+    assert counts == {sets.plain_estimate(setting, 1.0, 3000, seed=4, chunk=1000, backend="jax").hits}

@@ -266,8 +266,25 @@ def check_width(m: int) -> None:
                          f"of plain Monte Carlo; m must be at most {MAX_SAMPLE_BYTES // _BYTES_PER_SAMPLE_NEURON}")
 
 
+#: A batch of the jax counter on an accelerator may take this much of its memory: CPU-sized batches (about
+#: 10^5 samples) leave a GPU mostly idle (benchmarks/gpu_check.sh: 3.7e6 samples/s on an H100 with them).
+ACCELERATOR_CHUNK_BYTES = 4 * 2**30
+
+
+def _on_accelerator() -> bool:
+    """Whether jax computes on an accelerator here: its default device (or the one a ``jax.default_device``
+    scope chose) is not a CPU."""
+    import jax
+
+    device = getattr(jax.config, "jax_default_device", None) or jax.devices()[0]
+    return getattr(device, "platform", device) != "cpu"
+
+
 def plain_chunk(m: int, backend: str = "numpy") -> int:
-    """Samples per batch for width m: bounded by bytes (never more than 2^16 numpy, 2^18 jax; at least 1)."""
+    """Samples per batch for width m: bounded by bytes (CHUNK_BYTES; ACCELERATOR_CHUNK_BYTES for the jax
+    counter on a GPU) and never more than 2^16 (numpy), 2^18 (jax on a CPU) or 2^23 (on a GPU); at least 1."""
+    if backend == "jax" and _on_accelerator():
+        return int(max(1, min(1 << 23, ACCELERATOR_CHUNK_BYTES // (_BYTES_PER_SAMPLE_NEURON * m))))
     cap = 1 << (16 if backend == "numpy" else 18)
     return int(max(1, min(cap, CHUNK_BYTES // (_BYTES_PER_SAMPLE_NEURON * m))))
 
@@ -292,7 +309,9 @@ def plain_estimate(
         samples: number of points (≥ 1).
         seed: in [0, 2^32).
         chunk: samples per batch; by default sized by bytes (:func:`plain_chunk`), so memory stays bounded for
-            any sample count and any m.
+            any sample count and any m. The jax backend draws each batch from its own key, so its sample for a
+            seed depends on the batch size, which is larger on a GPU: pass ``chunk`` to get the same sample on
+            every device (the CPU and an H100 then count the same hits).
         backend: "numpy" or "jax" (a jitted counter, float64 in its own scope).
         progress: called as ``progress(done, samples)``.
 
