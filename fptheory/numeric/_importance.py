@@ -16,8 +16,8 @@ import numpy as np
 
 from fptheory._checks import InputError, check_seed
 from fptheory._typing import Float
-from fptheory.numeric._ball import log_coordinate_density, sphere_points
-from fptheory.numeric._sets import Estimate, Setting, check_delta
+from fptheory.numeric._ball import chunks, log_coordinate_density, sample_ball, sphere_points
+from fptheory.numeric._sets import Estimate, Setting, bad_pairs, bad_theorem2, check_delta, plain_chunk, split_parameters
 
 if TYPE_CHECKING:
     from fptheory.numeric._windows import Window
@@ -141,15 +141,12 @@ def plain_pilot(setting: Setting, delta: float, rng: np.random.Generator) -> Pil
     (b_j for Theorem 1, a_j and b_j for Theorem 2): the coordinates of the rare estimators' proposals. Bad
     points of a plain sample are exact draws from the optimal (zero-variance) importance density, so their
     (u, t) show where a proposal should put its mass, whatever the leading order says."""
-    from fptheory.numeric._ball import chunks, sample_ball
-    from fptheory.numeric._sets import bad_pairs, bad_theorem2, plain_chunk
-
     m = setting.m
     us, ts, weights, done = [], [], [], 0
     for size in PILOT_SIZES:
         for count in chunks(size, plain_chunk(m)):
             theta = sample_ball(count, 3 * m, delta, rng)
-            a, w, b = theta[:, :m], theta[:, m : 2 * m], theta[:, 2 * m :]
+            a, w, b = split_parameters(theta, m)
             if setting.theorem == 1:
                 carrier = np.asarray(bad_pairs(setting, a, w, b)).any(axis=0)
                 weight = 1.0 / np.maximum(carrier.sum(axis=1, keepdims=True), 1)

@@ -34,6 +34,7 @@ __all__ = [
     "Setting",
     "Estimate",
     "log_gradients",
+    "split_parameters",
     "bad_pairs",
     "bad_theorem2",
     "theorem2_by_definition",
@@ -146,7 +147,7 @@ class Estimate:
         return jsonable(self) | {"warning": self.warning}
 
 
-def _split(theta: Any, m: int) -> tuple[Any, Any, Any]:
+def split_parameters(theta: Any, m: int) -> tuple[Any, Any, Any]:
     """θ of shape (n, 3m) ordered (a_1..a_m, w_1..w_m, b_1..b_m) → a, w, b of shape (n, m)."""
     return theta[:, :m], theta[:, m : 2 * m], theta[:, 2 * m :]
 
@@ -223,7 +224,7 @@ def wilson(hits: int, n: int, level: float = 0.95) -> tuple[float, float]:
 
 
 def _count_numpy(setting: Setting, theta: np.ndarray) -> tuple[int, np.ndarray]:
-    a, w, b = _split(theta, setting.m)
+    a, w, b = split_parameters(theta, setting.m)
     if setting.theorem == 1:
         pairs = np.asarray(bad_pairs(setting, a, w, b))
         return int(np.count_nonzero(pairs.any(axis=(0, 2)))), pairs.sum(axis=(1, 2))
@@ -240,7 +241,7 @@ def _jax_counter(setting: Setting, size: int) -> Callable:
     @jax.jit
     def count(key: Any, delta: Any) -> tuple[Any, Any]:
         theta = sample_ball_jax(key, size, dim, delta)
-        a, w, b = _split(theta, setting.m)
+        a, w, b = split_parameters(theta, setting.m)
         if setting.theorem == 1:
             pairs = bad_pairs(setting, a, w, b, backend="jax")
             return jnp.count_nonzero(pairs.any(axis=(0, 2))), pairs.sum(axis=(1, 2))
