@@ -117,15 +117,22 @@ def reduced_phase(
     """``(b k / w) mod 2π`` in [-π, π], with the product and quotient carried in double-double.
 
     numpy: entries with |bk/w| ≤ π are already in range (float64 error below 2e-15) and are not recomputed.
+
+    Args:
+        b_, k_, w_: bias, frequency and weight (w ≠ 0), arrays that broadcast together.
+        backend: "numpy" or "jax" (jax needs float64 enabled).
+
+    Returns:
+        ψ reduced to [-π, π], of the broadcast shape, to about 1e-15 absolute even for |bk/w| ≫ 1.
     """
     xp = array_module(backend)
     if backend != "numpy":
         return _reduced_phase_dd(b_, k_, w_, xp)
-    b_, k_, w_ = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (b_, k_, w_)))
-    out = b_ * k_ / w_
+    b_, k_, w_ = (np.asarray(v, dtype=float) for v in (b_, k_, w_))
+    out = np.array(b_ * k_ / w_, copy=True)
     big = ~(np.abs(out) <= math.pi)
     if big.any():
-        out = np.array(out, copy=True)
+        b_, k_, w_ = np.broadcast_arrays(b_, k_, w_)  # only here: broadcasting costs more than the product
         out[big] = _reduced_phase_dd(b_[big], k_[big], w_[big], np)
     return out
 
@@ -137,7 +144,15 @@ def _log_abs(x: Any, xp: Any) -> Any:
 
 
 def log_abs_sinh(z: Float[ArrayLike, "*batch"], *, backend: str = "numpy") -> Float[Array, "*batch"]:
-    """``log|sinh z| = |z| + log(-expm1(-2|z|)) - log 2``: finite and accurate for every real z ≠ 0."""
+    """``log|sinh z| = |z| + log(-expm1(-2|z|)) - log 2``: finite and accurate for every real z ≠ 0.
+
+    Args:
+        z: real arguments, any shape.
+        backend: "numpy" or "jax" (jax needs float64 enabled).
+
+    Returns:
+        log|sinh z|, same shape; -inf at z = 0.
+    """
     xp = array_module(backend)
     az = xp.abs(z)
     return az + xp.log(-xp.expm1(-2 * az)) - _LOG2
@@ -150,7 +165,15 @@ def _series_fn(backend: str) -> Callable:
 
 
 def zcothz_minus_one(z: Float[ArrayLike, "*batch"], *, backend: str = "numpy") -> Float[Array, "*batch"]:
-    """``G(z) = z coth z - 1`` without cancellation: Taylor series (Horner) for |z| ≤ 1/2, direct beyond."""
+    """``G(z) = z coth z - 1`` without cancellation: Taylor series (Horner) for |z| ≤ 1/2, direct beyond.
+
+    Args:
+        z: real arguments, any shape (G(0) = 0).
+        backend: "numpy" or "jax" (jax needs float64 enabled).
+
+    Returns:
+        G(z), same shape, to about 1e-15 relative for every z.
+    """
     xp = array_module(backend)
     if backend == "numpy":
         z = np.asarray(z, dtype=float)
@@ -187,7 +210,16 @@ def _inputs(backend: str, k_: Any, a_: Any = 1.0, w_: Any = 1.0, b_: Any = 0.0, 
 
 
 def log_abs_E(k_: Float[ArrayLike, "*batch"], w_: Float[ArrayLike, "*batch"], *, backend: str = "numpy") -> Float[Array, "*batch"]:
-    """``log|E(k)|`` with ``E = -1/(2 sinh(πk/(2w)))`` (docs/theory.md §2); ≈ -π|k|/(2|w|) for small |w|."""
+    """``log|E(k)|`` with ``E = -1/(2 sinh(πk/(2w)))`` (docs/theory.md §2); ≈ -π|k|/(2|w|) for small |w|.
+
+    Args:
+        k_: frequencies k, any shape broadcasting with ``w_``.
+        w_: input weights w ≠ 0.
+        backend: "numpy" or "jax" (jax needs float64 enabled).
+
+    Returns:
+        log|E(k)|, of the broadcast shape; finite for every k ≠ 0 and every w ≠ 0.
+    """
     _, kk, _, ww, _, _ = _inputs(backend, k_, w_=w_)
     return -_LOG2 - log_abs_sinh(math.pi * kk / (2 * ww), backend=backend)
 
@@ -261,7 +293,18 @@ def loss_gradient(
     k_: Float[ArrayLike, "*batch"], a_: Float[ArrayLike, "*batch m"], w_: Float[ArrayLike, "*batch m"], b_: Float[ArrayLike, "*batch m"],
     fhat: Inexact[ArrayLike, "*batch"], *, backend: str = "numpy",
 ) -> Float[Array, "3 *batch m"]:
-    """``∂L(k)/∂θ_lj`` stacked as (a, w, b) on a new leading axis; underflows to 0 for tiny |w|."""
+    """``∂L(k)/∂θ_lj`` stacked as (a, w, b) on a new leading axis; underflows to 0 for tiny |w|.
+
+    Args:
+        k_: the frequency k, shape (*batch).
+        a_, w_, b_: output weights, input weights (≠ 0) and biases of the m neurons, shape (*batch, m).
+        fhat: the target's transform f̂(k), complex, shape (*batch).
+        backend: "numpy" or "jax" (jax needs float64 enabled).
+
+    Returns:
+        ∂L(k)/∂θ_lj of L(k) = |ĥ(k) - f̂(k)|²/2 (Xu et al. 2020, arXiv:1901.06523, Eqs. 28-30), shape (3, *batch, m)
+        with l = a, w, b on the leading axis. Use :func:`log_gradient_factor` where it would underflow.
+    """
     xp, trig, log_scale, z, _ = _trig_parts(k_, a_, w_, b_, fhat, backend)
     return xp.sign(trig) * xp.sign(z) * xp.exp(_log_abs(trig, xp) + log_scale - log_abs_sinh(z, backend=backend))
 
@@ -299,6 +342,15 @@ def log_gradient_factor(
 
     ``F_lj = |Re(e^{i(ψ_j - φ)} P_lj)| · 2/(1 - e^{-2|z_j|})`` is free of the exponential: it grows only
     polynomially in 1/|w_j| (like |w|^-1, |w|^-3, |w|^-2 for l = a, w, b).
+
+    Args:
+        k_: the frequency k, shape (*batch).
+        a_, w_, b_: output weights, input weights (≠ 0) and biases of the m neurons, shape (*batch, m).
+        fhat: the target's transform f̂(k), complex, shape (*batch).
+        backend: "numpy" or "jax" (jax needs float64 enabled).
+
+    Returns:
+        log F_lj, shape (3, *batch, m) with l = a, w, b on the leading axis; -inf where the gradient is exactly 0.
     """
     xp, trig, log_scale, z, residual = _trig_parts(k_, a_, w_, b_, fhat, backend)
     log_a = _log_abs(residual, xp)[..., None]

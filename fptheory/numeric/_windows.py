@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache, partial
+from functools import cache
 
 import mpmath
 import numpy as np
@@ -109,15 +109,17 @@ def _bisect(f: Callable[[np.ndarray], np.ndarray], lo: np.ndarray, hi: np.ndarra
     return 0.5 * (lo + hi)
 
 
-def _zeros(f: Callable[[np.ndarray], np.ndarray], R: float, period: float) -> np.ndarray:
-    """Zeros of f on [-R, R]: grid points where f is exactly 0, and one bisected zero per strict sign change
-    between neighbouring grid points (``_PER_PERIOD`` per ``period``)."""
+def _zeros(nr: Neuron, w0: float, R: float, period: float) -> list[np.ndarray]:
+    """Zeros of T_l(k; ·) on [-R, R] for each of the three pairs l: grid points where T_l is exactly 0, and one
+    bisected zero per strict sign change between neighbouring grid points (``_PER_PERIOD`` per ``period``).
+    The three pairs share the grid and are bracketed and bisected together."""
     n = int(math.ceil(2 * R / period * _PER_PERIOD)) + 2
     grid = np.linspace(-R, R, n)
-    signs = np.sign(f(grid))
-    idx = np.flatnonzero(signs[:-1] * signs[1:] < 0)
-    found = _bisect(f, grid[idx], grid[idx + 1]) if idx.size else np.zeros(0)
-    return np.sort(np.concatenate([grid[signs == 0], found]))
+    pairs = np.arange(3)[:, None]
+    signs = np.sign(T(nr, np.broadcast_to(pairs, (3, n)), np.broadcast_to(grid, (3, n)), w0))
+    rows, idx = np.nonzero(signs[:, :-1] * signs[:, 1:] < 0)
+    found = _bisect(lambda b: T(nr, rows, b, w0), grid[idx], grid[idx + 1]) if idx.size else np.zeros(0)
+    return [np.sort(np.concatenate([grid[signs[l] == 0], found[rows == l]])) for l in range(3)]
 
 
 def certified_sublevel_set(
@@ -134,6 +136,15 @@ def certified_sublevel_set(
     undecided (the ones an edge crosses) are classified by the sign at their centre. No window can fall between
     grid points unseen, whatever its width or position. Returns per l the merged intervals, and the total length
     of the cells left undecided (the bound on the error of the measured length).
+
+    Args:
+        h: the function h(l, b), vectorised over integer arrays l and float arrays b of one shape.
+        lipschitz: per l, a bound of |∂h(l, b)/∂b| on its segments, shape (L,).
+        segments: (l, lo, hi) triples; empty ones (hi ≤ lo) are skipped.
+        cell: the starting width of a cell.
+
+    Returns:
+        (intervals, undecided): per l, the merged intervals [lo, hi] where h ≤ 0; the total length left undecided.
     """
     l_list, c_list, r_list = [], [], []
     for l, lo, hi in segments:
@@ -191,25 +202,30 @@ def mp_T_values(
 
         reduced = mp_reduced(l)
 
-        def T(k, fhat, bb, scale=False):
-            k = mpmath.mpf(k)
+        def parts(k_: float, fhat: complex) -> tuple:
+            """What T(k; b) needs that does not depend on b (E, conj E, conj c, G), once per frequency."""
+            k = mpmath.mpf(k_)
             z = mpmath.pi * k / (2 * w0m)
             E = (mp_network_transform(k, *others) if len(others[0]) else 0) - mpmath.mpc(fhat)
             c = -1j * mpmath.pi * a0m / (abs(w0m) * mpmath.sinh(z))
-            G = z * mpmath.coth(z) - 1
+            return k, E, mpmath.conj(E), mpmath.conj(c), z * mpmath.coth(z) - 1
+
+        at_k1, at_k2 = parts(setting.k1, setting.fhat1), parts(setting.k2, setting.fhat2)
+
+        def T(at: tuple, bb, scale=False):
+            k, E, conj_E, conj_c, G = at
             P = reduced(k, a0m, w0m, bb, G)
             if scale:
                 return abs(E * P)
-            carrier = mpmath.expj(bb * k / w0m)
-            return mpmath.re((mpmath.conj(E) * carrier + mpmath.conj(c)) * P)
+            return mpmath.re((conj_E * mpmath.expj(bb * k / w0m) + conj_c) * P)
 
-        f1 = lambda bb: T(setting.k1, setting.fhat1, bb)
+        f1 = lambda bb: T(at_k1, bb)
         b_star = mpmath.findroot(f1, mpmath.mpf(b_n))
-        t2 = abs(T(setting.k2, setting.fhat2, b_star))
+        t2 = abs(T(at_k2, b_star))
         d1 = abs(mpmath.diff(f1, b_star))
         z1, z2 = mpmath.pi * setting.k1 / (2 * w0m), mpmath.pi * setting.k2 / (2 * w0m)
         log_eps = mpmath.log(abs(mpmath.sinh(z1))) - mpmath.log(abs(mpmath.sinh(z2)))
-        return t2, d1, log_eps, T(setting.k2, setting.fhat2, b_star, scale=True)
+        return t2, d1, log_eps, T(at_k2, b_star, scale=True)
 
 
 @dataclass(frozen=True)
@@ -256,6 +272,15 @@ def window_lengths(setting: Setting, a0: float, w0: float, others: tuple, R: flo
     nearly vanishes) measures them, inside a zone of ±1e-3 period around b_n where T1 is linear to 1e-2 and
     ε|T2| flat (checked: ε sup|T2'| ≤ 1e-3 |T1'(b_n)|). Everything else — wide windows, and windows with no
     zero of T1 — is found by :func:`certified_sublevel_set` on [-R, R] minus the zones.
+
+    Args:
+        setting: Theorem 1's setting (k1 < k2, f̂ at both).
+        a0, w0: neuron 0's output and input weights (w0 ≠ 0).
+        others: (a, w, b) of the other m - 1 neurons, three arrays of shape (m - 1,).
+        R: the segment's half-length: what the ball of radius δ leaves to b_0 once the rest is drawn.
+
+    Returns:
+        the :class:`Windows`: certified wide intervals and measured thin windows per pair, and the undecided length.
     """
     n1 = neuron(setting, setting.k1, complex(setting.fhat1), a0, w0, others)
     n2 = neuron(setting, setting.k2, complex(setting.fhat2), a0, w0, others)
@@ -267,8 +292,7 @@ def window_lengths(setting: Setting, a0: float, w0: float, others: tuple, R: flo
     zone = _ZONE * period2
     thin: list[np.ndarray] = [np.zeros((0, 2))] * 3
     segments: list[tuple[int, float, float]] = []
-    for l in range(3):
-        zeros = _zeros(partial(T, n1, l, w0=w0), R, period)
+    for l, zeros in enumerate(_zeros(n1, w0, R, period)):
         zeros = zeros[np.abs(zeros) < R]
         v2, d1 = np.abs(T(n2, l, zeros, w0)), np.abs(dT(n1, l, zeros, w0))
         with np.errstate(divide="ignore"):
@@ -338,6 +362,13 @@ def leading_order_windows(setting: Setting, span: int = 3) -> list[Window]:
     With φ_i = arg(-f̂(k_i)) and r = k2/k1: the a and w pairs vanish where sin(ψ - φ1) = 0 (for w up to
     an O(|w|) shift), the b pair where cos(ψ - φ1) = 0; a zero is closed where the k2 factor, sin or cos of
     rψ - φ2, vanishes as well.
+
+    Args:
+        setting: Theorem 1's setting (k1 < k2, f̂ at both).
+        span: the zeros n = -span … span of each pair.
+
+    Returns:
+        3 (2 span + 1) :class:`Window` s, each with its phase, whether it is closed, and its decay constant c.
     """
     phi1 = math.atan2(-complex(setting.fhat1).imag, -complex(setting.fhat1).real)
     phi2 = math.atan2(-complex(setting.fhat2).imag, -complex(setting.fhat2).real)
