@@ -93,7 +93,14 @@ class StepResult:
 
 
 def proof_verdict(results: Sequence[StepResult]) -> Verdict:
-    """The proof's verdict from its rigorous steps alone: error if one broke, fails if one failed."""
+    """The proof's verdict from its rigorous steps alone: error if one broke, fails if one failed.
+
+    Args:
+        results: the proof's :class:`StepResult` s.
+
+    Returns:
+        "holds", "fails" or "error".
+    """
     rigorous = [r.verdict for r in results if r.kind == "proof"]
     if not rigorous:
         return "error"
@@ -101,7 +108,15 @@ def proof_verdict(results: Sequence[StepResult]) -> Verdict:
 
 
 def run_proof(proof: Proof, *, on_step: Callable[[StepResult], None] | None = None) -> list[StepResult]:
-    """Run every step of ``proof`` in order; a failing or broken step does not stop the others."""
+    """Run every step of ``proof`` in order; a failing or broken step does not stop the others.
+
+    Args:
+        proof: the :class:`Proof` whose steps to run.
+        on_step: called with each step's :class:`StepResult` as it finishes (progress), or None.
+
+    Returns:
+        one :class:`StepResult` per step, in the proof's order; :func:`proof_verdict` reads the verdict from them.
+    """
     results = []
     for step in proof.steps:
         start = time.perf_counter()
@@ -154,7 +169,15 @@ def load_proofs() -> list[Proof]:
 
 
 def sympy_identity(lhs: sp.Expr, rhs: sp.Expr) -> str:
-    """Check ``lhs == rhs`` symbolically: simplify(lhs - rhs), then its exp-rewritten form, must be 0."""
+    """Check ``lhs == rhs`` symbolically: simplify(lhs - rhs), then its exp-rewritten form, must be 0.
+
+    Args:
+        lhs, rhs: the two sides.
+
+    Returns:
+        a one-line account of the check; raises ``StepFailed`` (the step fails) where the difference does not
+        simplify to 0.
+    """
     difference = sp.simplify(lhs - rhs)
     if difference != 0:
         difference = sp.simplify(sp.expand(difference.rewrite(sp.exp)))
@@ -177,6 +200,16 @@ def interval_bound(
     One variable: ``interval_bound(f, lo, hi)``; several: ``interval_bound(f, [(lo1, hi1), (lo2, hi2)])``.
     Each range is cut into ``pieces`` intervals (a last piece may reach ``inf``) and f is evaluated on
     every box of the product as intervals, which enclose the true range: a pass is a proof.
+
+    Args:
+        f: the function, evaluated on mpmath intervals (``mpmath.iv``).
+        lo, hi: one variable's range; or ``lo`` a list of (lo, hi) ranges, one per variable, and ``hi`` None.
+        lower, upper: the bounds to prove (at least one).
+        pieces: intervals per range.
+
+    Returns:
+        a one-line account of the bound proven; raises ``StepFailed`` (the step fails) where a box's enclosure
+        crosses a bound.
     """
     ranges: list[tuple[float, float]] = [(float(lo), hi)] if hi is not None else list(lo)  # type: ignore[arg-type]
     iv = mpmath.iv
@@ -201,7 +234,17 @@ def interval_bound(
 
 
 def digits_agree(values: Iterable, references: Iterable, digits: int, what: str) -> str:
-    """Check that every value agrees with its reference to ``digits`` significant digits."""
+    """Check that every value agrees with its reference to ``digits`` significant digits.
+
+    Args:
+        values: the computed values.
+        references: their references, one each.
+        digits: the significant digits required.
+        what: the name of the quantity, for the message.
+
+    Returns:
+        a one-line account with the worst agreement; raises ``StepFailed`` (the step fails) where one disagrees.
+    """
     worst = mpmath.mpf(0)
     count = 0
     for value, reference in zip(values, references, strict=True):

@@ -25,13 +25,28 @@ __all__ = [
 
 
 def mp_sech2_transform(k: mpmath.mpf) -> mpmath.mpf:
-    """``∫ sech²(x) e^{-ikx} dx = πk / sinh(πk/2)`` (docs/theory.md §1), 2 at k = 0."""
+    """``∫ sech²(x) e^{-ikx} dx = πk / sinh(πk/2)`` (docs/theory.md §1), 2 at k = 0.
+
+    Args:
+        k: the frequency.
+
+    Returns:
+        the transform at mpmath's working precision.
+    """
     k = mpmath.mpf(k)
     return mpmath.mpf(2) if k == 0 else mpmath.pi * k / mpmath.sinh(mpmath.pi * k / 2)
 
 
 def mp_network_transform(k: float, a: Sequence[float], w: Sequence[float], b: Sequence[float]) -> mpmath.mpc:
-    """``ĥ(k) = Σ_j (2π a_j i/|w_j|) e^{i b_j k/w_j} E_j(k)``, ``E_j = -1/(2 sinh(πk/(2w_j)))`` (Eq. 26)."""
+    """``ĥ(k) = Σ_j (2π a_j i/|w_j|) e^{i b_j k/w_j} E_j(k)``, ``E_j = -1/(2 sinh(πk/(2w_j)))`` (Eq. 26).
+
+    Args:
+        k: the frequency (≠ 0).
+        a, w, b: the m neurons' output weights, input weights (≠ 0) and biases.
+
+    Returns:
+        ĥ(k) at mpmath's working precision.
+    """
     k = mpmath.mpf(k)
     total = mpmath.mpc(0)
     for aj, wj, bj in zip(a, w, b, strict=True):
@@ -49,6 +64,15 @@ def mp_loss_gradient(
     With ``D = ĥ - f̂ = A e^{iφ}``, ``g_j = (2π/|w_j|) E_j``, ``ψ_j = b_j k/w_j``:
     ``∂L/∂a = A g sin(φ-ψ)``, ``∂L/∂b = -A a g (k/w) cos(ψ-φ)``,
     ``∂L/∂w = A a g [sin(φ-ψ)(-1/w + (πk/(2w²)) coth(πk/(2w))) + (bk/w²) cos(ψ-φ)]``.
+
+    Args:
+        k: the frequency (≠ 0).
+        a, w, b: the m neurons' parameters.
+        fhat: the target's transform f̂(k).
+        j: the neuron (0-based).
+
+    Returns:
+        the three partial derivatives at mpmath's working precision.
     """
     k = mpmath.mpf(k)
     D = mp_network_transform(k, a, w, b) - mpmath.mpc(fhat)
@@ -73,6 +97,14 @@ def central_difference_gradient(
 
     ``f'(x) ≈ (-f(x+2h) + 8f(x+h) - 8f(x-h) + f(x-2h)) / (12h)``, ``h = relative_step · max(1, |x|)``:
     truncation error O(h⁴), rounding error O(ε/h) — about 1e-12 and 1e-13 for O(1) inputs in float64.
+
+    Args:
+        f: a scalar function of the arrays ``params``.
+        params: the arrays at which to differentiate.
+        relative_step: h relative to max(1, |x|).
+
+    Returns:
+        the gradient, shape (len(params), *params[0].shape): the params must share one shape.
     """
     grad = np.zeros((len(params), *np.shape(params[0])))
     for l, arr in enumerate(params):
@@ -195,6 +227,17 @@ def mp_theorem2_area_m1(
     min_b F(a, b) (F = |∇L1|²/|∇L2|² - 1, its minimum over b refined by parabolic steps); the integral of
     the window length over [-A, A] uses Gauss-Chebyshev nodes of the second kind (the length vanishes like
     sqrt(A² - a²) at the ends, so the rule converges fast).
+
+    Args:
+        k1, k2: the frequencies, k1 < k2.
+        fhat1, fhat2: the target's transform at them.
+        w: the neuron's input weight (≠ 0).
+        b_centre, a_half, b_half: the box.
+        nodes: Gauss-Chebyshev nodes in a.
+        grid: grid points in b that bracket the window's edges.
+
+    Returns:
+        the area at mpmath's working precision.
     """
     wm, bc = mpmath.mpf(w), mpmath.mpf(b_centre)
 

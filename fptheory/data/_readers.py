@@ -38,7 +38,14 @@ def _digit_labels(labels: np.ndarray, where: str | Path) -> np.ndarray:
 
 
 def read_idx(path: str | Path) -> np.ndarray:
-    """The array stored in an IDX file (``.gz`` or plain)."""
+    """The array stored in an IDX file (``.gz`` or plain).
+
+    Args:
+        path: the file.
+
+    Returns:
+        the array with the file's shape and dtype; ``InputError`` for a file that is not IDX.
+    """
     path = Path(path)
     raw = _open_bytes(path)
     if len(raw) < 4 or raw[0] != 0 or raw[1] != 0 or raw[2] not in _IDX_TYPES:
@@ -57,7 +64,16 @@ def read_idx(path: str | Path) -> np.ndarray:
 
 def read_mnist(folder: str | Path, *, split: str = "train") -> tuple[np.ndarray, np.ndarray]:
     """MNIST images (n, 784) scaled to [0, 1] and labels (n,) from the standard file names in ``folder``
-    (``train-images-idx3-ubyte[.gz]``/``train-labels-idx1-ubyte[.gz]``, ``t10k-…`` for split ``test``)."""
+    (``train-images-idx3-ubyte[.gz]``/``train-labels-idx1-ubyte[.gz]``, ``t10k-…`` for split ``test``).
+
+    Args:
+        folder: the folder holding the four standard files.
+        split: "train" or "test".
+
+    Returns:
+        (X, y): X (n, 784) floats in [0, 1], y (n,) ints in 0-9; ``InputError`` where the files are missing,
+        malformed or disagree in n.
+    """
     folder = Path(folder)
     prefix = {"train": "train", "test": "t10k"}.get(split)
     if prefix is None:
@@ -78,7 +94,15 @@ def read_mnist(folder: str | Path, *, split: str = "train") -> tuple[np.ndarray,
 
 def read_cifar10(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
     """CIFAR-10 images (n, 3072) scaled to [0, 1], each the row-major flattening of a (32, 32, 3) image, and
-    labels (n,), from one python batch file or from every ``data_batch_*`` file of a folder (in name order)."""
+    labels (n,), from one python batch file or from every ``data_batch_*`` file of a folder (in name order).
+
+    Args:
+        path: a batch file, or a folder holding ``data_batch_*`` files.
+
+    Returns:
+        (X, y): X (n, 3072) floats in [0, 1], y (n,) ints in 0-9; ``InputError`` where the files are missing or
+        malformed.
+    """
     path = Path(path)
     files = sorted(path.glob("data_batch_*")) if path.is_dir() else [path]
     if not files:

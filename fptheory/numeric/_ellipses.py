@@ -143,6 +143,16 @@ def bad_ellipses(setting: Setting, w0: float, others: tuple, R: float) -> list[E
     (small, computed without cancelling): the zeros are b_n = (w_0/k1)(χ1 + π/2 + nπ) and the k2 factor there
     is ``|E2||P_a| cos(r(χ1 + π/2 + nπ) - χ2)``. An ellipse with r² ≤ 0 (the other neurons' k1 gradient
     exceeds the k2 side), or at a zero where the k2 factor vanishes exactly, is absent.
+
+    Args:
+        setting: Theorem 2's setting (k1 < k2, f̂ at both).
+        w0: neuron 0's input weight, ≠ 0.
+        others: (a, w, b) of the other m - 1 neurons, three arrays of shape (m - 1,).
+        R: the disc's radius.
+
+    Returns:
+        one :class:`Ellipse` per zero b_n inside the disc where the set is present: centre (0, b_n), log area,
+        bounding half-widths.
     """
     n1 = _unscaled(neuron(setting, setting.k1, complex(setting.fhat1), 1.0, w0, others), w0)
     n2 = _unscaled(neuron(setting, setting.k2, complex(setting.fhat2), 1.0, w0, others), w0)
@@ -203,6 +213,16 @@ def bad_area(setting: Setting, w0: float, others: tuple, R: float, rng: np.rando
     outside every box and every thin ellipse's bounding box — by uniform points of the disc, so that bad
     points far from the leading-order structure (other neurons' gradients, a set wider than its box) are
     counted too. Each part is an unbiased estimate of its own region's bad area.
+
+    Args:
+        setting: Theorem 2's setting (k1 < k2, f̂ at both).
+        w0: neuron 0's input weight, ≠ 0.
+        others: (a, w, b) of the other m - 1 neurons, three arrays of shape (m - 1,).
+        R: the disc's radius: what the ball of radius δ leaves to (a_0, b_0) once w_0 and the others are drawn.
+        rng: the generator for the hit-or-miss points.
+
+    Returns:
+        the natural log of the estimated area (-inf where none is bad).
     """
     ellipses = bad_ellipses(setting, w0, others, R)
     period2 = 2 * math.pi * abs(w0) / setting.k2

@@ -43,7 +43,18 @@ def _sigma_log(log_p: float, log_low: float | None, log_high: float) -> float:
 def fit_decay(
     deltas: Sequence[float], fractions: Sequence[float], ci_lows: Sequence[float], ci_highs: Sequence[float]
 ) -> DecayFit:
-    """:func:`fit_decay_log` of fractions and their 95% intervals given as numbers (points with p = 0 left out)."""
+    """:func:`fit_decay_log` of fractions and their 95% intervals given as numbers (points with p = 0 left out).
+
+    Args:
+        deltas: the radii δ (> 0), one per estimate.
+        fractions: the estimated fractions p(δ), same length; points with p = 0 are left out.
+        ci_lows: each estimate's 95% interval lower end (0 allowed: a one-sided interval).
+        ci_highs: each upper end.
+
+    Returns:
+        the :class:`DecayFit` of :func:`fit_decay_log`; ``InputError`` for fewer than three nonzero points or an
+        interval that does not hold its fraction.
+    """
     rows = list(zip(deltas, fractions, ci_lows, ci_highs, strict=True))
     for d, p, lo, hi in rows:
         if not (0 <= lo <= p <= hi):

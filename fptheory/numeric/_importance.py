@@ -235,6 +235,12 @@ def weight_diagnostics(log_values: Float[np.ndarray, " n"]) -> tuple[float | Non
     sampling (Vehtari, Simpson, Gelman, Yao, Gabry 2024, JMLR 25(72), arXiv:1507.02646): for k̂ < 1/2 the
     variance is finite and the normal interval sound; above 0.7 the estimate may be far off with a small
     reported error. None where nothing was hit (or, for k̂, where fewer than 5 tail values are nonzero).
+
+    Args:
+        log_values: the natural logs of the n weighted values x_i (-inf for a zero), shape (n,).
+
+    Returns:
+        (ESS, max share, k̂), each a float or None.
     """
     from scipy.stats import genpareto
 

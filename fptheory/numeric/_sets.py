@@ -55,7 +55,16 @@ RARE_MAX_EXPONENT = 5000.0
 
 
 def check_delta(setting: Setting, delta: float, method: str) -> None:
-    """Refuse (``InputError``) a δ outside the range where ``method`` ('plain' or 'rare') can be trusted."""
+    """Refuse (``InputError``) a δ outside the range where ``method`` ('plain' or 'rare') can be trusted.
+
+    Args:
+        setting: the theorem's setting.
+        delta: the ball's radius δ.
+        method: "plain" or "rare".
+
+    Returns:
+        None; raises ``InputError`` naming the allowed range of δ.
+    """
     if not (isinstance(delta, (int, float)) and not isinstance(delta, bool) and math.isfinite(delta) and delta > 0):
         raise InputError(f"delta must be a finite number > 0; got {delta!r}")
     if method == "plain" and setting.k2 / delta > PLAIN_MAX_K_OVER_DELTA:
@@ -166,7 +175,17 @@ def log_gradients(
 def bad_pairs(
     setting: Setting, a: Float[Array, "n m"], w: Float[Array, "n m"], b: Float[Array, "n m"], *, backend: str = "numpy"
 ) -> Bool[Array, "3 n m"]:
-    """Theorem 1's bad sets ``|∂L(k1)/∂θ_lj| ≤ |∂L(k2)/∂θ_lj|``, boolean of shape (3, n, m)."""
+    """Theorem 1's bad sets ``|∂L(k1)/∂θ_lj| ≤ |∂L(k2)/∂θ_lj|``, boolean of shape (3, n, m).
+
+    Args:
+        setting: the theorem's frequencies k1 < k2 and f̂ at both.
+        a, w, b: the parameters of n networks of width m, each of shape (n, m); w ≠ 0.
+        backend: "numpy" or "jax" (jax needs float64 enabled).
+
+    Returns:
+        boolean (3, n, m): pair (l, j) of network i is bad, l = a, w, b (Xu et al. 2020, arXiv:1901.06523,
+        Theorem 1), decided in the log domain (exact for any |w|).
+    """
     g1, g2 = log_gradients(setting, a, w, b, backend=backend)
     return g1 <= g2
 
@@ -181,7 +200,16 @@ def _logsumexp2(x: Any, xp: Any) -> Any:
 def bad_theorem2(
     setting: Setting, a: Float[Array, "n m"], w: Float[Array, "n m"], b: Float[Array, "n m"], *, backend: str = "numpy"
 ) -> Bool[Array, " n"]:
-    """Complement of Theorem 2's S: ``|∇L(k1)| < |∇L(k2)|`` (all 3m parameters), boolean of shape (n,)."""
+    """Complement of Theorem 2's S: ``|∇L(k1)| < |∇L(k2)|`` (all 3m parameters), boolean of shape (n,).
+
+    Args:
+        setting: the theorem's frequencies k1 < k2 and f̂ at both.
+        a, w, b: the parameters of n networks of width m, each of shape (n, m); w ≠ 0.
+        backend: "numpy" or "jax" (jax needs float64 enabled).
+
+    Returns:
+        boolean (n,): network i lies outside S, i.e. in the bad set of Theorem 2 (Xu et al. 2020, arXiv:1901.06523).
+    """
     xp = array_module(backend)
     g1, g2 = log_gradients(setting, a, w, b, backend=backend)
     with np.errstate(divide="ignore"):
@@ -195,6 +223,13 @@ def theorem2_by_definition(
 
     Returns ``in_S`` = {dL1/dt ≤ 0 and dL1/dt ≤ dL2/dt} with ``dL(k)/dt = -∇L(k)·(∇L(k1) + ∇L(k2))`` from the
     gradient vectors, and ``clear``: the samples not within 1e-12 (relative) of the boundary |∇L1| = |∇L2|.
+
+    Args:
+        setting: Theorem 2's setting.
+        a, w, b: the parameters of n networks of width m, each of shape (n, m).
+
+    Returns:
+        (in_S, clear), two boolean arrays of shape (n,).
     """
     from fptheory.numeric._stable import loss_gradient
 
@@ -214,12 +249,30 @@ def _binomial_interval(hits: int, n: int, level: float, method: str) -> tuple[fl
 
 
 def clopper_pearson(hits: int, n: int, level: float = 0.95) -> tuple[float, float]:
-    """Exact binomial (Clopper-Pearson) interval for hits out of n (``scipy.stats.binomtest``)."""
+    """Exact binomial (Clopper-Pearson) interval for hits out of n (``scipy.stats.binomtest``).
+
+    Args:
+        hits: the number of successes, 0 ≤ hits ≤ n.
+        n: the number of trials, > 0.
+        level: the confidence level.
+
+    Returns:
+        (low, high), the interval's ends in [0, 1].
+    """
     return _binomial_interval(hits, n, level, "exact")
 
 
 def wilson(hits: int, n: int, level: float = 0.95) -> tuple[float, float]:
-    """Wilson score interval for hits out of n (``scipy.stats.binomtest``)."""
+    """Wilson score interval for hits out of n (``scipy.stats.binomtest``).
+
+    Args:
+        hits: the number of successes, 0 ≤ hits ≤ n.
+        n: the number of trials, > 0.
+        level: the confidence level.
+
+    Returns:
+        (low, high), the interval's ends in [0, 1].
+    """
     return _binomial_interval(hits, n, level, "wilson")
 
 

@@ -22,14 +22,31 @@ __all__ = ["dft", "periodic_grid", "grid_frequencies"]
 
 
 def periodic_grid(n: int, *, start: float = -math.pi, length: float = 2 * math.pi) -> np.ndarray:
-    """n evenly spaced points x_j = start + length·j/n (the end point left out, so the grid is periodic)."""
+    """n evenly spaced points x_j = start + length·j/n (the end point left out, so the grid is periodic).
+
+    Args:
+        n: the number of points, ≥ 2.
+        start: the first point.
+        length: the period.
+
+    Returns:
+        the points, shape (n,).
+    """
     if not isinstance(n, int) or n < 2:
         raise InputError(f"n must be an integer >= 2; got {n!r}")
     return start + length * np.arange(n) / n
 
 
 def grid_frequencies(n: int, *, length: float = 2 * math.pi) -> np.ndarray:
-    """The nonnegative frequencies k = 2π q/length, q = 0..⌊(n-1)/2⌋, that the periodic grid resolves."""
+    """The nonnegative frequencies k = 2π q/length, q = 0..⌊(n-1)/2⌋, that the periodic grid resolves.
+
+    Args:
+        n: the number of grid points, ≥ 1.
+        length: the period.
+
+    Returns:
+        the frequencies, shape (⌊(n-1)/2⌋ + 1,), ascending from 0.
+    """
     return 2 * math.pi / length * np.arange((n - 1) // 2 + 1)
 
 

@@ -68,7 +68,15 @@ def nudft(values: Any, t: Any, k: Any, *, method: str = "finufft", eps: float = 
 
 
 def project(X: Any, direction: Any) -> np.ndarray:
-    """``p·x_i`` for the rows of X (n, d) and a direction p (d,), normalised to unit length."""
+    """``p·x_i`` for the rows of X (n, d) and a direction p (d,), normalised to unit length.
+
+    Args:
+        X: the data, shape (n, d).
+        direction: p, shape (d,), nonzero.
+
+    Returns:
+        the projections, shape (n,).
+    """
     X, p = np.asarray(X, dtype=float), np.asarray(direction, dtype=float)
     if X.ndim != 2 or p.shape != (X.shape[1],):
         raise InputError(f"X must have shape (n, d) and direction (d,); got {X.shape} and {p.shape}")
@@ -80,7 +88,15 @@ def project(X: Any, direction: Any) -> np.ndarray:
 
 def principal_directions(X: Any, count: int = 1) -> np.ndarray:
     """The first ``count`` principal directions of the rows of X (unit vectors, rows of the result), from the
-    SVD of the centred data; each oriented so that its largest component is positive."""
+    SVD of the centred data; each oriented so that its largest component is positive.
+
+    Args:
+        X: the data, shape (n, d).
+        count: how many directions, 1 ≤ count ≤ min(n, d).
+
+    Returns:
+        the unit directions, shape (count, d), by decreasing variance.
+    """
     X = np.asarray(X, dtype=float)
     if X.ndim != 2 or X.shape[0] < 2:
         raise InputError(f"X must have shape (n >= 2, d); got {X.shape}")
@@ -95,7 +111,16 @@ def principal_directions(X: Any, count: int = 1) -> np.ndarray:
 def select_peaks(magnitude: Any, k: Any, count: int) -> np.ndarray:
     """The ``count`` frequencies with the largest local maxima of ``magnitude`` (|ŷ| on the grid k,
     ascending), returned in ascending order of frequency. The grid's end points count as peaks when they
-    exceed their one neighbour."""
+    exceed their one neighbour.
+
+    Args:
+        magnitude: |ŷ| on the grid, shape (K,).
+        k: the grid, shape (K,), ascending.
+        count: how many peaks, ≥ 1.
+
+    Returns:
+        up to ``count`` frequencies, ascending.
+    """
     mag, k = np.asarray(magnitude, dtype=float), np.asarray(k, dtype=float)
     if mag.shape != k.shape or mag.ndim != 1 or mag.size < 3:
         raise InputError("magnitude and k must be 1-d arrays of the same length >= 3")
@@ -114,7 +139,14 @@ def noise_level(values: Any) -> np.ndarray:
     ``E|(1/n) Σ_j (y_j - ȳ) e^{-i k t_j}|² = σ_y² (1 - |W(k)|²)/(n - 1)`` exactly, with W(k) = (1/n) Σ_j e^{-ik t_j}
     the points' window, which is small beyond the main lobe. (The mean adds ȳ W(k), the DC's leakage.) A
     peak of the target's spectrum well above this level is structure along the direction; one near it is
-    what any relabelling would give. Shape: values' leading axes."""
+    what any relabelling would give. Shape: values' leading axes.
+
+    Args:
+        values: the values y at the n points, shape (..., n).
+
+    Returns:
+        σ_y/√n, shape (...).
+    """
     values = np.asarray(values, dtype=float)
     if values.ndim < 1 or values.shape[-1] < 2 or not np.all(np.isfinite(values)):
         raise InputError("values must be finite, with at least 2 points on the last axis")
@@ -125,7 +157,17 @@ def significant_peaks(magnitude: Any, k: Any, *, level: float, count: int) -> np
     """The frequencies the projection method follows (the rule is ours; the paper says "selected important
     frequencies"): on a grid k starting at 0, the DC peak k[0] when ``magnitude[0]`` is the spectrum's
     maximum, plus up to ``count - 1`` of the largest interior strict local maxima whose magnitude exceeds
-    ``level`` (e.g. a multiple of :func:`noise_level`); in ascending order."""
+    ``level`` (e.g. a multiple of :func:`noise_level`); in ascending order.
+
+    Args:
+        magnitude: |ŷ| on the grid, shape (K,).
+        k: the grid, shape (K,), ascending from 0.
+        level: the magnitude an interior peak must exceed.
+        count: the most peaks returned, ≥ 1.
+
+    Returns:
+        the selected frequencies, ascending (possibly empty).
+    """
     mag, k = np.asarray(magnitude, dtype=float), np.asarray(k, dtype=float)
     if mag.shape != k.shape or mag.ndim != 1 or mag.size < 3:
         raise InputError("magnitude and k must be 1-d arrays of the same length >= 3")

@@ -67,7 +67,17 @@ def jax_float64() -> Any:
 
 
 def compile_expression(expr: sp.Expr, args: tuple[sp.Symbol, ...], backend: str = "numpy") -> Callable:
-    """``sympy.lambdify`` for ``backend`` ('numpy' or 'jax'), reciprocal hyperbolics as 1/sinh, 1/tanh."""
+    """``sympy.lambdify`` for ``backend`` ('numpy' or 'jax'), reciprocal hyperbolics as 1/sinh, 1/tanh.
+
+    Args:
+        expr: the sympy expression.
+        args: its free symbols, in the order the compiled function takes them.
+        backend: "numpy" or "jax"; jax raises ``InputError`` unless float64 is enabled (the library never enables
+            it for the process).
+
+    Returns:
+        a function of ``len(args)`` arrays that broadcast together, returning the expression's value on them.
+    """
     _module(backend)
     plain = (
         expr.replace(sp.csch, lambda z: 1 / sp.sinh(z))

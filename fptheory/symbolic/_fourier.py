@@ -34,7 +34,16 @@ b = sp.Symbol("b", real=True)
 
 
 def fourier_integral(f: sp.Expr, var: sp.Symbol = x, freq: sp.Expr = k) -> sp.Integral:
-    """The unevaluated integral ``∫ f(var) e^{-i freq var} d var`` over the real line."""
+    """The unevaluated integral ``∫ f(var) e^{-i freq var} d var`` over the real line.
+
+    Args:
+        f: the integrand, a sympy expression in ``var``.
+        var: the integration variable (x by default).
+        freq: the frequency (k by default); convention f̂(k) = ∫ f(x) e^{-ikx} dx, no 1/√(2π).
+
+    Returns:
+        the unevaluated ``sympy.Integral`` (evaluate it with ``.doit()`` or by the residue derivation).
+    """
     return sp.Integral(f * sp.exp(-sp.I * freq * var), (var, -sp.oo, sp.oo))
 
 

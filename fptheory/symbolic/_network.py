@@ -60,7 +60,14 @@ def _symbol(name: str) -> sp.Symbol:
 
 
 def neuron_parameters(j: int) -> tuple[sp.Symbol, sp.Symbol, sp.Symbol]:
-    """Symbols (a_j, w_j, b_j) of neuron j (1-based, as in the paper)."""
+    """Symbols (a_j, w_j, b_j) of neuron j (1-based, as in the paper).
+
+    Args:
+        j: the neuron's index, ≥ 1.
+
+    Returns:
+        the real sympy symbols (a_j, w_j, b_j): output weight, input weight, bias.
+    """
     return (
         sp.Symbol(f"a_{j}", real=True),
         sp.Symbol(f"w_{j}", real=True, nonzero=True),

@@ -81,7 +81,14 @@ _BUILTIN = ("fptheory.verify._claims",)
 
 
 def register(claim: Claim) -> Claim:
-    """Add ``claim`` to the registry (ids are unique)."""
+    """Add ``claim`` to the registry (ids are unique).
+
+    Args:
+        claim: the :class:`Claim`; its id must not be registered already (``ValueError``).
+
+    Returns:
+        the claim, so that ``register`` can wrap its construction.
+    """
     if claim.id in CLAIMS and CLAIMS[claim.id] is not claim:
         raise ValueError(f"a claim with id {claim.id!r} is already registered")
     CLAIMS[claim.id] = claim

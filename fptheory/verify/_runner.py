@@ -248,7 +248,14 @@ def verify(claims: list[Claim], *, quick: bool, out: str | Path, jobs: int = 2, 
 
 
 def exit_status(outcomes: list[Outcome]) -> int:
-    """0 when every claim holds, 1 when one fails (and none errs), 2 on an error."""
+    """0 when every claim holds, 1 when one fails (and none errs), 2 on an error.
+
+    Args:
+        outcomes: the :class:`Outcome` s of one run.
+
+    Returns:
+        the process exit status, 0, 1 or 2.
+    """
     verdicts = {o.verdict for o in outcomes}
     return 2 if "error" in verdicts else (1 if "fails" in verdicts else 0)
 
