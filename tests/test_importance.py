@@ -9,7 +9,17 @@ import pytest
 from scipy.stats import genpareto
 
 from fptheory.numeric import rare_estimate, rare_estimate_theorem2
-from fptheory.numeric._importance import DEFENSIVE, PILOT_SHARE, PilotHits, Proposal, guide, plain_pilot, u_grid, weight_diagnostics
+from fptheory.numeric._importance import (
+    DEFENSIVE,
+    PILOT_SHARE,
+    PilotHits,
+    Proposal,
+    guide,
+    pilot_sizes,
+    plain_pilot,
+    u_grid,
+    weight_diagnostics,
+)
 from fptheory.numeric._sets import Setting, plain_estimate
 
 
@@ -44,6 +54,18 @@ def test_pilot_hits_weigh_to_the_plain_fraction(setting, delta):
     se = math.sqrt(plain.fraction * (1 - plain.fraction) * (1 / plain.samples + 1 / pilot.samples))
     assert abs(fraction - plain.fraction) <= 4 * se, (fraction, plain.fraction)
     assert np.all((pilot.u >= 0) & (pilot.u <= 1) & (pilot.t >= 0) & (pilot.t <= 1))
+
+
+def test_pilot_work_is_bounded_at_any_width():
+    """The pilot draws 20,000 points (180,000 more on few hits) up to width 100, and no more than 2e6 (1.8e7)
+    neuron-samples beyond; a wide network's pilot still runs and weighs to a fraction in [0, 1]."""
+    assert pilot_sizes(1) == pilot_sizes(100) == (20_000, 180_000)
+    for m in (101, 1000, 10**4, 10**5):
+        first, second = pilot_sizes(m)
+        assert first * m <= 2_000_000 or first == 200
+        assert second * m <= 18_000_000 or second == 200
+    pilot = plain_pilot(Setting(1, 1.0, 3.0, 2000), 0.5, np.random.default_rng(1))
+    assert pilot.samples <= 1000 + 9000 and 0.0 <= pilot.fraction <= 1.0
 
 
 def _proposal(dim: int = 6) -> Proposal:

@@ -126,12 +126,21 @@ class PilotHits:
 
 #: The plain pilot: 20,000 uniform points of the ball, 180,000 more where they hit the set but fewer than
 #: PILOT_ENOUGH times; its component of the proposal takes PILOT_SHARE once it has PILOT_ENOUGH hits (less
-#: in proportion below).
+#: in proportion below). Its work grows with the width m: beyond PILOT_FULL_WIDTH neurons each stage draws
+#: PILOT_FULL_WIDTH/m as many points (at least PILOT_MIN_POINTS), so that it stays about a second at any m.
 PILOT_SIZES = (20_000, 180_000)
+PILOT_FULL_WIDTH = 100
+PILOT_MIN_POINTS = 200
 PILOT_ENOUGH = 100
 PILOT_KEEP = 2000
 PILOT_SHARE = 0.5
 DEFENSIVE = 0.1  # a further share of the true law wherever the pilot guides: weights f/q stay below 1/0.14
+
+
+def pilot_sizes(m: int) -> tuple[int, ...]:
+    """The pilot's stages for width m: PILOT_SIZES up to PILOT_FULL_WIDTH neurons, then in proportion to 1/m."""
+    scale = min(1.0, PILOT_FULL_WIDTH / m)
+    return tuple(max(PILOT_MIN_POINTS, int(size * scale)) for size in PILOT_SIZES)
 
 
 def plain_pilot(setting: Setting, delta: float, rng: np.random.Generator) -> PilotHits:
@@ -143,7 +152,7 @@ def plain_pilot(setting: Setting, delta: float, rng: np.random.Generator) -> Pil
     (u, t) show where a proposal should put its mass, whatever the leading order says."""
     m = setting.m
     us, ts, weights, done = [], [], [], 0
-    for size in PILOT_SIZES:
+    for size in pilot_sizes(m):
         for count in chunks(size, plain_chunk(m)):
             theta = sample_ball(count, 3 * m, delta, rng)
             a, w, b = split_parameters(theta, m)
