@@ -7,12 +7,15 @@
 * Rare-event estimation (§6): :func:`rare_estimate` (Theorem 1), :func:`rare_estimate_theorem2`, the exact
   windows and ellipses they integrate, and :func:`weight_diagnostics`.
 * The decay law (§8): :func:`fit_decay`, :func:`fit_decay_log`, :func:`leading_order_windows`.
+* Poisson's equation (Xu et al. 2020, Sec. 5): :func:`poisson_grid`, :func:`solve_poisson`, weighted
+  :func:`jacobi` and its :func:`jacobi_eigenvalues`, the error's :func:`sine_modes`.
 """
 
 from fptheory.numeric._ball import sample_ball
 from fptheory.numeric._ellipses import Ellipse, bad_area, bad_ellipses, rare_estimate_theorem2
 from fptheory.numeric._fit import DecayFit, fit_decay, fit_decay_log
 from fptheory.numeric._importance import weight_diagnostics
+from fptheory.numeric._poisson import jacobi, jacobi_eigenvalues, poisson_grid, sine_modes, solve_poisson
 from fptheory.numeric._rare import rare_estimate
 from fptheory.numeric._sets import (
     PLAIN_MAX_K_OVER_DELTA,
@@ -57,6 +60,8 @@ __all__ = [
     "clopper_pearson",
     "fit_decay",
     "fit_decay_log",
+    "jacobi",
+    "jacobi_eigenvalues",
     "leading_order_windows",
     "log_abs_E",
     "log_abs_loss_gradient",
@@ -65,10 +70,13 @@ __all__ = [
     "loss_gradient",
     "network_transform",
     "plain_estimate",
+    "poisson_grid",
     "rare_estimate",
     "rare_estimate_theorem2",
     "reduced_phase",
     "sample_ball",
+    "sine_modes",
+    "solve_poisson",
     "theorem2_by_definition",
     "weight_diagnostics",
     "wilson",

@@ -23,10 +23,19 @@ from fptheory.symbolic._network import (
     reduced_gradient,
     zcothz_minus_one_series,
 )
+from fptheory.symbolic._poisson import (
+    POISSON_SOURCE,
+    JacobiSpectrum,
+    jacobi_spectrum,
+    jacobi_spectrum_2d,
+    poisson_solution,
+)
 
 __all__ = [
     "ACTIVATIONS",
     "ActivationTransform",
+    "JacobiSpectrum",
+    "POISSON_SOURCE",
     "BACKENDS",
     "PARAMETERS",
     "activation_transform",
@@ -34,6 +43,8 @@ __all__ = [
     "compile_expression",
     "derivative_factor",
     "fourier_integral",
+    "jacobi_spectrum",
+    "jacobi_spectrum_2d",
     "loss_fn",
     "loss_gradient_fn",
     "network_loss",
@@ -44,6 +55,7 @@ __all__ = [
     "neuron_parameters",
     "neuron_transform",
     "neuron_transform_gradient",
+    "poisson_solution",
     "reduced_gradient",
     "scaling_shift_factor",
     "sech2_transform",
