@@ -3,6 +3,7 @@
 from fptheory.train._frequency_errors import convergence_steps, normalised_magnitude, ordered_fraction, relative_error
 from fptheory.train._loop import History, TrainSpec, train
 from fptheory.train._models import CNN, MLP, NONLINEARITIES, TwoLayer
+from fptheory.train._poisson_objectives import poisson_residual, ritz_energy
 
 __all__ = [
     "NONLINEARITIES",
@@ -16,4 +17,6 @@ __all__ = [
     "normalised_magnitude",
     "ordered_fraction",
     "relative_error",
+    "ritz_energy",
+    "poisson_residual",
 ]
