@@ -8,7 +8,14 @@ import sympy as sp
 from scipy.stats import linregress
 
 from fptheory._checks import InputError
-from fptheory.numeric._poisson import jacobi, jacobi_eigenvalues, poisson_grid, sine_modes, solve_poisson
+from fptheory.numeric._poisson import (
+    jacobi,
+    jacobi_eigenvalues,
+    jacobi_to_target,
+    poisson_grid,
+    sine_modes,
+    solve_poisson,
+)
 from fptheory.symbolic._poisson import (
     POISSON_SOURCE,
     _is_zero,
@@ -118,6 +125,27 @@ def test_jacobi_error_modes_decay_as_the_eigenvalues(rng, omega):
         assert np.max(np.abs(measured - lam**t * c0)) < 1e-10 * np.max(np.abs(c0))
 
 
+@pytest.mark.parametrize("mode, omega", [(1, 1.0), (3, 2 / 3), (40, 1.0)])
+def test_sweeps_to_target_as_the_eigenvalue_predicts(rng, mode, omega):
+    """A start whose error is one sine mode j of amplitude A needs the first t with A·max|v_j|·|λ_j|^t ≤ target:
+    jacobi_to_target, checking every sweep, finds exactly that t."""
+    n = 101
+    g = rng.normal(size=n)
+    u_star = solve_poisson(g)
+    i = np.arange(1, n - 1)
+    v = np.zeros(n)
+    v[1:-1] = np.sin(i * mode * np.pi / (n - 1))
+    amplitude, target = 0.7, 1e-4
+    lam = abs(jacobi_eigenvalues(n, omega)[mode - 1])
+    expected = int(np.ceil(np.log(target / (amplitude * np.max(np.abs(v)))) / np.log(lam)))
+    sweeps, checked, errors = jacobi_to_target(g, u_star + amplitude * v, u_star, target, omega=omega,
+                                               max_sweeps=10 * expected, check_every=1)
+    assert sweeps in (expected, expected + 1)  # the bound's last step can round either way by 1e-16
+    assert errors[-1] <= target < errors[-2] and checked[0] == 0
+    none, _, _ = jacobi_to_target(g, u_star + amplitude * v, u_star, target, omega=omega, max_sweeps=expected // 2)
+    assert none is None
+
+
 def test_sine_modes_invert_the_sine_series(rng):
     size = 17
     c = rng.normal(size=size)
@@ -152,6 +180,8 @@ def test_banded_solve_against_dense_and_its_order(rng):
     (lambda: jacobi(np.zeros(10), np.zeros(10), -1), "sweeps must be an integer >= 0"),
     (lambda: jacobi(np.zeros(10), np.zeros(10), 3, record_every=0), "record_every must be"),
     (lambda: solve_poisson(np.array([0.0, np.nan, 0.0])), "g must be finite"),
+    (lambda: jacobi_to_target(np.zeros(5), np.zeros(5), np.zeros(5), 0.0, max_sweeps=3), "target must be"),
+    (lambda: jacobi_to_target(np.zeros(5), np.zeros(5), np.zeros(5), 1e-3, max_sweeps=0), "max_sweeps must be"),
 ])
 def test_bad_input_is_refused(call, needle):
     with pytest.raises(InputError, match=None) as info:

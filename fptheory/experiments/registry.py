@@ -27,6 +27,8 @@ EXPERIMENTS: dict[str, tuple[str, str]] = {
                    "paper Sec. 3: Δ_F at significant peaks along PC1 of MNIST 5k, tanh MLP (MSE) and ReLU CNN (CE)"),
     "image2d": ("fptheory.experiments.image2d", "overview Fig. 2: camera image from coordinates, radial band errors against step"),
     "parity": ("fptheory.experiments.parity", "paper Sec. 7: parity's aliased spectrum and chance test accuracy, against digits"),
+    "poisson": ("fptheory.experiments.poisson",
+                "paper Sec. 5: -u'' = g, DNN (Ritz) low first against Jacobi high first, the hybrid, time to target"),
     "theory-vs-training": (
         "fptheory.experiments.theory_vs_training",
         "two-layer tanh net on Theorem 2's two-frequency loss: measured dL(k)/dt against -∇L(k)·∇L",

@@ -15,7 +15,14 @@ from fptheory.numeric._ball import sample_ball
 from fptheory.numeric._ellipses import Ellipse, bad_area, bad_ellipses, rare_estimate_theorem2
 from fptheory.numeric._fit import DecayFit, fit_decay, fit_decay_log
 from fptheory.numeric._importance import weight_diagnostics
-from fptheory.numeric._poisson import jacobi, jacobi_eigenvalues, poisson_grid, sine_modes, solve_poisson
+from fptheory.numeric._poisson import (
+    jacobi,
+    jacobi_eigenvalues,
+    jacobi_to_target,
+    poisson_grid,
+    sine_modes,
+    solve_poisson,
+)
 from fptheory.numeric._rare import rare_estimate
 from fptheory.numeric._sets import (
     PLAIN_MAX_K_OVER_DELTA,
@@ -62,6 +69,7 @@ __all__ = [
     "fit_decay_log",
     "jacobi",
     "jacobi_eigenvalues",
+    "jacobi_to_target",
     "leading_order_windows",
     "log_abs_E",
     "log_abs_loss_gradient",

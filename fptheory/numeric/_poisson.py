@@ -18,7 +18,7 @@ import scipy.linalg
 from fptheory._checks import InputError
 from fptheory._typing import Float
 
-__all__ = ["jacobi", "jacobi_eigenvalues", "poisson_grid", "sine_modes", "solve_poisson"]
+__all__ = ["jacobi", "jacobi_eigenvalues", "jacobi_to_target", "poisson_grid", "sine_modes", "solve_poisson"]
 
 
 def poisson_grid(n: int) -> Float[np.ndarray, " n"]:
@@ -137,3 +137,49 @@ def sine_modes(e: Float[np.ndarray, "*batch n"]) -> Float[np.ndarray, "*batch N"
     """
     e = np.asarray(e, dtype=float)
     return scipy.fft.idst(2.0 * e[..., 1:-1], type=1, axis=-1)  # scipy's DST-I is y_k = 2 Σ x_n sin(…)
+
+
+def jacobi_to_target(
+    g: Float[np.ndarray, " n"],
+    u0: Float[np.ndarray, " n"],
+    reference: Float[np.ndarray, " n"],
+    target: float,
+    *,
+    omega: float = 1.0,
+    max_sweeps: int,
+    check_every: int = 1000,
+) -> tuple[int | None, np.ndarray, np.ndarray]:
+    """Weighted Jacobi from u0 until the max-norm error against ``reference`` is at most ``target``.
+
+    The error is checked every ``check_every`` sweeps, so the count is exact to that many.
+
+    Args:
+        g: the source at the n grid points.
+        u0: the initial iterate (n,).
+        reference: the solution the error is measured against, e.g. :func:`solve_poisson`'s (n,).
+        target: the max-norm error to reach, > 0.
+        omega: the Jacobi weight, 0 < ω ≤ 1.
+        max_sweeps: give up after this many sweeps, ≥ 1.
+        check_every: sweeps between checks, ≥ 1.
+
+    Returns:
+        (sweeps, checked, errors): the first checked sweep count at which the error is at most ``target`` (None
+        if not within ``max_sweeps``), and the checked sweep counts and max-norm errors there (sweep 0 first).
+    """
+    if not (isinstance(target, (int, float)) and np.isfinite(target) and target > 0):
+        raise InputError(f"target must be a finite number > 0; got {target!r}")
+    for name, value in (("max_sweeps", max_sweeps), ("check_every", check_every)):
+        if not (isinstance(value, int) and value >= 1):
+            raise InputError(f"{name} must be an integer >= 1; got {value!r}")
+    reference = np.asarray(reference, dtype=float)
+    u = np.array(u0, dtype=float, copy=True)
+    u[0] = u[-1] = 0.0
+    done, checked, errors = 0, [0], [float(np.max(np.abs(u - reference)))]
+    while errors[-1] > target and done < max_sweeps:
+        block = min(check_every, max_sweeps - done)
+        u, _, _ = jacobi(g, u, block, omega=omega)
+        done += block
+        checked.append(done)
+        errors.append(float(np.max(np.abs(u - reference))))
+    reached = checked[-1] if errors[-1] <= target else None
+    return reached, np.array(checked), np.array(errors)

@@ -1,0 +1,81 @@
+"""The Poisson experiment at quick scale (Xu et al. 2020, Sec. 5): the DNN trained on the Ritz energy converges
+the followed frequencies low first and Jacobi high first; the hybrid scan's and the table's bookkeeping checked
+against the records and against Jacobi rerun from outside; the files; bad configurations refused."""
+
+import json
+import math
+
+import numpy as np
+import pytest
+
+from fptheory._checks import InputError
+from fptheory.experiments import poisson
+from fptheory.numeric import jacobi, poisson_grid, solve_poisson
+
+
+@pytest.fixture(scope="module")
+def quick(tmp_path_factory):
+    result = poisson.run(poisson.make_config(quick=True))
+    folder = tmp_path_factory.mktemp("poisson")
+    poisson.save(result, folder)
+    return result, folder
+
+
+def test_dnn_low_first_and_jacobi_high_first(quick):
+    result, _ = quick
+    assert result.dnn_low_first() == 1.0 and result.dnn_convergence[0][0] is not None
+    assert result.jacobi_high_first() and all(s is not None for s in result.jacobi_convergence)
+    errors = result.dnn_max_error[0]
+    assert errors[-1] < 0.2 * errors[0]  # the Ritz energy trains the network towards u*
+
+
+def test_hybrid_and_table_bookkeeping(quick):
+    """Each hybrid starts from the DNN's record at T (its max error there), adds T steps' and its sweeps' time
+    and work; the table's best hybrid is the fastest reached T; Jacobi alone's sweep count is confirmed by
+    rerunning Jacobi from zero: at most the target there, above it one check earlier."""
+    result, _ = quick
+    cfg = result.config
+    x = poisson_grid(cfg.points)
+    g = poisson.source(x)
+    u_star = solve_poisson(g)
+    for h in result.hybrid:
+        i = int(np.flatnonzero(result.steps == h.steps)[0])
+        assert h.start_max_error == pytest.approx(result.dnn_max_error[0, i], rel=1e-6)
+        if h.sweeps is not None:
+            assert h.seconds == pytest.approx(h.steps * result.step_seconds + h.sweeps * result.sweep_seconds)
+            assert h.errors[-1] <= cfg.target_error < h.errors[-2]
+    rows = {m.name: m for m in result.table}
+    reached = [h for h in result.hybrid if h.sweeps is not None]
+    assert rows["DNN then Jacobi (best T)"].seconds == min(h.seconds for h in reached)
+    n_sweeps = rows["Jacobi alone"].iterations
+    check = max(1, min(1000, cfg.max_sweeps // 100))
+    before, _, _ = jacobi(g, np.zeros_like(g), n_sweeps - check)
+    after, _, _ = jacobi(g, before, check)
+    assert np.max(np.abs(after - u_star)) <= cfg.target_error < np.max(np.abs(before - u_star))
+    assert rows["banded LU (scipy)"].reached and rows["multigrid (pyamg SA)"].reached
+    assert result.fastest() == min((m for m in result.table if m.reached), key=lambda m: m.seconds).name
+    assert result.discretisation_error < 1e-3  # central differences, h = 0.01: O(h²)
+
+
+def test_files(quick):
+    result, folder = quick
+    data = json.loads((folder / "result.json").read_text())
+    assert data["experiment"] == "poisson" and data["dnn_low_first_fraction"] == 1.0 and data["jacobi_high_first"]
+    assert [round(k / math.pi) for k in data["frequencies"]] == [1, 3, 8]
+    assert len(data["hybrid"]) == len(result.config.hybrid_steps) and len(data["table"]) == 5
+    arrays = np.load(folder / "arrays.npz")
+    assert arrays["dnn_errors"].shape == result.dnn_errors.shape and (folder / "poisson.png").stat().st_size > 0
+
+
+@pytest.mark.parametrize("change, needle", [
+    ({"points": 2}, "n must be an integer >= 3"),
+    ({"beta": 0.0}, "beta must be a finite number > 0"),
+    ({"hybrid_steps": (-50,)}, "hybrid_steps must be integers T with 0 <= T"),
+    ({"target_error": 0.0}, "target_error must be a finite number > 0"),
+    ({"loss": "l1"}, "loss must be one of ritz, residual"),
+    ({"source_frequencies": (4.0, 3.5)}, "source_frequencies must round to distinct increasing bins"),
+])
+def test_bad_config_is_refused(change, needle):
+    with pytest.raises(InputError) as info:
+        poisson.Config(**change)
+    assert needle in str(info.value)
