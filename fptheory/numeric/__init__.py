@@ -8,7 +8,8 @@
   windows and ellipses they integrate, and :func:`weight_diagnostics`.
 * The decay law (§8): :func:`fit_decay`, :func:`fit_decay_log`, :func:`leading_order_windows`.
 * Poisson's equation (Xu et al. 2020, Sec. 5): :func:`poisson_grid`, :func:`solve_poisson`, weighted
-  :func:`jacobi` and its :func:`jacobi_eigenvalues`, the error's :func:`sine_modes`.
+  :func:`jacobi` and its :func:`jacobi_eigenvalues`, the error's :func:`sine_modes`; on the unit square
+  :func:`jacobi_2d` and :func:`sine_modes_2d`.
 """
 
 from fptheory.numeric._ball import sample_ball
@@ -17,10 +18,12 @@ from fptheory.numeric._fit import DecayFit, fit_decay, fit_decay_log
 from fptheory.numeric._importance import weight_diagnostics
 from fptheory.numeric._poisson import (
     jacobi,
+    jacobi_2d,
     jacobi_eigenvalues,
     jacobi_to_target,
     poisson_grid,
     sine_modes,
+    sine_modes_2d,
     solve_poisson,
 )
 from fptheory.numeric._rare import rare_estimate
@@ -68,6 +71,7 @@ __all__ = [
     "fit_decay",
     "fit_decay_log",
     "jacobi",
+    "jacobi_2d",
     "jacobi_eigenvalues",
     "jacobi_to_target",
     "leading_order_windows",
@@ -84,6 +88,7 @@ __all__ = [
     "reduced_phase",
     "sample_ball",
     "sine_modes",
+    "sine_modes_2d",
     "solve_poisson",
     "theorem2_by_definition",
     "weight_diagnostics",

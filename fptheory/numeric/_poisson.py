@@ -18,7 +18,16 @@ import scipy.linalg
 from fptheory._checks import InputError
 from fptheory._typing import Float
 
-__all__ = ["jacobi", "jacobi_eigenvalues", "jacobi_to_target", "poisson_grid", "sine_modes", "solve_poisson"]
+__all__ = [
+    "jacobi",
+    "jacobi_2d",
+    "jacobi_eigenvalues",
+    "jacobi_to_target",
+    "poisson_grid",
+    "sine_modes",
+    "sine_modes_2d",
+    "solve_poisson",
+]
 
 
 def poisson_grid(n: int) -> Float[np.ndarray, " n"]:
@@ -183,3 +192,53 @@ def jacobi_to_target(
         errors.append(float(np.max(np.abs(u - reference))))
     reached = checked[-1] if errors[-1] <= target else None
     return reached, np.array(checked), np.array(errors)
+
+
+def jacobi_2d(
+    g: Float[np.ndarray, "n n"], u0: Float[np.ndarray, "n n"], sweeps: int, *, omega: float = 0.8
+) -> Float[np.ndarray, "n n"]:
+    """Weighted Jacobi for ``-Δu = g`` on the unit square with u = 0 on the boundary, 5-point Laplacian on an
+    n × n grid of [0, 1]² (boundary rows and columns included, h = 1/(n-1)):
+    ``u_il ← (1 - ω) u_il + (ω/4)(u_{i±1,l} + u_{i,l±1} + h² g_il)``. Its error's mode (p, q) (:func:`sine_modes_2d`)
+    is multiplied by ``1 - ω (sin²(pπ/(2(N+1))) + sin²(qπ/(2(N+1))))`` per sweep, N = n - 2
+    (:func:`fptheory.symbolic.jacobi_spectrum_2d`).
+
+    Args:
+        g: the source on the grid, shape (n, n), n ≥ 3 (boundary values not used).
+        u0: the initial iterate, shape (n, n) (its boundary is set to 0).
+        sweeps: the number of sweeps, ≥ 0.
+        omega: the weight, 0 < ω ≤ 1.
+
+    Returns:
+        the iterate after ``sweeps`` sweeps, shape (n, n).
+    """
+    g = np.asarray(g, dtype=float)
+    if g.ndim != 2 or g.shape[0] != g.shape[1] or g.shape[0] < 3 or not np.all(np.isfinite(g)):
+        raise InputError(f"g must be a finite square grid (n, n) with n >= 3; got shape {g.shape}")
+    u = np.array(u0, dtype=float, copy=True)
+    if u.shape != g.shape:
+        raise InputError(f"u0 must have the shape of g, {g.shape}; got {u.shape}")
+    if not (isinstance(sweeps, int) and sweeps >= 0):
+        raise InputError(f"sweeps must be an integer >= 0; got {sweeps!r}")
+    _check_omega(omega)
+    h = 1.0 / (g.shape[0] - 1)
+    u[0, :] = u[-1, :] = u[:, 0] = u[:, -1] = 0.0
+    source = h * h * g[1:-1, 1:-1]
+    for _ in range(sweeps):
+        neighbours = u[:-2, 1:-1] + u[2:, 1:-1] + u[1:-1, :-2] + u[1:-1, 2:]
+        u[1:-1, 1:-1] = (1.0 - omega) * u[1:-1, 1:-1] + 0.25 * omega * (neighbours + source)
+    return u
+
+
+def sine_modes_2d(e: Float[np.ndarray, "*batch n n"]) -> Float[np.ndarray, "*batch N N"]:
+    """Coefficients c_pq of e's interior values in the 2-d sine basis:
+    ``e_il = Σ_pq c_pq sin(ipπ/(N+1)) sin(lqπ/(N+1))``, i, l, p, q = 1 … N (DST-I on both axes, inverted).
+
+    Args:
+        e: grid functions on n × n points (the boundary ignored), shape (..., n, n).
+
+    Returns:
+        the coefficients, shape (..., n - 2, n - 2), indexed [p - 1, q - 1].
+    """
+    e = np.asarray(e, dtype=float)
+    return scipy.fft.idstn(4.0 * e[..., 1:-1, 1:-1], type=1, axes=(-2, -1))
