@@ -8,7 +8,7 @@ import sympy as sp
 from scipy.stats import linregress
 
 from fptheory._checks import InputError
-from fptheory.numeric._poisson import (
+from fptheory.numeric import (
     jacobi,
     jacobi_2d,
     jacobi_eigenvalues,

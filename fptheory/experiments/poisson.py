@@ -27,6 +27,7 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,7 @@ from fptheory._io import save_figure_atomic
 from fptheory.experiments._common import divergence_notes, result_json, seed_keys, write_result
 from fptheory.numeric._poisson import jacobi, jacobi_to_target, poisson_grid, solve_poisson
 from fptheory.spectral._dft import dft
-from fptheory.train._frequency_errors import convergence_steps, median_steps, relative_error
+from fptheory.train._frequency_errors import convergence_steps, median_steps, ordered_fraction, relative_error
 from fptheory.train._loop import TrainSpec, train
 from fptheory.train._models import MLP
 from fptheory.train._poisson_objectives import poisson_residual, ritz_energy
@@ -110,19 +111,25 @@ def make_config(*, quick: bool = False, seed: int = 0, seeds: int | None = None)
     return Config(seed=seed, seeds=seeds or 1)
 
 
+@cache
+def _compiled() -> tuple[Callable[[np.ndarray], np.ndarray], Callable[[np.ndarray], np.ndarray]]:
+    """The paper's source g and the derived solution u, compiled once (sympy's lambdify)."""
+    import sympy as sp
+
+    from fptheory.symbolic._poisson import POISSON_SOURCE, poisson_solution
+    from fptheory.symbolic._poisson import x as x_sym
+
+    return sp.lambdify(x_sym, POISSON_SOURCE, "numpy"), sp.lambdify(x_sym, poisson_solution(), "numpy")
+
+
 def source(x: np.ndarray) -> np.ndarray:
-    """g(x) = sin x + 4 sin 4x - 8 sin 8x + 16 sin 24x (the paper's source)."""
-    return np.sin(x) + 4 * np.sin(4 * x) - 8 * np.sin(8 * x) + 16 * np.sin(24 * x)
+    """g(x) = sin x + 4 sin 4x - 8 sin 8x + 16 sin 24x, compiled from :data:`fptheory.symbolic.POISSON_SOURCE`."""
+    return np.asarray(_compiled()[0](np.asarray(x, dtype=float)), dtype=float)
 
 
 def exact_solution(x: np.ndarray) -> np.ndarray:
     """u = g0 + c1 x + c0 compiled from :func:`fptheory.symbolic.poisson_solution` (derived, not retyped)."""
-    import sympy as sp
-
-    from fptheory.symbolic._poisson import poisson_solution
-    from fptheory.symbolic._poisson import x as x_sym
-
-    return np.asarray(sp.lambdify(x_sym, poisson_solution(), "numpy")(np.asarray(x, dtype=float)), dtype=float)
+    return np.asarray(_compiled()[1](np.asarray(x, dtype=float)), dtype=float)
 
 
 @dataclass
@@ -178,11 +185,11 @@ class Result:
 
     def dnn_low_first(self) -> float:
         """Fraction of seeds whose DNN convergence steps increase with frequency (None: after every record)."""
-        return float(np.mean([_increasing(c) for c in self.dnn_convergence]))
+        return ordered_fraction(self.dnn_convergence)
 
     def jacobi_high_first(self) -> bool:
         """Jacobi's convergence sweeps decrease with frequency (None: after every record)."""
-        return _increasing(self.jacobi_convergence[::-1])
+        return ordered_fraction([self.jacobi_convergence[::-1]]) == 1.0
 
     def fastest(self) -> str | None:
         """The name of the method that reached the target in the least time."""
@@ -213,14 +220,9 @@ class Result:
         )
 
 
-def _increasing(steps: list[int | None]) -> bool:
-    """Steps non-decreasing along the list and not all equal (None counts as after every record)."""
-    values = [math.inf if s is None else s for s in steps]
-    return all(a <= b for a, b in zip(values, values[1:])) and len(set(values)) > 1
-
-
-def _mlp_flops_per_point(widths: tuple[int, ...]) -> float:
-    return 2.0 * sum(a * b for a, b in zip(widths[:-1], widths[1:]))
+def _weights(widths: tuple[int, ...]) -> int:
+    """P, the number of weights of an MLP with these layer widths (biases left out of the flop count)."""
+    return sum(a * b for a, b in zip(widths[:-1], widths[1:]))
 
 
 def _classical(g: np.ndarray, u_star: np.ndarray, target: float) -> list[Method]:
@@ -275,7 +277,7 @@ def run(config: Config, *, progress: Callable[[int, int, float], None] | None = 
     dnn_max = np.max(np.abs(history.outputs - u_star), axis=-1)
     dnn_conv = [convergence_steps(dnn_errors[s], history.steps, config.threshold) for s in range(config.seeds)]
     step_seconds = history.seconds / max(int(history.steps[-1]), 1)
-    dnn_step_flops = 12.0 * _mlp_flops_per_point((1, *config.hidden, 1)) / 2.0 * config.points
+    dnn_step_flops = 12.0 * _weights((1, *config.hidden, 1)) * config.points  # 12 P n (module docstring)
 
     # Jacobi alone, recorded
     t0 = time.perf_counter()
