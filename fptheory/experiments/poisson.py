@@ -36,7 +36,7 @@ import numpy as np
 from fptheory._checks import InputError
 from fptheory._io import save_figure_atomic
 from fptheory.experiments._common import divergence_notes, result_json, seed_keys, write_result
-from fptheory.numeric._poisson import jacobi, jacobi_to_target, poisson_grid, solve_poisson
+from fptheory.numeric._poisson import jacobi, jacobi_eigenvalues, jacobi_to_target, poisson_grid, solve_poisson
 from fptheory.spectral._dft import dft
 from fptheory.train._frequency_errors import convergence_steps, median_steps, ordered_fraction, relative_error
 from fptheory.train._loop import TrainSpec, train
@@ -70,7 +70,7 @@ class Config:
     seeds: int = 1
 
     def __post_init__(self) -> None:
-        poisson_grid(self.points)  # points >= 3
+        jacobi_eigenvalues(self.points, self.omega)  # the numeric layer's checks: points >= 3, 0 < omega <= 1
         if self.loss not in LOSSES:
             raise InputError(f"loss must be one of {', '.join(LOSSES)}; got {self.loss!r}")
         if not (math.isfinite(self.beta) and self.beta > 0):
@@ -79,8 +79,6 @@ class Config:
             raise InputError(f"threshold must lie in (0, 1); got {self.threshold!r}")
         if not (math.isfinite(self.target_error) and self.target_error > 0):
             raise InputError(f"target_error must be a finite number > 0; got {self.target_error!r}")
-        if not (0 < self.omega <= 1):
-            raise InputError(f"omega must lie in (0, 1]; got {self.omega!r}")
         bins = [round(k / math.pi) for k in self.source_frequencies]
         if not bins or min(bins) < 1 or len(set(bins)) != len(bins) or bins != sorted(bins) or max(bins) >= (self.points - 1) / 2:
             raise InputError(f"source_frequencies must round to distinct increasing bins k/π in [1, (points-1)/2); got "
