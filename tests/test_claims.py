@@ -18,12 +18,23 @@ def test_registry_has_the_papers_claims():
         assert re.search(r"arXiv:\d{4}\.\d{4,5}", citation) and claim.source.year >= 2019 and claim.source.where
 
 
+#: Claims that fail at quick scale as a measured finding (as at full scale, below): the test checks that they still
+#: fail, so that a change shows.
+QUICK_SCALE_FINDINGS: dict[str, str] = {
+    "poisson-hybrid-faster": "the quick DNN's error (2 x 32, 2000 steps) has a part in Jacobi's slowest mode j = 1, "
+                             "which the odd u* lacks and which decays 4 times slower than u*'s own mode 2: every T "
+                             "needs at least as many sweeps as Jacobi from zero (time ratio about 5)",
+}
+
+
 @pytest.mark.parametrize("claim_id", CLAIM_IDS)
 def test_claim_holds_at_quick_scale(claim_id, quick_claim):
+    """Every claim holds at quick scale, except the quick-scale findings, which must still fail."""
     claim = load_builtin()[claim_id]
     result, _ = quick_claim(claim_id)
     evidence = claim.judge(result)
-    assert evidence.holds, f"{claim_id}: {evidence.key} (threshold: {claim.threshold})"
+    expected = claim_id not in QUICK_SCALE_FINDINGS
+    assert evidence.holds == expected, f"{claim_id}: {evidence.key} (threshold: {claim.threshold})"
 
 
 def test_decay_constant_claims_reach_tiny_fractions_with_sound_weights(quick_claim):

@@ -13,12 +13,10 @@ from fptheory.experiments import poisson
 from fptheory.numeric import jacobi, poisson_grid, solve_poisson
 
 
-@pytest.fixture(scope="module")
-def quick(tmp_path_factory):
-    result = poisson.run(poisson.make_config(quick=True))
-    folder = tmp_path_factory.mktemp("poisson")
-    poisson.save(result, folder)
-    return result, folder
+@pytest.fixture
+def quick(quick_claim):
+    """The quick run the poisson-opposite-orders claim computes (once per test run)."""
+    return quick_claim("poisson-opposite-orders")
 
 
 def test_dnn_low_first_and_jacobi_high_first(quick):
