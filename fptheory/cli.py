@@ -251,6 +251,12 @@ def _cmd_run(args: argparse.Namespace) -> int:
         if option not in {f.name for f in fields(module.Config)}:
             raise CLIError(f"fptheory run: experiment {args.name!r} takes no --{option}")
         extra[option] = tuple(v.strip() for v in value.split(",")) if option == "networks" else value
+    if args.dim is not None:
+        import inspect
+
+        if "dim" not in inspect.signature(module.make_config).parameters:
+            raise CLIError(f"fptheory run: experiment {args.name!r} takes no --dim")
+        extra["dim"] = args.dim
     config = module.make_config(quick=args.quick, seed=args.seed, seeds=args.seeds, **extra)  # ValueError: see main
     progress = None
     if not args.json:
@@ -367,6 +373,7 @@ def _parser() -> _Parser:
                      "mnist:PATH (IDX files) or cifar10:PATH (python batches)")
     run.add_argument("--networks", help="comma-separated networks for projection and filtering: mlp, cnn and "
                      "vgg (a deeper VGG-like CNN); default mlp,cnn")
+    run.add_argument("--dim", type=int, help="poisson: 1 (the paper's -u'' = g on (-1, 1), default) or 2 (the unit square)")
     run.add_argument("--out", help="write DIR/result.json, arrays and figures")
     run.add_argument("--json", action="store_true", help="print result.json to stdout")
     run.set_defaults(func=_cmd_run)

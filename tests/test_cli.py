@@ -250,6 +250,8 @@ def _write_idx(path, array):
         (("run", "f1d", "--quick", "--seed", "4294967296"), "--seed must be an integer in [0, 4294967295]"),
         (("run", "f1d", "--quick", "--seed", "4294967290", "--seeds", "8"), "--seed must be an integer in [0, 4294967288]"),
         (("run", "f1d", "--quick", "--seeds", "1000000"), "lower the number of seeds"),
+        (("run", "poisson", "--quick", "--dim", "3"), "dim must be 1 or 2; got 3"),
+        (("run", "f1d", "--quick", "--dim", "2"), "experiment 'f1d' takes no --dim"),
     ],
 )
 def test_huge_or_wrapping_inputs_are_refused_before_work(tmp_path, args, needle):

@@ -17,14 +17,17 @@ from fptheory.numeric import (
     sine_modes,
     sine_modes_2d,
     solve_poisson,
+    solve_poisson_2d,
 )
 from fptheory.symbolic._poisson import (
     POISSON_SOURCE,
     _is_zero,
     jacobi_spectrum,
     jacobi_spectrum_2d,
+    planted_poisson_2d,
     poisson_solution,
     x,
+    y,
 )
 
 
@@ -164,6 +167,34 @@ def test_jacobi_2d_error_modes_decay_as_the_derived_eigenvalues(rng):
         ct = sine_modes_2d(jacobi_2d(np.zeros((n, n)), u0, t, omega=w))
         assert np.max(np.abs(ct - L**t * c0)) < 1e-10 * np.max(np.abs(c0))
     assert abs(L[(n - 2) // 2, (n - 2) // 2]) <= 1 - w + 1e-12 < abs(L[0, 0])  # the middle of the spectrum falls faster
+
+
+def test_planted_source_2d_is_minus_the_laplacian():
+    """g = -Δu for u = sin(πx) sin(πy) + ½ sin(3πx) sin(2πy): g written out here, a_pq π² (p² + q²) per term."""
+    u, g = planted_poisson_2d(((1, 1), (3, 2)), (1.0, 0.5))
+    typed = (2 * sp.pi**2 * sp.sin(sp.pi * x) * sp.sin(sp.pi * y)
+             + sp.Rational(13, 2) * sp.pi**2 * sp.sin(3 * sp.pi * x) * sp.sin(2 * sp.pi * y))
+    assert sp.simplify(g - typed) == 0 and sp.simplify(u.subs(x, 1)) == 0
+    with pytest.raises(ValueError, match="of one length"):
+        planted_poisson_2d(((1, 1),), (1.0, 2.0))
+
+
+def test_solve_poisson_2d_satisfies_the_5_point_system(rng):
+    """On a grid drawn at random: the 5-point Laplacian of u* (applied here by array slicing) is g on the interior
+    (1e-10 relative), u* vanishes on the boundary, and a single sine mode's solution is g/λ^h, λ^h =
+    (4/h²)(sin²(pπh/2) + sin²(qπh/2)), to 1e-12."""
+    n = int(rng.integers(9, 40))
+    g = rng.normal(size=(n, n))
+    u = solve_poisson_2d(g)
+    h = 1.0 / (n - 1)
+    lap = (4 * u[1:-1, 1:-1] - u[:-2, 1:-1] - u[2:, 1:-1] - u[1:-1, :-2] - u[1:-1, 2:]) / h**2
+    assert np.max(np.abs(lap - g[1:-1, 1:-1])) < 1e-10 * np.max(np.abs(g))
+    assert not u[0].any() and not u[-1].any() and not u[:, 0].any() and not u[:, -1].any()
+    p, q = int(rng.integers(1, n - 1)), int(rng.integers(1, n - 1))
+    t = np.linspace(0.0, 1.0, n)
+    mode = np.outer(np.sin(p * np.pi * t), np.sin(q * np.pi * t))
+    lam = 4 / h**2 * (np.sin(p * np.pi * h / 2) ** 2 + np.sin(q * np.pi * h / 2) ** 2)
+    assert np.max(np.abs(solve_poisson_2d(mode) - mode / lam)) < 1e-12
 
 
 def test_sine_modes_invert_the_sine_series(rng):

@@ -55,6 +55,39 @@ def test_hybrid_and_table_bookkeeping(quick):
     assert result.discretisation_error < 1e-3  # central differences, h = 0.01: O(h²)
 
 
+@pytest.fixture(scope="module")
+def quick_2d(tmp_path_factory):
+    result = poisson.run(poisson.make_config(quick=True, dim=2))
+    folder = tmp_path_factory.mktemp("poisson2d")
+    poisson.save(result, folder)
+    return result, folder
+
+
+def test_2d_dnn_low_first_and_jacobi_high_first(quick_2d):
+    """On the unit square at quick scale: the DNN converges the planted modes in order of |(p, q)| (at least the
+    two lowest), Jacobi in the opposite order (all three); Jacobi's per-mode error from u = 0 is |λ_pq|^t exactly,
+    λ_pq from the sympy derivation, to 1e-10 (so the measure is Jacobi's spectrum, not an artefact)."""
+    import sympy as sp
+
+    from fptheory.symbolic import jacobi_spectrum_2d
+
+    result, folder = quick_2d
+    cfg = result.config
+    assert result.dnn_low_first() == 1.0 and None not in result.dnn_convergence[0][:2]
+    assert result.jacobi_high_first() and None not in result.jacobi_convergence
+    s = jacobi_spectrum_2d()
+    lam = sp.lambdify((*s.modes, sp.Symbol("N", integer=True, positive=True), sp.Symbol("omega", positive=True)),
+                      s.eigenvalue, "numpy")
+    for k, (p, q) in enumerate(cfg.modes):
+        expected = np.abs(lam(p, q, cfg.points - 2, cfg.omega)) ** result.sweeps
+        np.testing.assert_allclose(result.jacobi_errors[:, k], expected, rtol=1e-10, atol=1e-12)
+    assert result.discretisation_error < 0.02  # 5-point stencil, h = 1/32: O(h²)
+    data = json.loads((folder / "result.json").read_text())
+    assert data["dim"] == 2 and data["modes"] == [list(m) for m in cfg.modes] and data["jacobi_high_first"]
+    assert np.load(folder / "arrays.npz")["dnn_output"].shape == (1, cfg.points, cfg.points)
+    assert (folder / "poisson2d.png").stat().st_size > 0
+
+
 def test_files(quick):
     result, folder = quick
     data = json.loads((folder / "result.json").read_text())
@@ -77,3 +110,22 @@ def test_bad_config_is_refused(change, needle):
     with pytest.raises(InputError) as info:
         poisson.Config(**change)
     assert needle in str(info.value)
+
+
+@pytest.mark.parametrize("change, needle", [
+    ({"points": 2}, "points must be an integer >= 3"),
+    ({"beta": -1.0}, "beta must be a finite number > 0"),
+    ({"modes": ((1, 1), (40, 2)), "amplitudes": (1.0, 1.0), "points": 33},
+     "each mode must be a pair of integers (p, q) in [1, points - 2 = 31]"),
+    ({"modes": ((3, 2), (1, 1)), "amplitudes": (1.0, 1.0)}, "modes must have distinct increasing |(p, q)|"),
+    ({"amplitudes": (1.0,)}, "modes and amplitudes must be non-empty and of one length"),
+    ({"omega": 1.5}, "omega must lie in (0, 1]"),
+])
+def test_bad_2d_config_is_refused(change, needle):
+    from fptheory.experiments import poisson2d
+
+    with pytest.raises(InputError) as info:
+        poisson2d.Config(**change)
+    assert needle in str(info.value)
+    with pytest.raises(InputError, match="dim must be 1 or 2; got 3"):
+        poisson.make_config(dim=3)

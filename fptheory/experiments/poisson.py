@@ -1,6 +1,7 @@
 """Poisson's equation (Xu et al. 2020, arXiv:1901.06523, Sec. 5, Fig. 4; docs/theory.md §9): a DNN solver
 converges low frequencies first, Jacobi high frequencies first, and a DNN-then-Jacobi hybrid can reach a target
-error sooner than either.
+error sooner than either. This module is the 1-d problem; ``make_config(dim=2)`` gives the unit square's
+(:mod:`fptheory.experiments.poisson2d`), which ``run``, ``plot`` and ``save`` hand on.
 
 Problem: ``-u'' = g`` on (-1, 1), ``u(±1) = 0``, ``g = sin x + 4 sin 4x - 8 sin 8x + 16 sin 24x``, on ``points``
 evenly spaced points of [-1, 1]. Every error is measured against the discrete (central-difference) solution u*,
@@ -102,7 +103,18 @@ class Config:
         return np.array([math.pi * round(k / math.pi) for k in self.source_frequencies])
 
 
-def make_config(*, quick: bool = False, seed: int = 0, seeds: int | None = None) -> Config:
+DIMENSIONS = (1, 2)
+
+
+def make_config(*, quick: bool = False, seed: int = 0, seeds: int | None = None, dim: int = 1) -> Any:
+    """The 1-d problem's :class:`Config`, or with ``dim=2`` the unit square's
+    (:class:`fptheory.experiments.poisson2d.Config`)."""
+    if dim not in DIMENSIONS or isinstance(dim, bool):
+        raise InputError(f"dim must be 1 or 2; got {dim!r}")
+    if dim == 2:
+        from fptheory.experiments import poisson2d
+
+        return poisson2d.make_config(quick=quick, seed=seed, seeds=seeds)
     if quick:
         return Config(points=201, hidden=(32, 32), steps=2000, record_every=50, sweeps=20_000, sweep_record_every=200,
                       hybrid_steps=(250, 500, 1000, 2000), max_sweeps=300_000, seed=seed, seeds=seeds or 1)
@@ -254,7 +266,12 @@ def _classical(g: np.ndarray, u_star: np.ndarray, target: float) -> list[Method]
     return rows
 
 
-def run(config: Config, *, progress: Callable[[int, int, float], None] | None = None) -> Result:
+def run(config: Any, *, progress: Callable[[int, int, float], None] | None = None) -> Any:
+    """Run the 1-d experiment (``config`` a :class:`Config`) or the 2-d one (a ``poisson2d.Config``)."""
+    from fptheory.experiments import poisson2d
+
+    if isinstance(config, poisson2d.Config):
+        return poisson2d.run(config, progress=progress)
     began = time.perf_counter()
     x = poisson_grid(config.points)
     g = source(x)
@@ -324,8 +341,13 @@ def run(config: Config, *, progress: Callable[[int, int, float], None] | None = 
                   time.perf_counter() - began, notes)
 
 
-def plot(result: Result, path: str | Path) -> Path:
+def plot(result: Any, path: str | Path) -> Path:
     from matplotlib.figure import Figure
+
+    from fptheory.experiments import poisson2d
+
+    if isinstance(result, poisson2d.Result):
+        return poisson2d.plot(result, path)
 
     cfg = result.config
     fig = Figure(figsize=(13, 8))
@@ -362,7 +384,11 @@ def plot(result: Result, path: str | Path) -> Path:
     return save_figure_atomic(fig, path)
 
 
-def save(result: Result, out: str | Path) -> Path:
+def save(result: Any, out: str | Path) -> Path:
+    from fptheory.experiments import poisson2d
+
+    if isinstance(result, poisson2d.Result):
+        return poisson2d.save(result, out)
     return write_result(result, out, plot, "poisson.png", steps=result.steps, dnn_errors=result.dnn_errors,
                         dnn_max_error=result.dnn_max_error, dnn_output=result.dnn_output, sweeps=result.sweeps,
                         jacobi_errors=result.jacobi_errors, jacobi_max_error=result.jacobi_max_error,

@@ -9,7 +9,7 @@
 * The decay law (§8): :func:`fit_decay`, :func:`fit_decay_log`, :func:`leading_order_windows`.
 * Poisson's equation (Xu et al. 2020, Sec. 5): :func:`poisson_grid`, :func:`solve_poisson`, weighted
   :func:`jacobi` and its :func:`jacobi_eigenvalues`, the error's :func:`sine_modes`; on the unit square
-  :func:`jacobi_2d` and :func:`sine_modes_2d`.
+  :func:`solve_poisson_2d`, :func:`jacobi_2d` and :func:`sine_modes_2d`.
 """
 
 from fptheory.numeric._ball import sample_ball
@@ -25,6 +25,7 @@ from fptheory.numeric._poisson import (
     sine_modes,
     sine_modes_2d,
     solve_poisson,
+    solve_poisson_2d,
 )
 from fptheory.numeric._rare import rare_estimate
 from fptheory.numeric._sets import (
@@ -90,6 +91,7 @@ __all__ = [
     "sine_modes",
     "sine_modes_2d",
     "solve_poisson",
+    "solve_poisson_2d",
     "theorem2_by_definition",
     "weight_diagnostics",
     "wilson",

@@ -27,6 +27,7 @@ __all__ = [
     "sine_modes",
     "sine_modes_2d",
     "solve_poisson",
+    "solve_poisson_2d",
 ]
 
 
@@ -227,6 +228,33 @@ def jacobi_2d(
     for _ in range(sweeps):
         neighbours = u[:-2, 1:-1] + u[2:, 1:-1] + u[1:-1, :-2] + u[1:-1, 2:]
         u[1:-1, 1:-1] = (1.0 - omega) * u[1:-1, 1:-1] + 0.25 * omega * (neighbours + source)
+    return u
+
+
+def solve_poisson_2d(g: Float[np.ndarray, "n n"]) -> Float[np.ndarray, "n n"]:
+    """The discrete solution u* of the 5-point system for ``-Δu = g`` on the unit square, u = 0 on the boundary
+    (n × n grid with h = 1/(n-1), as :func:`jacobi_2d`): ``(4u_il - u_{i±1,l} - u_{i,l±1})/h² = g_il`` on the
+    interior, by a sparse LU (scipy's SuperLU).
+
+    Args:
+        g: the source on the grid, shape (n, n), n ≥ 3 (boundary values not used).
+
+    Returns:
+        u*, shape (n, n), zero on the boundary.
+    """
+    import scipy.sparse as sparse
+    import scipy.sparse.linalg
+
+    g = np.asarray(g, dtype=float)
+    if g.ndim != 2 or g.shape[0] != g.shape[1] or g.shape[0] < 3 or not np.all(np.isfinite(g)):
+        raise InputError(f"g must be a finite square grid (n, n) with n >= 3; got shape {g.shape}")
+    size = g.shape[0] - 2
+    h = 1.0 / (g.shape[0] - 1)
+    second = sparse.diags([-np.ones(size - 1), 2 * np.ones(size), -np.ones(size - 1)], [-1, 0, 1])
+    eye = sparse.identity(size)
+    laplacian = (sparse.kron(second, eye) + sparse.kron(eye, second)).tocsc()
+    u = np.zeros_like(g)
+    u[1:-1, 1:-1] = scipy.sparse.linalg.spsolve(laplacian, h * h * g[1:-1, 1:-1].ravel()).reshape(size, size)
     return u
 
 

@@ -28,6 +28,7 @@ from fptheory.symbolic._poisson import (
     JacobiSpectrum,
     jacobi_spectrum,
     jacobi_spectrum_2d,
+    planted_poisson_2d,
     poisson_solution,
 )
 
@@ -45,6 +46,7 @@ __all__ = [
     "fourier_integral",
     "jacobi_spectrum",
     "jacobi_spectrum_2d",
+    "planted_poisson_2d",
     "loss_fn",
     "loss_gradient_fn",
     "network_loss",

@@ -15,9 +15,10 @@ Sheds Light on Deep Neural Networks*, Communications in Computational Physics 28
   ``λ_j = 1 - ω + ω cos(jπ/(N+1)) = 1 - 2ω sin²(jπ/(2(N+1)))`` (ω = 1: ``cos(jπ/(N+1))``). The error's mode j
   shrinks by |λ_j| per sweep: for ω = 1, modes near j = 1 and j = N (the lowest and highest frequencies, which
   share |λ|) are the slowest, while ω = 2/3 damps every high mode fast and leaves the low ones slow.
-* Two dimensions: the 5-point Laplacian on an N × N interior grid of the unit square; weighted Jacobi has
-  eigenvectors ``sin(i p π/(N+1)) sin(l q π/(N+1))`` and eigenvalues
-  ``1 - ω (sin²(pπ/(2(N+1))) + sin²(qπ/(2(N+1))))`` (:func:`jacobi_spectrum_2d`).
+* Two dimensions: ``-Δu = g`` on the unit square with u = 0 on its boundary, for a solution planted as a sum of
+  sine modes ``Σ a_pq sin(pπx) sin(qπy)`` (:func:`planted_poisson_2d` derives g = -Δu). For the 5-point
+  Laplacian on an N × N interior grid, weighted Jacobi has eigenvectors ``sin(i p π/(N+1)) sin(l q π/(N+1))``
+  and eigenvalues ``1 - ω (sin²(pπ/(2(N+1))) + sin²(qπ/(2(N+1))))`` (:func:`jacobi_spectrum_2d`).
 """
 
 from __future__ import annotations
@@ -27,9 +28,11 @@ from functools import cache
 
 import sympy as sp
 
-__all__ = ["JacobiSpectrum", "POISSON_SOURCE", "jacobi_spectrum", "jacobi_spectrum_2d", "poisson_solution"]
+__all__ = ["JacobiSpectrum", "POISSON_SOURCE", "jacobi_spectrum", "jacobi_spectrum_2d", "planted_poisson_2d",
+           "poisson_solution"]
 
 x = sp.Symbol("x", real=True)
+y = sp.Symbol("y", real=True)
 #: The paper's source term g(x) (Sec. 5).
 POISSON_SOURCE: sp.Expr = sp.sin(x) + 4 * sp.sin(4 * x) - 8 * sp.sin(8 * x) + 16 * sp.sin(24 * x)
 
@@ -123,3 +126,29 @@ def jacobi_spectrum_2d() -> JacobiSpectrum:
     if not _is_zero((row - lam * v).rewrite(sp.cos)):
         raise RuntimeError("the interior rows of M v = λ v do not hold in 2-d")
     return JacobiSpectrum(lam, v, (p, q), (i, l))
+
+
+@cache
+def planted_poisson_2d(modes: tuple[tuple[int, int], ...], amplitudes: tuple[float, ...]) -> tuple[sp.Expr, sp.Expr]:
+    """A planted problem ``-Δu = g`` on the unit square, u = 0 on its boundary: u and its source g, derived.
+
+    ``u = Σ a_pq sin(pπx) sin(qπy)`` (each term vanishes on the square's four sides, which is checked), and
+    ``g = -(u_xx + u_yy) = Σ a_pq π² (p² + q²) sin(pπx) sin(qπy)`` by sympy's differentiation.
+
+    Args:
+        modes: the planted (p, q), positive integers.
+        amplitudes: a_pq, one per mode (exact rationals are kept exact: pass e.g. 0.5, converted by sympy).
+
+    Returns:
+        (u, g), sympy expressions in the real symbols ``x`` and ``y`` of this module; ``ValueError`` if the
+        modes and amplitudes do not match; ``RuntimeError`` if a boundary check fails.
+    """
+    if len(modes) != len(amplitudes) or not modes:
+        raise ValueError(f"modes and amplitudes must be non-empty and of one length; got {modes} and {amplitudes}")
+    u = sum((sp.nsimplify(a) * sp.sin(pp * sp.pi * x) * sp.sin(qq * sp.pi * y) for (pp, qq), a in zip(modes, amplitudes)),
+            sp.Integer(0))
+    for side in (u.subs(x, 0), u.subs(x, 1), u.subs(y, 0), u.subs(y, 1)):
+        if sp.simplify(side) != 0:
+            raise RuntimeError("the planted u does not vanish on the boundary")
+    g = -(sp.diff(u, x, 2) + sp.diff(u, y, 2))
+    return u, sp.expand(g)

@@ -3,7 +3,7 @@
 from fptheory.train._frequency_errors import convergence_steps, normalised_magnitude, ordered_fraction, relative_error
 from fptheory.train._loop import History, TrainSpec, train
 from fptheory.train._models import CNN, MLP, NONLINEARITIES, TwoLayer
-from fptheory.train._poisson_objectives import poisson_residual, ritz_energy
+from fptheory.train._poisson_objectives import poisson_residual, ritz_energy, ritz_energy_2d
 
 __all__ = [
     "NONLINEARITIES",
@@ -19,4 +19,5 @@ __all__ = [
     "relative_error",
     "ritz_energy",
     "poisson_residual",
+    "ritz_energy_2d",
 ]
