@@ -94,6 +94,7 @@ def test_files(quick):
     assert data["experiment"] == "poisson" and data["dnn_low_first_fraction"] == 1.0 and data["jacobi_high_first"]
     assert [round(k / math.pi) for k in data["frequencies"]] == [1, 3, 8]
     assert len(data["hybrid"]) == len(result.config.hybrid_steps) and len(data["table"]) == 5
+    assert data["dnn_final_errors"] == result.dnn_errors[:, -1].tolist() and len(data["jacobi_final_errors"]) == 3
     arrays = np.load(folder / "arrays.npz")
     assert arrays["dnn_errors"].shape == result.dnn_errors.shape and (folder / "poisson.png").stat().st_size > 0
 

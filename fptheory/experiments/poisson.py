@@ -222,6 +222,8 @@ class Result:
             hybrid=[h.to_json() for h in self.hybrid],
             table=self.table,
             fastest=self.fastest(),
+            dnn_final_errors=self.dnn_errors[:, -1].tolist(),
+            jacobi_final_errors=self.jacobi_errors[-1].tolist(),
             dnn_final_max_error=[float(v) for v in self.dnn_max_error[:, -1]],
             jacobi_final_max_error=float(self.jacobi_max_error[-1]),
             discretisation_error=self.discretisation_error,
