@@ -1,8 +1,11 @@
 """Layer 4: models and jitted JAX training loops that record per-frequency errors."""
 
+from fptheory.train._adaptive import AdaptiveMLP
+from fptheory.train._fourier_features import MAPPINGS, FourierFeatures
 from fptheory.train._frequency_errors import convergence_steps, normalised_magnitude, ordered_fraction, relative_error
 from fptheory.train._loop import History, TrainSpec, train
-from fptheory.train._models import CNN, MLP, NONLINEARITIES, TwoLayer
+from fptheory.train._models import CNN, MLP, NONLINEARITIES, TwoLayer, s2relu, srelu
+from fptheory.train._mscale import SCALINGS, MscaleDNN, mscale_scales
 from fptheory.train._poisson_objectives import poisson_residual, ritz_energy, ritz_energy_2d
 
 __all__ = [
@@ -10,6 +13,14 @@ __all__ = [
     "MLP",
     "TwoLayer",
     "CNN",
+    "srelu",
+    "s2relu",
+    "FourierFeatures",
+    "MAPPINGS",
+    "MscaleDNN",
+    "mscale_scales",
+    "SCALINGS",
+    "AdaptiveMLP",
     "History",
     "TrainSpec",
     "train",

@@ -16,13 +16,25 @@ import jax.numpy as jnp
 
 from fptheory._checks import InputError
 
-__all__ = ["NONLINEARITIES", "MLP", "TwoLayer", "CNN", "conv3x3"]
+__all__ = ["NONLINEARITIES", "MLP", "TwoLayer", "CNN", "conv3x3", "srelu", "s2relu"]
+
+def srelu(x: Any) -> Any:
+    """sReLU(x) = ReLU(x) ReLU(1 - x), supported on [0, 1] (Liu, Cai, Xu 2020, arXiv:2007.11207, MscaleDNN)."""
+    return jax.nn.relu(x) * jax.nn.relu(1 - x)
+
+
+def s2relu(x: Any) -> Any:
+    """s2ReLU(x) = sin(2πx) ReLU(x) ReLU(1 - x) (Liu, Cai, Xu 2020, arXiv:2007.11207, MscaleDNN)."""
+    return jnp.sin(2 * jnp.pi * x) * srelu(x)
+
 
 NONLINEARITIES: dict[str, Callable[[Any], Any]] = {
     "tanh": jnp.tanh,
     "relu": jax.nn.relu,
     "sigmoid": jax.nn.sigmoid,
     "sin": jnp.sin,
+    "srelu": srelu,
+    "s2relu": s2relu,
 }
 
 
