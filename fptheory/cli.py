@@ -274,6 +274,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
         if key not in ("experiment", "frequencies", "convergence_step", "threshold", "config", "seeds",
                        "convergence_step_per_seed") and not isinstance(value, (list, dict)):
             print(f"  {key}: {value}")
+    for line in getattr(result, "summary", lambda: [])():  # an experiment's table, where it has one
+        print(f"  {line}")
     for note in data.get("notes", []):
         print(f"  note: {note}")
     print(f"wrote {path}")

@@ -80,11 +80,14 @@ def rng() -> np.random.Generator:
 @pytest.fixture(scope="session")
 def quick_claim(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], tuple[Any, Path]]:
     """``quick_claim(claim_id)`` -> (result, folder): the claim's computation at quick scale, run once per test
-    run and shared by every test that asks (the claims test judges it; the experiments' tests inspect it).
+    run and shared by every test that asks (the claims test judges it; the experiments' tests inspect it), and by
+    every claim whose computation is the same code on the same settings (the two Poisson claims).
 
     Under pytest-xdist the workers share it too (pytest-xdist's recipe for a session fixture that runs once): the
     first worker to ask computes it under a file lock and pickles it; the others wait and load it."""
     import fcntl
+    import hashlib
+    import json
     import pickle
 
     from fptheory.verify import load_builtin
@@ -98,13 +101,18 @@ def quick_claim(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], tup
 
     def get(claim_id: str) -> tuple[Any, Path]:
         if claim_id not in done:
-            folder, stored = shared / claim_id, shared / f"{claim_id}.pickle"
-            with open(shared / f"{claim_id}.lock", "w") as lock:
+            claim = load_builtin()[claim_id]
+            settings = claim.settings(True)
+            # claims that judge the same computation (the same code on the same settings) share one run
+            recipe = json.dumps([claim.compute.__module__, claim.compute.__qualname__, settings], sort_keys=True,
+                                default=str)
+            name = hashlib.sha256(recipe.encode()).hexdigest()[:16]
+            folder, stored = shared / name, shared / f"{name}.pickle"
+            with open(shared / f"{name}.lock", "w") as lock:
                 fcntl.flock(lock, fcntl.LOCK_EX)
                 if not stored.exists():
-                    claim = load_builtin()[claim_id]
                     folder.mkdir(exist_ok=True)
-                    result = claim.compute(claim.settings(True), folder)
+                    result = claim.compute(settings, folder)
                     stored.write_bytes(pickle.dumps(result))
                 done[claim_id] = (pickle.loads(stored.read_bytes()), folder)
         return done[claim_id]

@@ -29,6 +29,8 @@ EXPERIMENTS: dict[str, tuple[str, str]] = {
     "parity": ("fptheory.experiments.parity", "paper Sec. 7: parity's aliased spectrum and chance test accuracy, against digits"),
     "poisson": ("fptheory.experiments.poisson",
                 "paper Sec. 5: -u'' = g, DNN (Ritz) low first against Jacobi high first, the hybrid, time to target"),
+    "remedies": ("fptheory.experiments.remedies",
+                 "overview's remedies: Fourier features, MscaleDNN, adaptive activation, PhaseDNN against a plain MLP"),
     "theory-vs-training": (
         "fptheory.experiments.theory_vs_training",
         "two-layer tanh net on Theorem 2's two-frequency loss: measured dL(k)/dt against -∇L(k)·∇L",
