@@ -37,9 +37,10 @@ import numpy as np
 from fptheory._checks import InputError
 from fptheory._io import save_figure_atomic
 from fptheory.experiments._common import divergence_notes, result_json, seed_keys, write_result
+from fptheory.experiments.poisson2d import FrequencyOrders
 from fptheory.numeric._poisson import jacobi, jacobi_eigenvalues, jacobi_to_target, poisson_grid, solve_poisson
 from fptheory.spectral._dft import dft
-from fptheory.train._frequency_errors import convergence_steps, median_steps, ordered_fraction, relative_error
+from fptheory.train._frequency_errors import convergence_steps, median_steps, relative_error
 from fptheory.train._loop import TrainSpec, train
 from fptheory.train._models import MLP
 from fptheory.train._poisson_objectives import poisson_residual, ritz_energy
@@ -173,7 +174,7 @@ class Hybrid:
 
 
 @dataclass
-class Result:
+class Result(FrequencyOrders):
     config: Config
     steps: np.ndarray  # DNN records (R,)
     dnn_errors: np.ndarray  # Δ_F, (seeds, R, K)
@@ -192,14 +193,6 @@ class Result:
     sweep_seconds: float  # Jacobi's seconds per sweep
     seconds: float
     notes: list[str] = field(default_factory=list)
-
-    def dnn_low_first(self) -> float:
-        """Fraction of seeds whose DNN convergence steps increase with frequency (None: after every record)."""
-        return ordered_fraction(self.dnn_convergence)
-
-    def jacobi_high_first(self) -> bool:
-        """Jacobi's convergence sweeps decrease with frequency (None: after every record)."""
-        return ordered_fraction([self.jacobi_convergence[::-1]]) == 1.0
 
     def fastest(self) -> str | None:
         """The name of the method that reached the target in the least time."""

@@ -132,8 +132,24 @@ def _mode_values(coefficients: np.ndarray, modes: tuple[tuple[int, int], ...]) -
     return np.stack([coefficients[..., p - 1, q - 1] for p, q in modes], axis=-1)
 
 
+class FrequencyOrders:
+    """The two orders of the Poisson experiments, from ``dnn_convergence`` (per seed, per frequency ascending) and
+    ``jacobi_convergence`` (per frequency)."""
+
+    dnn_convergence: list[list[int | None]]
+    jacobi_convergence: list[int | None]
+
+    def dnn_low_first(self) -> float:
+        """Fraction of seeds whose DNN convergence steps increase with frequency (None: after every record)."""
+        return ordered_fraction(self.dnn_convergence)
+
+    def jacobi_high_first(self) -> bool:
+        """Jacobi's convergence sweeps decrease with frequency (None: after every record)."""
+        return ordered_fraction([self.jacobi_convergence[::-1]]) == 1.0
+
+
 @dataclass
-class Result:
+class Result(FrequencyOrders):
     config: Config
     steps: np.ndarray  # DNN records (R,)
     dnn_errors: np.ndarray  # Δ per mode, (seeds, R, K)
@@ -146,14 +162,6 @@ class Result:
     discretisation_error: float  # max|u* - u| on the grid
     seconds: float
     notes: list[str] = field(default_factory=list)
-
-    def dnn_low_first(self) -> float:
-        """Fraction of seeds whose DNN convergence steps increase with |(p, q)| (None: after every record)."""
-        return ordered_fraction(self.dnn_convergence)
-
-    def jacobi_high_first(self) -> bool:
-        """Jacobi's convergence sweeps decrease with |(p, q)| (None: after every record)."""
-        return ordered_fraction([self.jacobi_convergence[::-1]]) == 1.0
 
     def to_json(self) -> dict[str, Any]:
         return result_json(

@@ -374,6 +374,15 @@ def _image_part(config: Config, keys: Any, progress: Any, notes: list[str]) -> t
     return steps, mappings
 
 
+def _plot_psnr(ax: Any, result: Result) -> None:
+    for mapping in result.mappings:
+        ax.plot(result.image_steps, np.median(mapping.test_psnr, axis=0), label=mapping.name)
+    ax.set_xlabel("step")
+    ax.set_ylabel("test PSNR (dB)")
+    ax.set_title(f"camera {result.config.image_size}², every other pixel", fontsize=9)
+    ax.legend(fontsize=8)
+
+
 def plot(result: Result, path: str | Path) -> Path:
     from matplotlib.figure import Figure
 
@@ -381,13 +390,7 @@ def plot(result: Result, path: str | Path) -> Path:
     count = len(result.methods)
     if not count:  # the image part alone
         fig = Figure(figsize=(5, 3.6))
-        ax = fig.subplots()
-        for mapping in result.mappings:
-            ax.plot(result.image_steps, np.median(mapping.test_psnr, axis=0), label=mapping.name)
-        ax.set_xlabel("step")
-        ax.set_ylabel("test PSNR (dB)")
-        ax.set_title(f"camera {cfg.image_size}², every other pixel", fontsize=9)
-        ax.legend(fontsize=8)
+        _plot_psnr(fig.subplots(), result)
         return save_figure_atomic(fig, path)
     fig = Figure(figsize=(3.2 * count + (4.0 if result.mappings else 0.0), 3.6))
     if result.mappings:
@@ -395,13 +398,7 @@ def plot(result: Result, path: str | Path) -> Path:
         axes = [fig.add_subplot(grid[0, i]) for i in range(count)]
         for ax in axes[1:]:
             ax.sharey(axes[0])
-        ax_psnr = fig.add_subplot(grid[0, -1])
-        for mapping in result.mappings:
-            ax_psnr.plot(result.image_steps, np.median(mapping.test_psnr, axis=0), label=mapping.name)
-        ax_psnr.set_xlabel("step")
-        ax_psnr.set_ylabel("test PSNR (dB)")
-        ax_psnr.set_title(f"camera {cfg.image_size}², every other pixel", fontsize=9)
-        ax_psnr.legend(fontsize=8)
+        _plot_psnr(fig.add_subplot(grid[0, -1]), result)
     else:
         axes = list(np.atleast_1d(fig.subplots(1, count, sharey=True)))
     for ax, m in zip(axes, result.methods):
