@@ -6,7 +6,8 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["InputError", "is_traced", "as_finite", "check_nonzero", "check_broadcast", "check_seed", "SEED_LIMIT"]
+__all__ = ["InputError", "is_traced", "as_finite", "check_nonzero", "check_broadcast", "check_counts", "check_seed",
+           "SEED_LIMIT"]
 
 #: Seeds are integers in [0, 2^32): jax's generators take 32 bits, and a larger seed would wrap onto a smaller one.
 SEED_LIMIT = 2**32
@@ -53,6 +54,20 @@ def check_broadcast(**shapes: tuple[int, ...]) -> tuple[int, ...]:
     except ValueError:
         listed = ", ".join(f"{n} {tuple(s)}" for n, s in shapes.items())
         raise InputError(f"shapes do not broadcast: {listed}") from None
+
+
+def check_counts(**values: Any) -> None:
+    """Each named value must be a count: an integer >= 1 (a bool is not one).
+
+    Args:
+        values: name=value pairs; the first that is not a count is named in the error.
+
+    Returns:
+        None; ``InputError`` "NAME must be an integer >= 1; got VALUE" otherwise.
+    """
+    for name, value in values.items():
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise InputError(f"{name} must be an integer >= 1; got {value!r}")
 
 
 def check_seed(seed: Any, count: int = 1, name: str = "seed") -> int:

@@ -120,7 +120,7 @@ def test_bad_config_is_refused(change, needle):
      "each mode must be a pair of integers (p, q) in [1, points - 2 = 31]"),
     ({"modes": ((3, 2), (1, 1)), "amplitudes": (1.0, 1.0)}, "modes must have distinct increasing |(p, q)|"),
     ({"amplitudes": (1.0,)}, "modes and amplitudes must be non-empty and of one length"),
-    ({"omega": 1.5}, "omega must lie in (0, 1]"),
+    ({"omega": 1.5}, "omega must be a number in (0, 1]"),
 ])
 def test_bad_2d_config_is_refused(change, needle):
     from fptheory.experiments import poisson2d

@@ -34,10 +34,10 @@ from typing import Any
 
 import numpy as np
 
-from fptheory._checks import InputError
+from fptheory._checks import InputError, check_counts
 from fptheory._io import save_figure_atomic
+from fptheory.experiments import poisson2d
 from fptheory.experiments._common import divergence_notes, result_json, seed_keys, write_result
-from fptheory.experiments.poisson2d import FrequencyOrders
 from fptheory.numeric._poisson import jacobi, jacobi_eigenvalues, jacobi_to_target, poisson_grid, solve_poisson
 from fptheory.spectral._dft import dft
 from fptheory.train._frequency_errors import convergence_steps, median_steps, relative_error
@@ -85,10 +85,7 @@ class Config:
         if not bins or min(bins) < 1 or len(set(bins)) != len(bins) or bins != sorted(bins) or max(bins) >= (self.points - 1) / 2:
             raise InputError(f"source_frequencies must round to distinct increasing bins k/π in [1, (points-1)/2); got "
                              f"{self.source_frequencies} (bins {bins})")
-        for name in ("sweeps", "sweep_record_every", "max_sweeps"):
-            value = getattr(self, name)
-            if not (isinstance(value, int) and value >= 1):
-                raise InputError(f"{name} must be an integer >= 1; got {value!r}")
+        check_counts(sweeps=self.sweeps, sweep_record_every=self.sweep_record_every, max_sweeps=self.max_sweeps)
         if self.sweeps % self.sweep_record_every:
             raise InputError(f"sweeps ({self.sweeps}) must be a multiple of sweep_record_every ({self.sweep_record_every})")
         for t in self.hybrid_steps:
@@ -113,8 +110,6 @@ def make_config(*, quick: bool = False, seed: int = 0, seeds: int | None = None,
     if dim not in DIMENSIONS or isinstance(dim, bool):
         raise InputError(f"dim must be 1 or 2; got {dim!r}")
     if dim == 2:
-        from fptheory.experiments import poisson2d
-
         return poisson2d.make_config(quick=quick, seed=seed, seeds=seeds)
     if quick:
         return Config(points=201, hidden=(32, 32), steps=2000, record_every=50, sweeps=20_000, sweep_record_every=200,
@@ -174,7 +169,7 @@ class Hybrid:
 
 
 @dataclass
-class Result(FrequencyOrders):
+class Result(poisson2d.FrequencyOrders):
     config: Config
     steps: np.ndarray  # DNN records (R,)
     dnn_errors: np.ndarray  # Δ_F, (seeds, R, K)
@@ -263,8 +258,6 @@ def _classical(g: np.ndarray, u_star: np.ndarray, target: float) -> list[Method]
 
 def run(config: Any, *, progress: Callable[[int, int, float], None] | None = None) -> Any:
     """Run the 1-d experiment (``config`` a :class:`Config`) or the 2-d one (a ``poisson2d.Config``)."""
-    from fptheory.experiments import poisson2d
-
     if isinstance(config, poisson2d.Config):
         return poisson2d.run(config, progress=progress)
     began = time.perf_counter()
@@ -339,8 +332,6 @@ def run(config: Any, *, progress: Callable[[int, int, float], None] | None = Non
 def plot(result: Any, path: str | Path) -> Path:
     from matplotlib.figure import Figure
 
-    from fptheory.experiments import poisson2d
-
     if isinstance(result, poisson2d.Result):
         return poisson2d.plot(result, path)
 
@@ -380,8 +371,6 @@ def plot(result: Any, path: str | Path) -> Path:
 
 
 def save(result: Any, out: str | Path) -> Path:
-    from fptheory.experiments import poisson2d
-
     if isinstance(result, poisson2d.Result):
         return poisson2d.save(result, out)
     return write_result(result, out, plot, "poisson.png", steps=result.steps, dnn_errors=result.dnn_errors,

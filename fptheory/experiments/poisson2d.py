@@ -27,10 +27,10 @@ from typing import Any
 
 import numpy as np
 
-from fptheory._checks import InputError
+from fptheory._checks import InputError, check_counts
 from fptheory._io import save_figure_atomic
 from fptheory.experiments._common import divergence_notes, result_json, seed_keys, write_result
-from fptheory.numeric._poisson import jacobi_2d, sine_modes_2d, solve_poisson_2d
+from fptheory.numeric._poisson import _check_omega, jacobi_2d, sine_modes_2d, solve_poisson_2d
 from fptheory.train._frequency_errors import convergence_steps, median_steps, ordered_fraction, relative_error
 from fptheory.train._loop import TrainSpec, train
 from fptheory.train._models import MLP
@@ -74,14 +74,10 @@ class Config:
             raise InputError(f"amplitudes must be finite and nonzero; got {self.amplitudes}")
         if not (math.isfinite(self.beta) and self.beta > 0):
             raise InputError(f"beta must be a finite number > 0; got {self.beta!r}")
-        if not (math.isfinite(self.omega) and 0 < self.omega <= 1):
-            raise InputError(f"omega must lie in (0, 1]; got {self.omega!r}")
+        _check_omega(self.omega)  # the numeric layer's check, as jacobi_2d makes it
         if not (0 < self.threshold < 1):
             raise InputError(f"threshold must lie in (0, 1); got {self.threshold!r}")
-        for name in ("sweeps", "sweep_record_every"):
-            value = getattr(self, name)
-            if not (isinstance(value, int) and value >= 1):
-                raise InputError(f"{name} must be an integer >= 1; got {value!r}")
+        check_counts(sweeps=self.sweeps, sweep_record_every=self.sweep_record_every)
         if self.sweeps % self.sweep_record_every:
             raise InputError(f"sweeps ({self.sweeps}) must be a multiple of sweep_record_every ({self.sweep_record_every})")
         MLP((2, *self.hidden, 1), self.activation)

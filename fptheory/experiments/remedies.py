@@ -42,11 +42,11 @@ from typing import Any
 
 import numpy as np
 
-from fptheory._checks import InputError
+from fptheory._checks import InputError, check_counts
 from fptheory._io import save_figure_atomic
 from fptheory.experiments._common import divergence_notes, result_json, seed_keys, write_result
 from fptheory.spectral._dft import dft, periodic_grid
-from fptheory.spectral._phase_shift import band_split, band_sum
+from fptheory.spectral._phase_shift import band_split, band_sum, check_band_edges
 from fptheory.train._frequency_errors import convergence_steps, median_steps, relative_error
 
 __all__ = ["Config", "Result", "Method", "Mapping", "METHODS", "IMAGE_MAPPINGS", "make_config", "run", "save", "plot",
@@ -97,10 +97,8 @@ class Config:
             raise InputError(f"frequencies must be integers in [1, points/2); got {self.frequencies}")
         if list(self.frequencies) != sorted(set(self.frequencies)):
             raise InputError(f"frequencies must increase strictly; got {self.frequencies}")
-        for name in ("width", "depth", "features", "positional_features"):
-            value = getattr(self, name)
-            if not (isinstance(value, int) and not isinstance(value, bool) and value >= 1):
-                raise InputError(f"{name} must be an integer >= 1; got {value!r}")
+        check_counts(width=self.width, depth=self.depth, features=self.features,
+                     positional_features=self.positional_features)
         if not (0 < self.threshold < 1):
             raise InputError(f"threshold must lie in (0, 1); got {self.threshold!r}")
         for method in self.methods:  # every model's own checks (sigma > 0, scales, n >= 1, edges) before any work
@@ -150,9 +148,9 @@ def build(config: Config, method: str, width: int) -> Any:
     if method == "adaptive":
         return AdaptiveMLP((1, *hidden, 1), "tanh", n=config.adaptive_n)
     if method == "phasednn":
-        edges = config.phase_edges
-        if not edges or list(edges) != sorted(set(edges)) or edges[0] <= 0 or edges[-1] > config.points / 2:
-            raise InputError(f"phase_edges must increase strictly within (0, points/2]; got {edges}")
+        if not config.phase_edges:
+            raise InputError("phase_edges must list at least one band edge")
+        check_band_edges(config.phase_edges, config.points, name="phase_edges")  # band_split's own check
         return MLP((1, *hidden, 2), "relu")
     raise InputError(f"unknown method {method!r}; known: {', '.join(METHODS)}")
 

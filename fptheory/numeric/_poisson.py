@@ -15,7 +15,7 @@ import numpy as np
 import scipy.fft
 import scipy.linalg
 
-from fptheory._checks import InputError
+from fptheory._checks import InputError, check_counts
 from fptheory._typing import Float
 
 __all__ = [
@@ -178,9 +178,7 @@ def jacobi_to_target(
     """
     if not (isinstance(target, (int, float)) and np.isfinite(target) and target > 0):
         raise InputError(f"target must be a finite number > 0; got {target!r}")
-    for name, value in (("max_sweeps", max_sweeps), ("check_every", check_every)):
-        if not (isinstance(value, int) and value >= 1):
-            raise InputError(f"{name} must be an integer >= 1; got {value!r}")
+    check_counts(max_sweeps=max_sweeps, check_every=check_every)
     reference = np.asarray(reference, dtype=float)
     u = np.array(u0, dtype=float, copy=True)
     u[0] = u[-1] = 0.0

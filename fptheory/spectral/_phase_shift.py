@@ -22,7 +22,7 @@ import numpy as np
 from fptheory._checks import InputError
 from fptheory._typing import Float
 
-__all__ = ["band_split", "band_sum", "phase_shift", "phase_unshift"]
+__all__ = ["band_split", "band_sum", "check_band_edges", "phase_shift", "phase_unshift"]
 
 
 def phase_shift(values: Any, x: Any, omega: float) -> np.ndarray:
@@ -53,6 +53,22 @@ def phase_unshift(values: Any, x: Any, omega: float) -> np.ndarray:
     return np.asarray(values) * np.exp(1j * omega * np.asarray(x, dtype=float))
 
 
+def check_band_edges(edges: tuple[float, ...], n: int, *, name: str = "edges") -> None:
+    """The inner band edges of :func:`band_split` must increase strictly within (0, n/2] (cycles per period).
+
+    Args:
+        edges: the edges e_1 < … < e_{B-1}.
+        n: the number of grid points.
+        name: the argument's name in the error.
+
+    Returns:
+        None; ``InputError`` naming ``name`` and the range otherwise.
+    """
+    inner = list(edges)
+    if any(not (0 < e <= n / 2) for e in inner) or inner != sorted(inner) or len(set(inner)) != len(inner):
+        raise InputError(f"{name} must increase strictly within (0, n/2 = {n / 2:g}]; got {edges}")
+
+
 def band_split(
     y: Float[np.ndarray, " n"], x: Float[np.ndarray, " n"], edges: tuple[float, ...], *, length: float
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -75,9 +91,8 @@ def band_split(
         raise InputError(f"y and x must be 1-d of one length >= 2; got shapes {y.shape} and {x.shape}")
     if not (math.isfinite(length) and length > 0):
         raise InputError(f"length must be a finite number > 0; got {length!r}")
+    check_band_edges(edges, n)
     inner = list(edges)
-    if any(not (0 < e <= n / 2) for e in inner) or inner != sorted(inner) or len(set(inner)) != len(inner):
-        raise InputError(f"edges must increase strictly within (0, n/2 = {n / 2:g}]; got {edges}")
     coefficients = np.fft.fft(y) * np.exp(-2j * np.pi * np.fft.fftfreq(n, d=1.0 / n) * x[0] / length) / n
     q = np.fft.fftfreq(n, d=1.0 / n)  # integer frequencies, Nyquist (even n) as -n/2
     bounds = [0.0, *inner, math.inf]

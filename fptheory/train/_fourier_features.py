@@ -20,7 +20,7 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 
-from fptheory._checks import InputError
+from fptheory._checks import InputError, check_counts
 from fptheory.train._models import MLP
 
 __all__ = ["FourierFeatures", "MAPPINGS"]
@@ -55,10 +55,7 @@ class FourierFeatures:
             raise InputError(f"mapping must be one of {', '.join(MAPPINGS)}; got {self.mapping!r}")
         if not (isinstance(self.sigma, (int, float)) and math.isfinite(self.sigma) and self.sigma > 0):
             raise InputError(f"sigma must be a finite number > 0; got {self.sigma!r}")
-        for name in ("d_in", "features"):
-            value = getattr(self, name)
-            if not (isinstance(value, int) and not isinstance(value, bool) and value >= 1):
-                raise InputError(f"{name} must be an integer >= 1; got {value!r}")
+        check_counts(d_in=self.d_in, features=self.features)
         _ = self.network  # checks hidden, activation and d_out
 
     @property

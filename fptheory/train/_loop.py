@@ -23,7 +23,7 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
-from fptheory._checks import InputError
+from fptheory._checks import InputError, check_counts
 from fptheory.spectral._dft import dft
 
 __all__ = ["TrainSpec", "History", "train", "make_optimizer"]
@@ -48,10 +48,7 @@ class TrainSpec:
     def __post_init__(self) -> None:
         if self.dtype not in ("float32", "float64"):
             raise InputError(f"dtype must be 'float32' or 'float64'; got {self.dtype!r}")
-        for name in ("steps", "record_every"):
-            value = getattr(self, name)
-            if not isinstance(value, int) or value < 1:
-                raise InputError(f"{name} must be an integer >= 1; got {value!r}")
+        check_counts(steps=self.steps, record_every=self.record_every)
         if self.steps % self.record_every:
             raise InputError(f"steps ({self.steps}) must be a multiple of record_every ({self.record_every})")
         if not (math.isfinite(self.learning_rate) and self.learning_rate > 0):

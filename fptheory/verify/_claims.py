@@ -358,9 +358,6 @@ def _poisson_hybrid(r: Any) -> Evidence:
         "hybrid": [h.to_json() for h in r.hybrid]})
 
 
-REMEDIES_RATIO = 0.8
-
-
 FOURIER_PSNR_GAIN = 1.0
 
 
@@ -372,6 +369,9 @@ def _fourier_psnr(r: Any) -> Evidence:
                     "test PSNR " + ", ".join(f"{name} {v:.2f} dB" for name, v in psnrs.items()) + f"; gaussian - none "
                     f"{gain:+.2f} dB", {"test_psnr": psnrs, "gain": gain, "ascending": order,
                                         "parameters": {m.name: m.parameters for m in r.mappings}})
+
+
+REMEDIES_RATIO = 0.8
 
 
 def _remedies(r: Any) -> Evidence:
