@@ -14,7 +14,7 @@ from typing import Any
 import jax.numpy as jnp
 
 from fptheory._checks import InputError
-from fptheory.train._models import MLP, NONLINEARITIES
+from fptheory.train._models import MLP, NONLINEARITIES, dense_layers
 
 __all__ = ["AdaptiveMLP"]
 
@@ -48,9 +48,4 @@ class AdaptiveMLP:
     def apply(self, params: dict[str, Any], x: Any) -> Any:
         act = NONLINEARITIES[self.activation]
         slope = self.n * params["a"]
-        layers = params["net"]
-        h = x
-        for layer in layers[:-1]:
-            h = act(slope * (h @ layer["W"] + layer["b"]))
-        out = h @ layers[-1]["W"] + layers[-1]["b"]
-        return out[..., 0] if self.widths[-1] == 1 else out
+        return dense_layers(params["net"], x, lambda z: act(slope * z), squeeze=self.widths[-1] == 1)

@@ -76,12 +76,16 @@ class MLP:
         return params
 
     def apply(self, params: list[dict[str, Any]], x: Any) -> Any:
-        act = NONLINEARITIES[self.activation]
-        h = x
-        for layer in params[:-1]:
-            h = act(h @ layer["W"] + layer["b"])
-        out = h @ params[-1]["W"] + params[-1]["b"]
-        return out[..., 0] if self.widths[-1] == 1 else out
+        return dense_layers(params, x, NONLINEARITIES[self.activation], squeeze=self.widths[-1] == 1)
+
+
+def dense_layers(layers: list[dict[str, Any]], h: Any, act: Callable[[Any], Any], *, squeeze: bool) -> Any:
+    """``act(h W + b)`` through every layer but the last, which is linear; the trailing axis dropped when
+    ``squeeze`` (one output). The part every network here shares after its own first layer."""
+    for layer in layers[:-1]:
+        h = act(h @ layer["W"] + layer["b"])
+    out = h @ layers[-1]["W"] + layers[-1]["b"]
+    return out[..., 0] if squeeze else out
 
 
 @dataclass(frozen=True)

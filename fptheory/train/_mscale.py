@@ -24,7 +24,7 @@ import jax
 import jax.numpy as jnp
 
 from fptheory._checks import InputError
-from fptheory.train._models import MLP, NONLINEARITIES
+from fptheory.train._models import MLP, NONLINEARITIES, dense_layers
 
 __all__ = ["MscaleDNN", "mscale_scales", "SCALINGS"]
 
@@ -104,7 +104,4 @@ class MscaleDNN:
         act = NONLINEARITIES[self.activation]
         first, rest = params[0], params[1:]
         h = act(self.group_scales().astype(x.dtype) * (x @ first["W"]) + first["b"])
-        for layer in rest[:-1]:
-            h = act(h @ layer["W"] + layer["b"])
-        out = h @ rest[-1]["W"] + rest[-1]["b"]
-        return out[..., 0] if self.d_out == 1 else out
+        return dense_layers(rest, h, act, squeeze=self.d_out == 1)
