@@ -268,8 +268,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(data, indent=2))
         return 0
-    print(f"{args.name}: frequencies {data['frequencies']}, convergence step (median over seeds) "
-          f"{data['convergence_step']} at threshold {data['threshold']}")
+    if "convergence_step" in data:  # the training experiments that follow peaks
+        print(f"{args.name}: frequencies {data['frequencies']}, convergence step (median over seeds) "
+              f"{data['convergence_step']} at threshold {data['threshold']}")
+    else:
+        print(f"{args.name}:")
     for key, value in data.items():
         if key not in ("experiment", "frequencies", "convergence_step", "threshold", "config", "seeds",
                        "convergence_step_per_seed") and not isinstance(value, (list, dict)):

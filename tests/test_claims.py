@@ -24,6 +24,9 @@ QUICK_SCALE_FINDINGS: dict[str, str] = {
     "poisson-hybrid-faster": "the quick DNN's error (2 x 32, 2000 steps) has a part in Jacobi's slowest mode j = 1, "
                              "which the odd u* lacks and which decays 4 times slower than u*'s own mode 2: every T "
                              "needs at least as many sweeps as Jacobi from zero (time ratio about 5)",
+    "multistage-machine-precision": "three small stages of 300 Adam and 1500 L-BFGS iterations take the relative "
+                                    "error from 5e-5 to about 3e-8, not 1e-12 (each stage still lowers it, and the "
+                                    "stages end far below the single network: tests/test_multistage.py)",
 }
 
 
@@ -57,6 +60,10 @@ FULL_SCALE_FINDINGS: dict[str, str] = {
     "remedies-highest-peak-faster": "the adaptive tanh network (n = 10), like the plain ReLU MLP, never converges the "
                                     "peaks k = 30-50 in 6000 steps (ratio 1); Fourier features, MscaleDNN and PhaseDNN "
                                     "do (ratios 0.01-0.3)",
+    "multistage-machine-precision": "four stages take the test error from 7e-6 to about 4e-10, four orders below "
+                                    "the single network (3e-6), not to 1e-12: from stage 3 on, the residual is "
+                                    "broadband at tens to hundreds of cycles per unit, and a 32-wide stage lowers "
+                                    "it by a factor of 3 to 10 where stage 2 gained 1000",
 }
 
 

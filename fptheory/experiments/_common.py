@@ -58,9 +58,9 @@ def config_json(config: Any) -> dict[str, Any]:
 
 def result_json(result: Any, experiment: str, *, seeds: tuple[int, int], **fields: Any) -> dict[str, Any]:
     """The JSON form of a training experiment's result (``result.json``; what verify's claims and
-    ``fptheory results`` read): its name, ``fields`` (every experiment gives frequencies, convergence_step and
-    threshold, then its own), the seeds run (first, count), and the seconds, config and notes every result
-    carries. Serialised by :func:`fptheory._json.jsonable`, so no NaN or infinity reaches the file."""
+    ``fptheory results`` read): its name, ``fields`` (the experiments that follow peaks give
+    frequencies, convergence_step and threshold, then their own), the seeds run (first, count), and the seconds,
+    config and notes every result carries. Serialised by :func:`fptheory._json.jsonable`, so no NaN or infinity reaches the file."""
     first, count = seeds
     return jsonable({"experiment": experiment, **fields, "seeds": list(range(first, first + count)),
                      "seconds": result.seconds, "config": result.config, "notes": result.notes})

@@ -31,6 +31,8 @@ EXPERIMENTS: dict[str, tuple[str, str]] = {
                 "paper Sec. 5: -u'' = g, DNN (Ritz) low first against Jacobi high first, the hybrid, time to target"),
     "remedies": ("fptheory.experiments.remedies",
                  "overview's remedies: Fourier features, MscaleDNN, adaptive activation, PhaseDNN against a plain MLP"),
+    "multistage": ("fptheory.experiments.multistage",
+                   "Wang & Lai: stages fitting normalised residuals (sin first layer), float64, toward 1e-12"),
     "theory-vs-training": (
         "fptheory.experiments.theory_vs_training",
         "two-layer tanh net on Theorem 2's two-frequency loss: measured dL(k)/dt against -∇L(k)·∇L",

@@ -6,6 +6,7 @@ from fptheory.train._frequency_errors import convergence_steps, normalised_magni
 from fptheory.train._loop import History, TrainSpec, train
 from fptheory.train._models import CNN, MLP, NONLINEARITIES, TwoLayer, s2relu, srelu
 from fptheory.train._mscale import SCALINGS, MscaleDNN, mscale_scales
+from fptheory.train._multistage import StageNetwork, dominant_frequency, fit_stage
 from fptheory.train._poisson_objectives import poisson_residual, ritz_energy, ritz_energy_2d
 
 __all__ = [
@@ -21,6 +22,9 @@ __all__ = [
     "mscale_scales",
     "SCALINGS",
     "AdaptiveMLP",
+    "StageNetwork",
+    "dominant_frequency",
+    "fit_stage",
     "History",
     "TrainSpec",
     "train",

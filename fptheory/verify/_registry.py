@@ -36,6 +36,9 @@ RAHAMAN_2019 = dict(authors="Nasim Rahaman, Aristide Baratin, Devansh Arpit, Fel
 XU_OVERVIEW_2024 = dict(authors="Zhi-Qin John Xu, Yaoyu Zhang, Tao Luo", year=2024,
                         title="Overview frequency principle/spectral bias in deep learning (Communications on "
                               "Applied Mathematics and Computation)", arxiv="2201.07395")
+WANG_LAI_2024 = dict(authors="Yongji Wang, Ching-Yao Lai", year=2024,
+                     title="Multi-stage neural networks: Function approximator of machine precision (Journal of "
+                           "Computational Physics 504, 112865)", arxiv="2307.08934")
 
 
 @dataclass
