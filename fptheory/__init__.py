@@ -8,6 +8,8 @@ The public face (each name is imported on first use, so ``import fptheory`` is q
   :func:`log_gradient_factor`, :func:`log_abs_E` (log-domain, exact for tiny |w|);
 * measures of Theorems 1 and 2 — :class:`Setting`, :func:`plain_estimate`, :func:`rare_estimate` (Theorem 1),
   :func:`rare_estimate_theorem2`, :func:`fit_decay`; more in :mod:`fptheory.numeric`;
+* any training run — :class:`FrequencyMonitor` (per-frequency errors, peaks, filtering, the verdict) and its
+  :class:`FrequencyReport`; figures by :func:`fptheory.monitor.figure`; pytest assertions in :mod:`fptheory.testing`;
 * proofs — :class:`Proof`, :class:`Step`, :func:`run_proof`, :func:`load_proofs`;
 * bad input raises :class:`InputError` (a ``ValueError``).
 
@@ -44,6 +46,8 @@ _EXPORTS = {
     "load_proofs": "fptheory.proof",
     "run_proof": "fptheory.proof",
     "InputError": "fptheory._checks",
+    "FrequencyMonitor": "fptheory.train",
+    "FrequencyReport": "fptheory.train",
 }
 
 __all__ = ["__version__", *sorted(_EXPORTS)]

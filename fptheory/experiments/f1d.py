@@ -17,12 +17,13 @@ import numpy as np
 from fptheory._checks import InputError
 from fptheory._io import save_figure_atomic
 from fptheory.experiments._common import divergence_notes, result_json, seed_keys, write_result
-from fptheory.spectral._dft import dft, periodic_grid
-from fptheory.train._frequency_errors import convergence_steps, median_steps, ordered_fraction, relative_error
+from fptheory.spectral._dft import periodic_grid
+from fptheory.train._frequency_errors import median_steps
 from fptheory.train._loop import TrainSpec, train
 from fptheory.train._models import MLP
+from fptheory.train._monitor import FrequencyMonitor
 
-__all__ = ["Config", "Result", "make_config", "run", "save", "plot"]
+__all__ = ["Config", "Result", "make_config", "run", "save", "plot", "figure"]
 
 
 @dataclass(frozen=True)
@@ -97,18 +98,18 @@ def run(config: Config, *, progress: Callable[[int, int, float], None] | None = 
     x = periodic_grid(config.points)
     y = target(config, x)
     freqs = np.asarray(config.frequencies)
-    f_hat = dft(y, x, freqs)
+    monitor = FrequencyMonitor(x, y, frequencies=freqs, threshold=config.threshold)
     model = MLP((1, *config.hidden, 1), config.activation, config.init_scale)
     spec = TrainSpec(config.steps, config.record_every, config.learning_rate)
     history = train(model.apply, model.init, x[:, None], y, keys=seed_keys(config.seed, config.seeds), spec=spec,
                     eval_x=x[:, None], eval_points=x, frequencies=freqs, progress=progress)
-    errors = relative_error(history.spectrum, f_hat)
-    conv = [convergence_steps(errors[s], history.steps, config.threshold) for s in range(config.seeds)]
-    return Result(config, history.steps, errors, history.loss, conv, ordered_fraction(conv), history.diverged_at,
-                  history.seconds, divergence_notes(history))
+    report = monitor.analyse_spectrum(history.steps, history.spectrum)  # the spectrum the training loop recorded
+    return Result(config, history.steps, report.errors[0], history.loss, report.convergence[0], report.ordered or 0.0,
+                  history.diverged_at, history.seconds, divergence_notes(history))
 
 
-def plot(result: Result, path: str | Path) -> Path:
+def figure(result: Result) -> Any:
+    """The experiment's figure (a matplotlib Figure; no pyplot state, so a notebook shows it inline)."""
     from matplotlib.figure import Figure
 
     cfg = result.config
@@ -129,7 +130,11 @@ def plot(result: Result, path: str | Path) -> Path:
     ax2.legend(fontsize=8)
     ax2.set_title(f"ordered in {result.ordered:.0%} of seeds")
     fig.tight_layout()
-    return save_figure_atomic(fig, path)
+    return fig
+
+
+def plot(result: Result, path: str | Path) -> Path:
+    return save_figure_atomic(figure(result), path)
 
 
 def save(result: Result, out: str | Path) -> Path:

@@ -18,9 +18,9 @@ from fptheory._checks import InputError
 from fptheory._io import save_figure_atomic
 from fptheory.experiments._classifiers import check_config, first_points, fit
 from fptheory.experiments._common import result_json, write_result
-from fptheory.spectral._filtering import split_errors
 from fptheory.train._frequency_errors import convergence_steps
 from fptheory.train._loop import TrainSpec
+from fptheory.train._monitor import FrequencyMonitor
 
 __all__ = ["Config", "Result", "make_config", "run", "save", "plot"]
 
@@ -97,16 +97,14 @@ def run(config: Config, *, progress: Callable[[int, int, float], None] | None = 
     began = time.perf_counter()
     data, X, Y = first_points(config.data, config.points)
     spec = TrainSpec(config.steps, config.record_every, config.learning_rate)
-    e_low = np.empty((len(config.networks), len(config.deltas), config.seeds, spec.steps // spec.record_every + 1))
-    e_high, losses, notes = np.empty_like(e_low), [], list[str]()
-    for j, name in enumerate(config.networks):
-        history, outputs = fit(name, config, X, Y, data.image_shape, spec, progress)
-        H = outputs.transpose(2, 0, 1, 3)  # (n, S, R, c)
-        for i, delta in enumerate(config.deltas):
-            e_low[j, i], e_high[j, i] = split_errors(X, Y, H, delta)  # every seed and record in one pass
+    monitor = FrequencyMonitor(X, Y, frequencies=(), deltas=config.deltas, threshold=config.threshold)  # filtering only
+    reports, losses = [], []
+    for name in config.networks:
+        history, outputs = fit(name, config, X, Y, data.image_shape, spec, progress)  # (S, R, n, c)
+        reports.append(monitor.analyse(history.steps, outputs))  # every seed and record in one pass per δ
         losses.append(history.loss)
-    steps = np.arange(e_low.shape[-1]) * spec.record_every
-    return Result(config, steps, e_low, e_high, np.stack(losses), time.perf_counter() - began, notes)
+    e_low, e_high = (np.stack([getattr(r, name) for r in reports]) for name in ("e_low", "e_high"))
+    return Result(config, reports[0].steps, e_low, e_high, np.stack(losses), time.perf_counter() - began, [])
 
 
 def plot(result: Result, path: str | Path) -> Path:

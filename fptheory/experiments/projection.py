@@ -29,11 +29,12 @@ from fptheory._checks import InputError
 from fptheory._io import save_figure_atomic
 from fptheory.experiments._classifiers import check_config, first_points, fit
 from fptheory.experiments._common import result_json, write_result
-from fptheory.spectral._nudft import noise_level, nudft, principal_directions, project, significant_peaks
-from fptheory.train._frequency_errors import convergence_steps, median_steps, ordered_fraction, relative_error
+from fptheory.spectral._nudft import noise_level
+from fptheory.train._frequency_errors import median_steps
 from fptheory.train._loop import TrainSpec
+from fptheory.train._monitor import FrequencyMonitor
 
-__all__ = ["Config", "Result", "make_config", "run", "save", "plot", "select_frequencies"]
+__all__ = ["Config", "Result", "make_config", "run", "save", "plot", "monitor_for"]
 
 
 @dataclass(frozen=True)
@@ -77,15 +78,10 @@ def make_config(*, quick: bool = False, seed: int = 0, seeds: int | None = None,
     return Config(**{**dict(seed=seed, seeds=seeds or 1), **changes})
 
 
-def select_frequencies(Y: np.ndarray, t: np.ndarray, config: Config) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
-    """(grid k, |ŷ_c(k)| on it (c, K), the selected peaks of each component) for targets Y (n, c) at
-    projections t = p·x (n,), by the module's peak rule."""
-    k_max = config.k_max_sd / float(np.std(t))
-    grid = np.linspace(0.0, k_max, config.grid)
-    magnitude = np.abs(nudft(Y.T, 2 * math.pi * t, grid))
-    levels = config.significance * noise_level(Y.T)
-    peaks = [significant_peaks(magnitude[c], grid, level=float(levels[c]), count=config.peaks) for c in range(Y.shape[1])]
-    return grid, magnitude, peaks
+def monitor_for(X: np.ndarray, Y: np.ndarray, config: Config) -> FrequencyMonitor:
+    """The monitor that measures this experiment: peaks by the module's rule along the first principal direction of X."""
+    return FrequencyMonitor(X, Y, peaks=config.peaks, significance=config.significance, k_max_sd=config.k_max_sd,
+                            grid=config.grid, threshold=config.threshold)
 
 
 @dataclass
@@ -154,26 +150,23 @@ class Result:
 def run(config: Config, *, progress: Callable[[int, int, float], None] | None = None) -> Result:
     began = time.perf_counter()
     data, X, Y = first_points(config.data, config.points)
-    t = project(X, principal_directions(X)[0])
-    grid, magnitude, peaks = select_frequencies(Y, t, config)
-    y_hat = [nudft(Y[:, c], 2 * math.pi * t, peaks[c]) for c in range(Y.shape[1])]
+    monitor = monitor_for(X, Y, config)
+    peaks = monitor.frequencies
     spec = TrainSpec(config.steps, config.record_every, config.learning_rate, batch_size=config.batch_size)
     errors, conv, ordered, accuracy, notes = [], [], [], [], []
     for name in config.networks:
         history, H = fit(name, config, X, Y, data.image_shape, spec, progress)  # H: (S, R, n, c)
-        err_net = [relative_error(nudft(H[..., c], 2 * math.pi * t, peaks[c]), y_hat[c]) for c in range(Y.shape[1])]
-        conv_net = [[convergence_steps(e[s], history.steps, config.threshold) for s in range(config.seeds)] for e in err_net]
-        rows = [row for c, per_seed in enumerate(conv_net) if len(peaks[c]) >= 2 for row in per_seed]
-        errors.append(err_net)
-        conv.append(conv_net)
-        ordered.append(ordered_fraction(rows) if rows else None)
+        report = monitor.analyse(history.steps, H)
+        errors.append(report.errors)
+        conv.append(report.convergence)
+        ordered.append(report.ordered)
         accuracy.append([float(np.mean(np.argmax(H[s, -1], axis=1) == data.y)) for s in range(config.seeds)])
     scored = [c for c, p in enumerate(peaks) if len(p) >= 2]
     if not scored:
         notes.append("no component has an interior peak above the significance level: nothing to order")
     else:
         notes.append(f"components {scored} have a significant interior peak; the others only the DC peak")
-    return Result(config, history.steps, grid, magnitude, noise_level(Y.T), [p.tolist() for p in peaks], errors,
+    return Result(config, history.steps, monitor.candidates, monitor.magnitude, noise_level(Y.T), [p.tolist() for p in peaks], errors,
                   conv, ordered, accuracy, time.perf_counter() - began, notes)
 
 

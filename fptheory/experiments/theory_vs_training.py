@@ -30,7 +30,7 @@ from fptheory.train._frequency_errors import convergence_steps, median_steps, re
 from fptheory.train._loop import TrainSpec, train
 from fptheory.train._models import TwoLayer
 
-__all__ = ["Config", "Result", "make_config", "run", "save", "plot"]
+__all__ = ["Config", "Result", "make_config", "run", "save", "plot", "figure"]
 
 
 @dataclass(frozen=True)
@@ -168,7 +168,8 @@ def run(config: Config, *, progress: Callable[[int, int, float], None] | None = 
                   history.diverged_at, history.seconds, divergence_notes(history))
 
 
-def plot(result: Result, path: str | Path) -> Path:
+def figure(result: Result) -> Any:
+    """The experiment's figure (a matplotlib Figure; no pyplot state, so a notebook shows it inline)."""
     from matplotlib.figure import Figure
 
     cfg = result.config
@@ -190,7 +191,11 @@ def plot(result: Result, path: str | Path) -> Path:
     ax2.set_title(f"gradient-ratio slope {result.slope:.3f} (law: -1)")
     ax2.legend(fontsize=8)
     fig.tight_layout()
-    return save_figure_atomic(fig, path)
+    return fig
+
+
+def plot(result: Result, path: str | Path) -> Path:
+    return save_figure_atomic(figure(result), path)
 
 
 def save(result: Result, out: str | Path) -> Path:

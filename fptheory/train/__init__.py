@@ -5,6 +5,7 @@ from fptheory.train._fourier_features import MAPPINGS, FourierFeatures
 from fptheory.train._frequency_errors import convergence_steps, normalised_magnitude, ordered_fraction, relative_error
 from fptheory.train._loop import History, TrainSpec, train
 from fptheory.train._models import CNN, MLP, NONLINEARITIES, TwoLayer, s2relu, srelu
+from fptheory.train._monitor import LOW_FIRST_SHARE, FrequencyMonitor, FrequencyReport
 from fptheory.train._mscale import SCALINGS, MscaleDNN, mscale_scales
 from fptheory.train._multistage import StageNetwork, dominant_frequency, fit_stage
 from fptheory.train._poisson_objectives import poisson_residual, ritz_energy, ritz_energy_2d
@@ -25,6 +26,9 @@ __all__ = [
     "StageNetwork",
     "dominant_frequency",
     "fit_stage",
+    "FrequencyMonitor",
+    "FrequencyReport",
+    "LOW_FIRST_SHARE",
     "History",
     "TrainSpec",
     "train",
