@@ -21,24 +21,19 @@
 # ratio of per-frequency gradients. Quick scale (the same configs as `fptheory run NAME --quick`).
 
 # %%
-import tempfile
-from pathlib import Path
-
-from IPython.display import Image, display
+# %matplotlib inline
+from IPython.display import display
 
 from fptheory.experiments import f1d, theory_vs_training
 
-out = Path(tempfile.mkdtemp())
 result = f1d.run(f1d.make_config(quick=True))
-f1d.save(result, out / "f1d")
 print("convergence step per peak (median over seeds):", dict(zip(result.config.frequencies, result.median_steps())))
 print(f"seeds with the peaks converging in order of frequency: {result.ordered:.0%}")
-display(Image(filename=str(out / "f1d" / "f1d.png")))
+display(f1d.figure(result))
 
 # %%
 tvt = theory_vs_training.run(theory_vs_training.make_config(quick=True))
-theory_vs_training.save(tvt, out / "tvt")
 print(f"measured vs predicted dL(k)/dt: median relative difference {tvt.rate_error:.2e} (90th percentile {tvt.rate_error_p90:.2e})")
 print(f"log gradient ratio against π(k2-k1)/(2|w|): slope {tvt.slope:.4f} (law: -1), R² {tvt.slope_r2:.4f}")
-display(Image(filename=str(out / "tvt" / "theory_vs_training.png")))
+display(theory_vs_training.figure(tvt))
 assert tvt.rate_error < 1e-2 and abs(tvt.slope + 1) < 0.05

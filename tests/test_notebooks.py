@@ -1,5 +1,5 @@
-"""The notebooks: paired .py/.ipynb in sync, and (slow tier, run by .ci/run) each executes without error
-(nbclient, quick scale)."""
+"""The notebooks: paired .py/.ipynb in sync, figures drawn in the notebook (not PNG files read back), and (slow tier,
+run by .ci/run) each executes without error and shows a figure inline (nbclient, quick scale)."""
 
 from pathlib import Path
 
@@ -11,8 +11,13 @@ from nbclient import NotebookClient
 NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("0*.py"))
 
 
-def test_there_are_three_notebooks():
-    assert [p.stem[:2] for p in NOTEBOOKS] == ["01", "02", "03"]
+def test_there_are_five_notebooks():
+    assert [p.stem[:2] for p in NOTEBOOKS] == ["01", "02", "03", "04", "05"]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_figures_are_drawn_not_read_back(path):
+    assert "Image(filename" not in path.read_text() and "savefig" not in path.read_text()
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -30,5 +35,6 @@ def test_pair_in_sync(path):
 def test_notebook_executes(path, tmp_path):
     nb = jupytext.read(path)
     NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
-    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error"]
-    assert not errors
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    assert not [o for o in outputs if o.output_type == "error"]
+    assert any("image/png" in o.get("data", {}) for o in outputs), "no figure drawn inline"
