@@ -161,6 +161,8 @@ def _grid(n=64):
     (lambda x, y: FrequencyMonitor(x, y, frequencies=[3, 1]), "strictly ascending"),
     (lambda x, y: FrequencyMonitor(x, y, frequencies=[1, 2]), "vanishes at k = [2.0]"),
     (lambda x, y: FrequencyMonitor(x, y, threshold=1.5), "threshold must lie in (0, 1)"),
+    (lambda x, y: FrequencyMonitor(x, 0 * y), "y must not be zero everywhere"),
+    (lambda x, y: FrequencyMonitor(x, y).record(2.5, y), "step must be an integer >= 0"),
     (lambda x, y: FrequencyMonitor(x, y, deltas=(0.0,)), "deltas must be finite numbers > 0"),
     (lambda x, y: FrequencyMonitor(x, y, peaks=0), "peaks must be an integer >= 1"),
     (lambda x, y: FrequencyMonitor(np.zeros(10), np.zeros(10)), "must not repeat a point"),
@@ -182,8 +184,11 @@ def test_bad_input_is_one_clear_error(make, message):
 
 
 def test_steps_must_increase_between_records():
+    import jax.numpy as jnp
+
     x = _grid()
     monitor = FrequencyMonitor(x, np.sin(x) + np.sin(3 * x))
+    monitor.record(jnp.int32(5), np.zeros(64))  # a 0-d JAX integer is a step too
     monitor.record(10, np.zeros(64))
     with pytest.raises(InputError, match="step must increase"):
         monitor.record(10, np.zeros(64))

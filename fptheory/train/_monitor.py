@@ -26,6 +26,7 @@ f1d-low-first's rule, stated there.
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -211,6 +212,9 @@ class FrequencyMonitor:
             self.convention = "cycles per unit of p·x along the first principal direction p: ĥ(k) = (1/n) Σ h(x_i) e^{-i 2π k p·x_i}"
             candidates = np.linspace(0.0, k_max_sd / float(np.std(proj)), grid)
         self.candidates, self.magnitude = candidates, np.zeros((c, 0))
+        if frequencies is None and np.any(np.all(self.Y == 0, axis=0)):
+            raise InputError(f"y must not be zero everywhere: component(s) {np.flatnonzero(np.all(self.Y == 0, axis=0)).tolist()} "
+                             "have no spectrum to follow")
         if frequencies is None:  # the module's peak rule on the candidates
             if candidates.size < 3:
                 raise InputError(f"x has too few points ({n}) to pick peaks from; pass frequencies")
@@ -266,15 +270,21 @@ class FrequencyMonitor:
             out = out[..., None]
         elif shape != (n, c):
             expect = f"({n},) or ({n}, 1)" if c == 1 else f"({n}, {c})"
-            raise InputError(f"outputs{where} must have shape {expect} after {lead} leading axes, matching x and y; got {out.shape}")
+            after = f" after {lead} leading axes" if lead else ""
+            raise InputError(f"outputs{where} must have shape {expect}{after}, matching x and y; got {out.shape}")
         bad = ~np.isfinite(out)
         if np.any(bad):
             raise InputError(f"outputs{where} must be finite; got {np.count_nonzero(bad)} non-finite value(s) (did training diverge?)")
         return out
 
     def _check_step(self, step: Any) -> int:
-        if isinstance(step, bool) or not isinstance(step, (int, np.integer)) or step < 0:
+        try:  # Python, NumPy and 0-d JAX integers alike
+            value = operator.index(step)
+        except TypeError:
+            value = -1
+        if isinstance(step, bool) or value < 0:
             raise InputError(f"step must be an integer >= 0; got {step!r}")
+        step = value
         if self.steps and step <= self.steps[-1]:
             raise InputError(f"step must increase from record to record; got {step} after {self.steps[-1]}")
         return int(step)
