@@ -98,7 +98,9 @@ def test_record_callback_and_analyse_agree(rng):
         a.record(int(t), outputs[i])
         hook(int(t), np.array([i] * x.size))
     batch = FrequencyMonitor(x, Y, frequencies=[[2, 7], [1]], deltas=(0.1,)).analyse(steps, outputs)
-    for report in (a.report(), b.report()):
+    saved = FrequencyMonitor(x, Y, frequencies=[[2, 7], [1]], deltas=(0.1,)).analyse_params(
+        steps, lambda i, xs: outputs[i] + 0 * xs, list(range(steps.size)))
+    for report in (a.report(), b.report(), saved):
         assert report.convergence == batch.convergence
         assert all(np.array_equal(e, f) for e, f in zip(report.errors, batch.errors))
         assert np.array_equal(report.e_low, batch.e_low) and np.array_equal(report.e_high, batch.e_high)
@@ -173,6 +175,8 @@ def _grid(n=64):
     (lambda x, y: FrequencyMonitor(x, y).record_params(0, lambda p, xs: p @ xs, np.ones(3)), "apply_fn(params, x) failed"),
     (lambda x, y: FrequencyMonitor(x, y).analyse([0, 10], np.zeros((3, 64))), "outputs hold 3 records but steps 2"),
     (lambda x, y: FrequencyMonitor(x, y).analyse([10, 0], np.zeros((2, 64))), "steps must be increasing"),
+    (lambda x, y: FrequencyMonitor(x, y).analyse_params([0, 10], lambda p, xs: p, [y]), "params holds 1 parameter sets but steps 2"),
+    (lambda x, y: FrequencyMonitor(x, y).analyse_params([0, 10], lambda p, xs: 1 / 0, [y, y]), "failed at step 0"),
     (lambda x, y: FrequencyMonitor(x, y).callback(lambda p, xs: xs, every=0), "every must be an integer >= 1"),
 ])
 def test_bad_input_is_one_clear_error(make, message):

@@ -145,7 +145,8 @@ class FrequencyMonitor:
     """Per-frequency errors of any training run, against the targets ``y`` at the inputs ``x``.
 
     Record the model's outputs as training goes (:meth:`record`, :meth:`record_params` or :meth:`callback` inside
-    the loop), then read :meth:`report`; or analyse outputs saved earlier in one call (:meth:`analyse`).
+    the loop), then read :meth:`report`; or analyse what was saved earlier in one call: outputs (:meth:`analyse`) or
+    parameter sets (:meth:`analyse_params`).
 
     Args:
         x: the inputs, shape (n,) or (n, d), finite; n ≥ 3.
@@ -303,13 +304,17 @@ class FrequencyMonitor:
             self._outputs.append(out)
         self.steps.append(step)
 
+    def _apply(self, apply_fn: Callable[[Any, Any], Any], params: Any, step: Any) -> Any:
+        """``apply_fn(params, x)``, x of shape (n, d); an error in the user's model is reported as bad input."""
+        try:
+            return apply_fn(params, self.X)
+        except Exception as err:  # the user's model: say what failed, on which input
+            raise InputError(f"apply_fn(params, x) failed at step {step} on x of shape {self.X.shape}: "
+                             f"{type(err).__name__}: {err}") from err
+
     def record_params(self, step: int, apply_fn: Callable[[Any, Any], Any], params: Any) -> None:
         """:meth:`record` of ``apply_fn(params, x)``, x of shape (n, d); an error in apply_fn is reported as bad input."""
-        try:
-            outputs = apply_fn(params, self.X)
-        except Exception as err:  # the user's model: report what failed, on which input
-            raise InputError(f"apply_fn(params, x) failed on x of shape {self.X.shape}: {type(err).__name__}: {err}") from err
-        self.record(step, outputs)
+        self.record(step, self._apply(apply_fn, params, step))
 
     def callback(self, apply_fn: Callable[[Any, Any], Any], *, every: int = 1) -> Callable[[int, Any], None]:
         """A function ``hook(step, params)`` to call in a training loop: it records ``apply_fn(params, x)`` when
@@ -348,6 +353,21 @@ class FrequencyMonitor:
             raise InputError(f"outputs hold {out.shape[1]} records but steps {steps.size}")
         spectra = [self.transform(out[..., j], k) for j, k in enumerate(self.frequencies)]
         return self._report(steps, spectra, out if self.deltas else None)
+
+    def analyse_params(self, steps: Any, apply_fn: Callable[[Any, Any], Any], params: Sequence[Any]) -> FrequencyReport:
+        """The measures of ``apply_fn(p, x)`` (x of shape (n, d)) for each saved parameter set p, as :meth:`analyse`.
+
+        Args:
+            steps: the steps the parameters were saved at, increasing, shape (R,).
+            apply_fn: the model; an error in it is reported as bad input.
+            params: R parameter sets (any pytrees the model takes), in the order of ``steps``.
+        """
+        steps = self._steps_array(steps)
+        if len(params) != steps.size:
+            raise InputError(f"params holds {len(params)} parameter sets but steps {steps.size}")
+        outputs = [self._outputs_array(self._apply(apply_fn, p, step), lead=0, where=f" at step {step}")
+                   for step, p in zip(steps, params)]
+        return self.analyse(steps, np.stack(outputs))
 
     def analyse_spectrum(self, steps: Any, spectrum: Any) -> FrequencyReport:
         """The measures from ĥ already computed at the peaks (for a training loop that records the transform itself).
