@@ -401,9 +401,11 @@ def _parser() -> _Parser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``fptheory`` console script; returns the exit status."""
     from fptheory._checks import InputError
+    from fptheory._compilation_cache import enable
 
     try:
         args = _parser().parse_args(argv)
+        enable()  # the persistent JAX compilation cache for this command and its workers (FPTHEORY_COMPILATION_CACHE)
         return int(args.func(args))
     except (CLIError, InputError) as exc:  # a user's mistake: one line; anything else is a bug and shows its traceback
         message = str(exc) if isinstance(exc, CLIError) else f"fptheory: error: {exc}"

@@ -291,9 +291,18 @@ def _jax_counter(setting: Setting, size: int) -> Callable:
 
     dim = 3 * setting.m
 
+    devices = jax.local_devices()
+    sharding = None
+    if len(devices) > 1 and size % len(devices) == 0:  # the samples split across the local devices
+        from jax.sharding import Mesh, NamedSharding, PartitionSpec
+
+        sharding = NamedSharding(Mesh(np.array(devices), ("samples",)), PartitionSpec("samples", None))
+
     @jax.jit
     def count(key: Any, delta: Any) -> tuple[Any, Any]:
         theta = sample_ball_jax(key, size, dim, delta)
+        if sharding is not None:  # jax's partitionable generator draws the same values however they are split
+            theta = jax.lax.with_sharding_constraint(theta, sharding)
         a, w, b = split_parameters(theta, setting.m)
         if setting.theorem == 1:
             pairs = bad_pairs(setting, a, w, b, backend="jax")
