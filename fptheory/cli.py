@@ -285,6 +285,29 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_sweep(args: argparse.Namespace) -> int:
+    from fptheory.verify._sweep import decay_cells, decay_sweep, decay_table, write_sweep
+
+    out = _check_out(args.out, "fptheory sweep")
+    if args.jobs < 1:
+        raise CLIError(f"fptheory sweep: --jobs must be >= 1; got {args.jobs}")
+    cells = decay_cells(theorem=args.theorem, k1=args.k1, k2=args.k2, m=args.m, samples=args.samples, seed=args.seed)
+    where = f"on Dask ({args.scheduler})" if args.scheduler else f"{args.jobs} at a time"
+    print(f"fptheory sweep decay: {len(cells)} cells (k1 < k2), {args.samples} rare samples per δ, {where}", flush=True)
+
+    def show(row: dict[str, Any], done: int, total: int) -> None:
+        c = "-" if row["c"] is None else f"{row['c']:.3f}"
+        print(f"[{done:>2}/{total}] k1 = {row['k1']:g}, k2 = {row['k2']:g}, m = {row['m']}: fitted c {c} "
+              f"(proof's {row['proof_c']:.3f})  ({row['seconds']:.0f} s)", flush=True)
+
+    rows = decay_sweep(cells, workers=args.jobs, scheduler=args.scheduler, progress=show)
+    write_sweep(rows, out, {"sweep": "decay", "theorem": args.theorem, "samples": args.samples, "seed": args.seed,
+                            "scheduler": args.scheduler})
+    print(decay_table(rows), end="")
+    print(f"wrote {out / 'table.md'} and result.json")
+    return 0
+
+
 def _cmd_verify(args: argparse.Namespace) -> int:
     from fptheory.verify._runner import exit_status, select, verify
 
@@ -301,9 +324,10 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         print(f"[{done:>2}/{total}] {outcome.id:<{width}} {outcome.verdict:<6} {outcome.key}  ({outcome.seconds:.1f} s{cached})",
               flush=True)
 
-    print(f"fptheory verify: {len(claims)} claims, {'quick' if args.quick else 'full'} scale, {args.jobs} at a time",
-          flush=True)
-    outcomes = verify(claims, quick=args.quick, out=out, jobs=args.jobs, use_cache=not args.no_cache, progress=show)
+    where = f"on Dask ({args.scheduler})" if args.scheduler else f"{args.jobs} at a time"
+    print(f"fptheory verify: {len(claims)} claims, {'quick' if args.quick else 'full'} scale, {where}", flush=True)
+    outcomes = verify(claims, quick=args.quick, out=out, jobs=args.jobs, use_cache=not args.no_cache, progress=show,
+                      scheduler=args.scheduler)
     counts = {v: sum(o.verdict == v for o in outcomes) for v in ("holds", "fails", "error")}
     print(f"{counts['holds']} hold, {counts['fails']} fail, {counts['error']} errors; "
           f"wrote {out / 'report.md'}, report.html and result.json")
@@ -351,6 +375,19 @@ def _parser() -> _Parser:
     proofs.add_argument("--quick", action="store_true", help="accepted for uniformity; the proofs are already quick")
     proofs.set_defaults(func=_cmd_proofs)
 
+    sweep = sub.add_parser("sweep", help="a grid of jobs gathered into one table (local processes or Dask)")
+    sweep.add_argument("what", choices=("decay",), help="decay: the fitted decay constant c over (k1, k2, m)")
+    sweep.add_argument("--theorem", type=int, choices=(1, 2), default=1)
+    sweep.add_argument("--k1", type=float, nargs="+", required=True, help="lower frequencies, > 0")
+    sweep.add_argument("--k2", type=float, nargs="+", required=True, help="higher frequencies (cells with k1 < k2 run)")
+    sweep.add_argument("--m", type=int, nargs="+", default=[1], help="numbers of neurons, >= 1 (default 1)")
+    sweep.add_argument("--samples", type=int, default=200, help="rare-event samples per δ (default 200)")
+    sweep.add_argument("--seed", type=int, default=1)
+    sweep.add_argument("--jobs", type=int, default=2, help="cells at a time in worker processes (default 2)")
+    sweep.add_argument("--scheduler", metavar="ADDRESS", help="run the cells on Dask: 'local' or a scheduler's address")
+    sweep.add_argument("--out", required=True, help="write DIR/table.md and DIR/result.json")
+    sweep.set_defaults(func=_cmd_sweep)
+
     measure = sub.add_parser("measure", help="estimate the bad-set fraction of Theorem 1 or 2 in the ball B_δ")
     measure.add_argument("--theorem", type=int, choices=(1, 2), required=True)
     measure.add_argument("--k1", type=float, required=True, help="lower frequency, > 0")
@@ -388,6 +425,8 @@ def _parser() -> _Parser:
     ver.add_argument("--only", help="run only claims whose id matches this glob pattern")
     ver.add_argument("--out", help="output folder (also holds the cache)")
     ver.add_argument("--jobs", type=int, default=2, help="claims run at a time in worker processes (default 2)")
+    ver.add_argument("--scheduler", metavar="ADDRESS", help="run the claims on Dask: 'local' (a local cluster of --jobs "
+                     "workers) or a scheduler's address, e.g. tcp://host:8786 (needs fptheory[cluster])")
     ver.add_argument("--no-cache", action="store_true", help="recompute every claim")
     ver.set_defaults(func=_cmd_verify)
 

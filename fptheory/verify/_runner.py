@@ -171,7 +171,7 @@ def _stop(pool: ProcessPoolExecutor) -> None:
 
 
 def verify(claims: list[Claim], *, quick: bool, out: str | Path, jobs: int = 2, use_cache: bool = True,
-           progress: Callable[[Outcome, int, int], None] | None = None) -> list[Outcome]:
+           progress: Callable[[Outcome, int, int], None] | None = None, scheduler: str | None = None) -> list[Outcome]:
     """Decide ``claims`` and write ``out/result.json``, ``out/report.md`` and ``out/report.html``.
 
     Args:
@@ -182,6 +182,8 @@ def verify(claims: list[Claim], *, quick: bool, out: str | Path, jobs: int = 2, 
         use_cache: reuse an outcome cached under ``out`` when the claim's settings and the code that decides
             it are unchanged (a hash of the modules it loads).
         progress: called as ``progress(outcome, done, total)`` after each claim.
+        scheduler: run the claims on Dask (:mod:`fptheory.verify._cluster`): "local" starts a local cluster of
+            ``jobs`` worker processes; an address (``tcp://host:8786``) uses that cluster. None: worker processes here.
 
     Returns:
         the outcomes in the order of ``claims``. Ctrl-C stops the workers at once and writes no report (the
@@ -211,7 +213,12 @@ def verify(claims: list[Claim], *, quick: bool, out: str | Path, jobs: int = 2, 
         if progress:
             progress(outcome, len(outcomes), len(claims))
 
-    if jobs == 1 or len(todo) <= 1:
+    if scheduler is not None and todo:
+        from fptheory.verify._cluster import client_for, run_on_cluster
+
+        with client_for(scheduler, jobs) as client:
+            run_on_cluster(client, todo, out, lambda done, entry: finish(Outcome(**done), entry))
+    elif jobs == 1 or len(todo) <= 1:
         for claim, settings, entry in todo:
             finish(run_claim(claim, settings, out), entry)
     else:
@@ -241,7 +248,7 @@ def verify(claims: list[Claim], *, quick: bool, out: str | Path, jobs: int = 2, 
             raise
         pool.shutdown()
     ordered = [outcomes[c.id] for c in claims]
-    run = {"version": _version(), "scale": "quick" if quick else "full", "jobs": jobs,
+    run = {"version": _version(), "scale": "quick" if quick else "full", "jobs": jobs, "scheduler": scheduler,
            "wall_seconds": time.perf_counter() - began, "from_cache": sum(o.cached for o in ordered)}
     write_reports(ordered, out, run)
     return ordered

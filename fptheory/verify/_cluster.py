@@ -1,0 +1,132 @@
+"""Claims on a Dask cluster: a local one started here (``scheduler="local"``, no set-up) or an existing one at an
+address (dask-jobqueue, Kubernetes and other deployments alike).
+
+Each claim runs on a worker in a temporary folder of that worker's own; the worker sends back the outcome and the
+files the claim wrote (figure, result.json, arrays), which the caller writes under its output folder, each file
+atomically. So a cluster without a shared file system works, and no result is written half. A worker that dies
+mid-claim is replaced by Dask and its claim is run again on another worker (the scheduler's ``allowed-failures``,
+3 by default); an exception inside a claim is its "error" verdict, as in-process.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from fptheory._checks import InputError
+
+__all__ = ["client_for", "run_on_cluster", "map_jobs"]
+
+
+def _require_distributed() -> Any:
+    try:
+        import distributed
+    except ImportError:
+        raise InputError("--scheduler needs Dask's distributed scheduler: pip install 'fptheory[cluster]'") from None
+    return distributed
+
+
+@contextmanager
+def client_for(scheduler: str, workers: int) -> Iterator[Any]:
+    """A Dask client: to a local cluster of ``workers`` processes (one thread each, one BLAS/OpenMP thread) when
+    ``scheduler`` is "local", else to the scheduler at that address (``tcp://host:8786``). Closed on exit."""
+    distributed = _require_distributed()
+    if scheduler == "local":
+        env = {name: "1" for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
+        cluster = distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                                           env=env)
+        client = distributed.Client(cluster)
+        try:
+            yield client
+        finally:
+            client.close()
+            cluster.close()
+        return
+    try:
+        client = distributed.Client(scheduler, timeout="20s")
+    except (OSError, TimeoutError, ValueError) as err:
+        raise InputError(f"--scheduler {scheduler!r}: no Dask scheduler answers there ({type(err).__name__}: {err})") from None
+    try:
+        yield client
+    finally:
+        client.close()
+
+
+def _run_remote(claim: Any, settings: dict[str, Any]) -> tuple[dict[str, Any], dict[str, bytes]]:
+    """On a worker: run ``claim`` in a temporary folder; return the outcome (as a dict) and the files it wrote,
+    relative path -> bytes."""
+    from fptheory.verify._runner import run_claim
+
+    root = Path(tempfile.mkdtemp(prefix="fptheory-claim-"))
+    try:
+        outcome = run_claim(claim, settings, root)
+        files = {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+        return asdict(outcome), files
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def run_on_cluster(client: Any, todo: list[tuple[Any, dict[str, Any], Path]], out: Path,
+                   finish: Callable[[dict[str, Any], Path], None]) -> None:
+    """Submit every (claim, settings, cache entry) of ``todo`` to ``client``; as each comes back, write its files
+    under ``out`` (atomically, the claim's folder emptied first) and call ``finish(outcome, entry)``. Ctrl-C cancels
+    what has not finished."""
+    from fptheory._io import atomic_path
+
+    distributed = _require_distributed()
+    futures = {client.submit(_run_remote, claim, settings, key=f"fptheory-{claim.id}-{entry.stem}", pure=False): (claim, entry)
+               for claim, settings, entry in todo}
+    try:
+        for future in distributed.as_completed(list(futures)):
+            claim, entry = futures[future]
+            outcome, files = future.result()
+            shutil.rmtree(out / "claims" / claim.id, ignore_errors=True)
+            for name, data in files.items():
+                target = out / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with atomic_path(target) as tmp:
+                    tmp.write_bytes(data)
+            finish(outcome, entry)
+    except BaseException:
+        client.cancel(list(futures), force=True)
+        raise
+
+
+def map_jobs(fn: Callable[..., Any], args: list[tuple], *, workers: int, scheduler: str | None) -> Iterator[tuple[int, Any]]:
+    """``(i, fn(*args[i]))`` for every i, as each finishes: on Dask when ``scheduler`` is given (see
+    :func:`client_for`; a dead worker's job runs again), else in ``workers`` local processes (one BLAS/OpenMP thread
+    each; 1: in this process). Closing the iterator early (Ctrl-C) cancels what has not finished."""
+    if scheduler is not None:
+        distributed = _require_distributed()
+        with client_for(scheduler, workers) as client:
+            futures = {client.submit(fn, *a, pure=False): i for i, a in enumerate(args)}
+            try:
+                for future in distributed.as_completed(list(futures)):
+                    yield futures[future], future.result()
+            except BaseException:
+                client.cancel(list(futures), force=True)
+                raise
+        return
+    if workers == 1 or len(args) <= 1:
+        for i, a in enumerate(args):
+            yield i, fn(*a)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    from fptheory.verify._runner import _stop, _worker_init
+
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_init)
+    try:
+        pending = {pool.submit(fn, *a): i for i, a in enumerate(args)}
+        for future in as_completed(pending):
+            yield pending[future], future.result()
+    except BaseException:
+        _stop(pool)
+        raise
+    pool.shutdown()

@@ -1,0 +1,79 @@
+"""verify on Dask (fptheory.verify._cluster): a real local cluster of two worker processes decides a claim exactly as
+the in-process run does, writes its files under the output folder, and runs again a claim whose worker died
+mid-run."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from fptheory import InputError
+from fptheory.verify import load_builtin
+from fptheory.verify._registry import Claim, Evidence, Source
+from fptheory.verify._runner import verify
+
+pytest.importorskip("distributed", reason="the cluster path needs fptheory[cluster] (the test extra has it)")
+
+
+def _die_once(settings: dict, folder: Path) -> float:
+    """Kill this worker process the first time (a marker file says it happened), succeed the second."""
+    marker = Path(settings["marker"])
+    if not marker.exists():
+        marker.write_text(str(os.getpid()))
+        os._exit(1)
+    (folder / "note.txt").write_text("second attempt")
+    return float(marker.read_text())
+
+
+def _killer(marker: Path) -> Claim:
+    source = Source("fptheory tests", 2026, "a worker that dies", "none", "tests/test_cluster.py")
+    return Claim("worker-killed-once", "a claim whose first worker dies", source, "pid of the dead worker", "always holds",
+                 lambda quick: {"marker": str(marker)}, _die_once,
+                 lambda pid: Evidence(True, f"first worker {int(pid)} died", {"pid": int(pid)}))
+
+
+def test_a_local_cluster_decides_as_in_process_and_retries_a_dead_worker(tmp_path):
+    import cloudpickle
+
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])  # the killer claim lives in this test module
+    parseval = load_builtin()["parseval"]
+    here = verify([parseval], quick=True, out=tmp_path / "here", jobs=1, use_cache=False)
+    marker = tmp_path / "died"
+    there = verify([parseval, _killer(marker)], quick=True, out=tmp_path / "there", jobs=2, use_cache=False, scheduler="local")
+    assert [o.verdict for o in there] == ["holds", "holds"]
+    assert (there[0].key, there[0].evidence) == (here[0].key, here[0].evidence)
+    assert marker.exists() and there[1].evidence["pid"] == int(marker.read_text())  # it died once, then ran again
+    assert (tmp_path / "there" / "claims" / "worker-killed-once" / "note.txt").read_text() == "second attempt"
+    saved = json.loads((tmp_path / "there" / "result.json").read_text())
+    assert saved["scheduler"] == "local" and [c["verdict"] for c in saved["claims"]] == ["holds", "holds"]
+    assert not list((tmp_path / "there").rglob(".*.tmp")) and not list((tmp_path / "there").rglob(".*.*"))  # no half file
+
+
+@pytest.mark.slow  # Dask waits 20 s for an address that does not answer
+def test_an_address_with_no_scheduler_is_one_clear_error(tmp_path):
+    with pytest.raises(InputError, match="no Dask scheduler answers there"):
+        verify([load_builtin()["parseval"]], quick=True, out=tmp_path, scheduler="tcp://127.0.0.1:1", use_cache=False)
+
+
+def test_a_sweep_gives_the_same_table_in_process_in_local_workers_and_on_dask():
+    from fptheory.verify._sweep import decay_cells, decay_sweep
+
+    cells = decay_cells(theorem=1, k1=[1.0], k2=[2.0, 3.0], m=[1], samples=20, seed=1, ratios=(8.0, 18.0, 40.0))
+    runs = [decay_sweep(cells, workers=1), decay_sweep(cells, workers=2), decay_sweep(cells, workers=2, scheduler="local")]
+    for rows in runs:
+        for row in rows:
+            row.pop("seconds")
+    assert runs[0] == runs[1] == runs[2]
+    assert [(r["k1"], r["k2"]) for r in runs[0]] == [(1.0, 2.0), (1.0, 3.0)]
+    assert all(r["c"] > r["proof_c"] for r in runs[0])  # the proof's c is a lower bound of the decay
+
+
+def test_a_sweep_refuses_a_grid_without_cells():
+    from fptheory.verify._sweep import decay_cells
+
+    with pytest.raises(InputError, match="no cell has k1 < k2"):
+        decay_cells(theorem=1, k1=[3.0], k2=[2.0], m=[1], samples=20, seed=1)
