@@ -306,6 +306,24 @@ def _projection(r: Any) -> Evidence:
         "ordered": r.ordered, "scored": r.scored(), "interior_rank_correlation": r.interior_rank_correlation()})
 
 
+EARLY_GAIN, EARLY_PEAK_ERROR, EARLY_NOISE_SHARE, EARLY_NOISE_GROWTH = 1.5, 0.25, 0.1, 2.0
+
+
+def _early_stopping(r: Any) -> Evidence:
+    final = int(r.steps[-1])
+    rows = []
+    for s, (best, train_at_best) in enumerate(zip(r.best_step, r.train_error_at_best())):
+        rows.append(best < final and r.gain[s] >= EARLY_GAIN and float(r.train_error[s, -1]) < train_at_best
+                    and float(r.peak_error_best[s].max()) <= EARLY_PEAK_ERROR and r.noise_share_best[s] <= EARLY_NOISE_SHARE
+                    and r.noise_share_final[s] >= EARLY_NOISE_GROWTH * r.noise_share_best[s])
+    return Evidence(all(rows), f"clean error smallest at steps {r.best_step} of {final}; gain {[round(g, 2) for g in r.gain]}; "
+                    f"noise power fitted {[round(float(v), 3) for v in r.noise_share_best]} then "
+                    f"{[round(float(v), 3) for v in r.noise_share_final]}",
+                    {"best_step": r.best_step, "gain": r.gain, "peak_error_best": r.peak_error_best.tolist(),
+                     "noise_share_best": r.noise_share_best.tolist(), "noise_share_final": r.noise_share_final.tolist(),
+                     "seeds_holding": rows})
+
+
 IMAGE2D_BANDS = 2
 
 
@@ -492,6 +510,15 @@ _EXPERIMENTS: list[tuple[Any, ...]] = [
      "(low radial frequency) bands first.", _source(XU_OVERVIEW_2024, "the 2-d example: fitting an image from its pixel coordinates"),
      "per seed, the first steps with radial band error < 0.3; ordered when non-decreasing over the bands that converge",
      f"every seed ordered, and at least {IMAGE2D_BANDS} bands converge", _image2d),
+    ("early-stopping-clean-first", "early_stopping", "Trained on a low-frequency target plus white noise, a network is "
+     "closest to the clean target early, when it holds the target's peaks and little of the noise; its training error "
+     "goes on falling as it fits the noise.", _source(XU_OVERVIEW_2024, "the F-Principle's explanation of early stopping"),
+     "per seed, the step t* of the smallest error against the clean target; the gain (final clean error / clean error at t*); "
+     "the training error at t* and at the end; Δ_F at the target's peaks at t*; the share of the noise's power above "
+     "k = 3 that the network holds at t* and at the end",
+     f"every seed: t* before the last step, gain at least {EARLY_GAIN}, training error lower at the end than at t*, "
+     f"Δ_F at the peaks at most {EARLY_PEAK_ERROR} at t*, noise share at most {EARLY_NOISE_SHARE} at t* and at least "
+     f"{EARLY_NOISE_GROWTH} times that at the end", _early_stopping),
     ("parity-no-generalization", "parity", "Parity, whose power is at high frequency, is fitted but not "
      "generalized; real digits are.", _source(XU_2020, "Sec. 7.1, Fig. 5"),
      "final train and test accuracy of the same tanh MLP on parity (200 of 2^10 points) and on digits",
