@@ -151,7 +151,6 @@ def figure(result: Result) -> Any:
     ax1.set_title("early stopping: clean error smallest at the dotted steps")
     ax1.legend(fontsize=8)
     cutoff = result.config.cutoff
-    ax2.plot([0, 1], [0, 0], alpha=0)  # keeps the axes when nothing else is drawn
     ax2.bar(np.arange(len(result.gain)) - 0.2, result.noise_share_best, 0.4, label="at the smallest clean error")
     ax2.bar(np.arange(len(result.gain)) + 0.2, result.noise_share_final, 0.4, label="at the end")
     ax2.set_xlabel("seed")

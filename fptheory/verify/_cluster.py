@@ -71,30 +71,21 @@ def _run_remote(claim: Any, settings: dict[str, Any]) -> tuple[dict[str, Any], d
         shutil.rmtree(root, ignore_errors=True)
 
 
-def run_on_cluster(client: Any, todo: list[tuple[Any, dict[str, Any], Path]], out: Path,
-                   finish: Callable[[dict[str, Any], Path], None]) -> None:
-    """Submit every (claim, settings, cache entry) of ``todo`` to ``client``; as each comes back, write its files
-    under ``out`` (atomically, the claim's folder emptied first) and call ``finish(outcome, entry)``. Ctrl-C cancels
-    what has not finished."""
+def run_on_cluster(todo: list[tuple[Any, dict[str, Any], Path]], out: Path, finish: Callable[[dict[str, Any], Path], None],
+                   *, scheduler: str, workers: int) -> None:
+    """Run every (claim, settings, cache entry) of ``todo`` on Dask (:func:`map_jobs`); as each comes back, write its
+    files under ``out`` (atomically, the claim's folder emptied first) and call ``finish(outcome, entry)``. Ctrl-C
+    cancels what has not finished."""
     from fptheory._io import atomic_path
 
-    distributed = _require_distributed()
-    futures = {client.submit(_run_remote, claim, settings, key=f"fptheory-{claim.id}-{entry.stem}", pure=False): (claim, entry)
-               for claim, settings, entry in todo}
-    try:
-        for future in distributed.as_completed(list(futures)):
-            claim, entry = futures[future]
-            outcome, files = future.result()
-            shutil.rmtree(out / "claims" / claim.id, ignore_errors=True)
-            for name, data in files.items():
-                target = out / name
-                target.parent.mkdir(parents=True, exist_ok=True)
-                with atomic_path(target) as tmp:
-                    tmp.write_bytes(data)
-            finish(outcome, entry)
-    except BaseException:
-        client.cancel(list(futures), force=True)
-        raise
+    for i, (outcome, files) in map_jobs(_run_remote, [(claim, settings) for claim, settings, _ in todo], workers=workers,
+                                         scheduler=scheduler):
+        claim, _, entry = todo[i]
+        shutil.rmtree(out / "claims" / claim.id, ignore_errors=True)
+        for name, data in files.items():
+            with atomic_path(out / name) as tmp:
+                tmp.write_bytes(data)
+        finish(outcome, entry)
 
 
 def map_jobs(fn: Callable[..., Any], args: list[tuple], *, workers: int, scheduler: str | None) -> Iterator[tuple[int, Any]]:

@@ -214,10 +214,9 @@ def verify(claims: list[Claim], *, quick: bool, out: str | Path, jobs: int = 2, 
             progress(outcome, len(outcomes), len(claims))
 
     if scheduler is not None and todo:
-        from fptheory.verify._cluster import client_for, run_on_cluster
+        from fptheory.verify._cluster import run_on_cluster
 
-        with client_for(scheduler, jobs) as client:
-            run_on_cluster(client, todo, out, lambda done, entry: finish(Outcome(**done), entry))
+        run_on_cluster(todo, out, lambda done, entry: finish(Outcome(**done), entry), scheduler=scheduler, workers=jobs)
     elif jobs == 1 or len(todo) <= 1:
         for claim, settings, entry in todo:
             finish(run_claim(claim, settings, out), entry)
