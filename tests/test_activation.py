@@ -1,10 +1,12 @@
 """Activation transforms: sympy identities and independent 30-digit quadrature (docs/theory.md §1)."""
 
+import math
+
 import mpmath
 import pytest
 import sympy as sp
 
-from fptheory.symbolic._activation import ACTIVATIONS, activation_transform, sech2_transform
+from fptheory.symbolic._activation import ACTIVATIONS, activation_transform, decay_law, sech2_transform
 from fptheory.symbolic._fourier import k
 
 DIGITS = 30
@@ -49,15 +51,16 @@ def test_sigmoid_transform_by_quadrature(kk):
         assert abs(numeric - derived) <= mpmath.mpf(10) ** -DIGITS * abs(numeric)
 
 
-@pytest.mark.parametrize("power", [2, 3])
-def test_relu_transform_as_distribution(power):
-    """⟨FT[relu], φ⟩ = ⟨relu, φ̂⟩ for φ(k) = k^p e^{-k²/2} (vanishing to 2nd order at k = 0).
+@pytest.mark.parametrize(("name", "degree", "power"), [("relu", 1, 2), ("relu", 1, 3), ("relu2", 2, 3), ("relu2", 2, 4)])
+def test_relu_transform_as_distribution(name, degree, power):
+    """⟨FT[σ], φ⟩ = ⟨σ, φ̂⟩ for σ(x) = x^degree H(x) (ReLU, ReLU²) and φ(k) = k^p e^{-k²/2}, p > degree (vanishing
+    at k = 0 to the order the transform's pole needs).
 
-    Left: ∫ (-1/k²) φ(k) dk with the derived transform. Right: ∫_0^∞ x φ̂(x) dx with
+    Left: ∫ σ̂(k) φ(k) dk with the derived transform (-1/k², 2i/k³). Right: ∫_0^∞ x^degree φ̂(x) dx with
     φ̂(x) = (i d/dx)^p √(2π) e^{-x²/2} (mpmath.diff), itself checked by quadrature at three x.
     Agreement to 20 digits.
     """
-    relu_hat = _mp(activation_transform("relu").transform)
+    relu_hat = _mp(activation_transform(name).transform)
     with mpmath.workdps(30):
         phi = lambda kk: kk**power * mpmath.exp(-kk**2 / 2)
         gauss = lambda t: mpmath.sqrt(2 * mpmath.pi) * mpmath.exp(-t**2 / 2)
@@ -66,7 +69,7 @@ def test_relu_transform_as_distribution(power):
             by_quad = mpmath.quad(lambda kk: phi(kk) * mpmath.expj(-kk * t), [-14, -7, 0, 7, 14])
             assert abs(by_quad - phi_hat(t)) <= mpmath.mpf(10) ** -20
         lhs = mpmath.quad(lambda kk: relu_hat(kk) * phi(kk), [-mpmath.inf, 0, mpmath.inf])
-        rhs = mpmath.quad(lambda t: t * phi_hat(t), [0, 4, 8, 14])
+        rhs = mpmath.quad(lambda t: t**degree * phi_hat(t), [0, 4, 8, 14])
         assert abs(lhs - rhs) <= mpmath.mpf(10) ** -20 * max(abs(lhs), 1)
 
 
@@ -83,6 +86,21 @@ def test_decay_laws():
     assert {activation_transform(n).decay for n in ACTIVATIONS} == {"exponential", "power"}
 
 
+def test_decay_law_reads_the_derived_rates():
+    """decay_law's sympy limits against the rates and powers known in closed form, and against finite-difference
+    slopes of the derived transforms in mpmath at large k (30 digits)."""
+    known = {"tanh": ("exponential", math.pi / 2), "sigmoid": ("exponential", math.pi), "relu": ("power", -2.0),
+             "relu2": ("power", -3.0)}
+    assert set(known) == set(ACTIVATIONS)
+    for name, (kind, value) in known.items():
+        got = decay_law(name)
+        assert got[0] == kind and got[1] == pytest.approx(value, rel=1e-15)
+    with mpmath.workdps(30):
+        f = _mp(activation_transform("relu2").transform)
+        slope = (mpmath.log(abs(f(mpmath.mpf(2000)))) - mpmath.log(abs(f(mpmath.mpf(1000))))) / mpmath.log(2)
+        assert abs(slope - decay_law("relu2")[1]) < mpmath.mpf(10) ** -20
+
+
 def test_unknown_activation():
-    with pytest.raises(ValueError, match="activation must be one of tanh, sigmoid, relu"):
+    with pytest.raises(ValueError, match="activation must be one of tanh, sigmoid, relu, relu2"):
         activation_transform("gelu")

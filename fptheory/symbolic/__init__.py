@@ -1,6 +1,6 @@
 """Layer 1: sympy derivations of the transforms and gradients, and their compiled numeric forms."""
 
-from fptheory.symbolic._activation import ACTIVATIONS, ActivationTransform, activation_transform, sech2_transform
+from fptheory.symbolic._activation import ACTIVATIONS, ActivationTransform, activation_transform, decay_law, sech2_transform
 from fptheory.symbolic._compiled import (
     BACKENDS,
     activation_transform_fn,
@@ -40,6 +40,7 @@ __all__ = [
     "BACKENDS",
     "PARAMETERS",
     "activation_transform",
+    "decay_law",
     "activation_transform_fn",
     "compile_expression",
     "derivative_factor",

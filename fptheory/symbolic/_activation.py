@@ -11,6 +11,11 @@ its ``π δ(k)``; ReLU: the regular part ``-1/k²`` of a distribution with singu
   the derivative factor ``ik``.
 * sigmoid: ``ŝ(k) = -iπ csch(πk)`` from ``s(x) = (1 + tanh(x/2))/2`` and the scaling rule.
 * ReLU: ``-1/k²`` — power-law decay — from ``relu'' = δ`` and the derivative rule twice.
+* ReLU² (``max(0, x)²``, C¹ but not C²): ``2i/k³`` from its third derivative ``2δ`` and the derivative rule three
+  times.
+
+:func:`decay_law` reads the decay off a derived transform with sympy limits: the rate c of
+``|σ̂(k)| = e^{-c|k| + o(|k|)}``, or the power p of ``|σ̂(k)| ~ |k|^p``.
 """
 
 from __future__ import annotations
@@ -29,9 +34,9 @@ from fptheory.symbolic._fourier import (
     x,
 )
 
-__all__ = ["ACTIVATIONS", "ActivationTransform", "activation_transform", "sech2_transform"]
+__all__ = ["ACTIVATIONS", "ActivationTransform", "activation_transform", "sech2_transform", "decay_law"]
 
-ACTIVATIONS: tuple[str, ...] = ("tanh", "sigmoid", "relu")
+ACTIVATIONS: tuple[str, ...] = ("tanh", "sigmoid", "relu", "relu2")
 
 
 @dataclass(frozen=True)
@@ -123,25 +128,37 @@ def _sigmoid() -> ActivationTransform:
     )
 
 
-def _relu() -> ActivationTransform:
-    relu = x * sp.Heaviside(x)
-    second = sp.diff(relu, x, 2)
-    ft_second = sp.simplify(sp.integrate(fourier_integral(second).function, (x, -sp.oo, sp.oo)))
-    transform = sp.simplify(ft_second / derivative_factor() ** 2)
+def _truncated_power(name: str, power: int) -> ActivationTransform:
+    """σ(x) = x^power H(x): its derivative of order power + 1 is a multiple of δ (sympy differentiates the
+    distribution), whose transform divided by (ik)^{power+1} is σ̂ for k ≠ 0."""
+    sigma = x**power * sp.Heaviside(x)
+    order = power + 1
+    derivative = sp.diff(sigma, x, order)
+    ft_derivative = sp.simplify(sp.integrate(fourier_integral(derivative).function, (x, -sp.oo, sp.oo)))
+    transform = sp.simplify(ft_derivative / derivative_factor() ** order)
     return ActivationTransform(
-        name="relu",
-        activation=relu,
+        name=name,
+        activation=sigma,
         transform=transform,
         decay="power",
         steps=(
-            ("relu''(x) as a distribution", second),
-            ("FT[relu''](k)", ft_second),
-            ("FT[relu](k) = FT[relu''](k) / (ik)², k ≠ 0", transform),
+            (f"{name} derivative of order {order} as a distribution", derivative),
+            (f"FT[{name}^({order})](k)", ft_derivative),
+            (f"FT[{name}](k) = FT[{name}^({order})](k) / (ik)^{order}, k ≠ 0", transform),
         ),
     )
 
 
-_BUILDERS = {"tanh": _tanh, "sigmoid": _sigmoid, "relu": _relu}
+def _relu() -> ActivationTransform:
+    return _truncated_power("relu", 1)
+
+
+def _relu2() -> ActivationTransform:
+    return _truncated_power("relu2", 2)
+
+
+_BUILDERS = {"tanh": _tanh, "sigmoid": _sigmoid, "relu": _relu, "relu2": _relu2}
+
 
 
 @cache
@@ -150,3 +167,19 @@ def activation_transform(name: str = "tanh") -> ActivationTransform:
     if name not in _BUILDERS:
         raise InputError(f"activation must be one of {', '.join(ACTIVATIONS)}; got {name!r}")
     return _BUILDERS[name]()
+
+
+@cache
+def decay_law(name: str) -> tuple[str, float]:
+    """How |σ̂(k)| decays as k → ∞, read off the derived transform by sympy limits.
+
+    Returns:
+        ("exponential", c) with c = lim -ln|σ̂(k)|/k (tanh π/2, sigmoid π), or ("power", p) with
+        p = lim ln|σ̂(k)|/ln k (ReLU -2, ReLU² -3).
+    """
+    derived = activation_transform(name)
+    kp = sp.Symbol("k_p", positive=True)
+    magnitude = sp.Abs(derived.transform.subs(k, kp))
+    if derived.decay == "exponential":
+        return "exponential", float(sp.limit(-sp.log(magnitude) / kp, kp, sp.oo))
+    return "power", float(sp.limit(sp.log(magnitude) / sp.log(kp), kp, sp.oo))

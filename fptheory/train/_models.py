@@ -16,7 +16,7 @@ import jax.numpy as jnp
 
 from fptheory._checks import InputError
 
-__all__ = ["NONLINEARITIES", "MLP", "TwoLayer", "CNN", "conv3x3", "srelu", "s2relu"]
+__all__ = ["NONLINEARITIES", "MLP", "TwoLayer", "CNN", "conv3x3", "srelu", "s2relu", "relu2"]
 
 def srelu(x: Any) -> Any:
     """sReLU(x) = ReLU(x) ReLU(1 - x), supported on [0, 1] (Liu, Cai, Xu 2020, arXiv:2007.11207, MscaleDNN)."""
@@ -28,9 +28,15 @@ def s2relu(x: Any) -> Any:
     return jnp.sin(2 * jnp.pi * x) * srelu(x)
 
 
+def relu2(x: Any) -> Any:
+    """ReLU²(x) = max(0, x)²: continuously differentiable, its second derivative jumps at 0 (C¹, not C²)."""
+    return jnp.square(jax.nn.relu(x))
+
+
 NONLINEARITIES: dict[str, Callable[[Any], Any]] = {
     "tanh": jnp.tanh,
     "relu": jax.nn.relu,
+    "relu2": relu2,
     "sigmoid": jax.nn.sigmoid,
     "sin": jnp.sin,
     "srelu": srelu,
