@@ -35,6 +35,8 @@ EXPERIMENTS: dict[str, tuple[str, str]] = {
                    "Wang & Lai: stages fitting normalised residuals (sin first layer), float64, toward 1e-12"),
     "early-stopping": ("fptheory.experiments.early_stopping",
                        "overview: low-frequency target plus white noise; the clean error's minimum comes early"),
+    "compression": ("fptheory.experiments.compression",
+                    "Xu et al. 2019: staircase target; the outputs' entropy rises, then falls as the steps are fitted"),
     "theory-vs-training": (
         "fptheory.experiments.theory_vs_training",
         "two-layer tanh net on Theorem 2's two-frequency loss: measured dL(k)/dt against -∇L(k)·∇L",

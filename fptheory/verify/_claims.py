@@ -324,6 +324,24 @@ def _early_stopping(r: Any) -> Evidence:
                      "seeds_holding": rows})
 
 
+COMPRESSION_RISE, COMPRESSION_FALL, COMPRESSION_LOW_SHARE, COMPRESSION_HIGH = 0.25, 0.5, 0.25, 0.5
+
+
+def _compression(r: Any) -> Evidence:
+    final = int(r.steps[-1])
+    turn, low, high = r.turning_step(), r.at_turn(r.e_low), r.at_turn(r.e_high)
+    largest, first, last = r.entropy.max(axis=1), r.entropy[:, 0], r.final_entropy()
+    rows = [0 < t < final and largest[s] - first[s] >= COMPRESSION_RISE
+            and largest[s] - last[s] >= COMPRESSION_FALL * (largest[s] - r.target_entropy)
+            and low[s] <= COMPRESSION_LOW_SHARE * high[s] and high[s] >= COMPRESSION_HIGH for s, t in enumerate(turn)]
+    return Evidence(all(rows), f"entropy {[round(float(v), 2) for v in first]} -> largest {[round(float(v), 2) for v in largest]} "
+                    f"at steps {turn} -> {[round(float(v), 2) for v in last]} at {final} (target {r.target_entropy:.2f} nats); "
+                    f"at the turn Δ_F(1) {[round(v, 3) for v in low]}, harmonics {[round(v, 2) for v in high]}",
+                    {"turning_step": turn, "initial_entropy": first.tolist(), "largest_entropy": largest.tolist(),
+                     "final_entropy": last.tolist(), "target_entropy": r.target_entropy, "e_low_at_turn": low,
+                     "e_high_at_turn": high, "seeds_holding": rows})
+
+
 IMAGE2D_BANDS = 2
 
 
@@ -519,6 +537,17 @@ _EXPERIMENTS: list[tuple[Any, ...]] = [
      f"every seed: t* before the last step, gain at least {EARLY_GAIN}, training error lower at the end than at t*, "
      f"Δ_F at the peaks at most {EARLY_PEAK_ERROR} at t*, noise share at most {EARLY_NOISE_SHARE} at t* and at least "
      f"{EARLY_NOISE_GROWTH} times that at the end", _early_stopping),
+    ("compression-entropy-turns", "compression", "Fitting a discretised target, a network first fits its continuous "
+     "low-frequency part, so the entropy of its outputs rises; it then fits the high frequencies that make the steps, and "
+     "the entropy falls towards the target's (the compression phase).",
+     _source(XU_OVERVIEW_2024, "the F-Principle's explanation of the compression phase (Xu, Zhang, Xiao 2019, ICONIP, "
+             "arXiv:1807.01251)"),
+     "per seed, the entropy H(t) of the outputs on the training points binned at 1/8 of the staircase's level spacing; "
+     "the turning step t* = argmax H; the final entropy (median over the last tenth of the records); Δ_F at the "
+     "fundamental and the relative error of the harmonics q ≥ 2 at t*",
+     f"every seed: t* after the first record and before the last, H(t*) - H(0) at least {COMPRESSION_RISE} nats, the "
+     f"final entropy at least {COMPRESSION_FALL:.0%} of the way down from H(t*) to the target's, and at t* the "
+     f"harmonics' error at least {COMPRESSION_HIGH} with Δ_F(1) at most {COMPRESSION_LOW_SHARE} times it", _compression),
     ("parity-no-generalization", "parity", "Parity, whose power is at high frequency, is fitted but not "
      "generalized; real digits are.", _source(XU_2020, "Sec. 7.1, Fig. 5"),
      "final train and test accuracy of the same tanh MLP on parity (200 of 2^10 points) and on digits",
