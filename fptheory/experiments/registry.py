@@ -37,6 +37,8 @@ EXPERIMENTS: dict[str, tuple[str, str]] = {
                        "overview: low-frequency target plus white noise; the clean error's minimum comes early"),
     "compression": ("fptheory.experiments.compression",
                     "Xu et al. 2019: staircase target; the outputs' entropy rises, then falls as the steps are fitted"),
+    "regularity": ("fptheory.experiments.regularity",
+                   "Luo et al.: share of the loss above η against η for tanh, ReLU², ReLU; decay laws from σ̂"),
     "theory-vs-training": (
         "fptheory.experiments.theory_vs_training",
         "two-layer tanh net on Theorem 2's two-frequency loss: measured dL(k)/dt against -∇L(k)·∇L",

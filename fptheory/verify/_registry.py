@@ -36,6 +36,9 @@ RAHAMAN_2019 = dict(authors="Nasim Rahaman, Aristide Baratin, Devansh Arpit, Fel
 XU_OVERVIEW_2024 = dict(authors="Zhi-Qin John Xu, Yaoyu Zhang, Tao Luo", year=2024,
                         title="Overview frequency principle/spectral bias in deep learning (Communications on "
                               "Applied Mathematics and Computation)", arxiv="2201.07395")
+LUO_2019 = dict(authors="Tao Luo, Zheng Ma, Zhi-Qin John Xu, Yaoyu Zhang", year=2019,
+                title="Theory of the frequency principle for general deep neural networks (CSIAM Transactions on Applied "
+                      "Mathematics 2(3), 2021)", arxiv="1906.09235")
 WANG_LAI_2024 = dict(authors="Yongji Wang, Ching-Yao Lai", year=2024,
                      title="Multi-stage neural networks: Function approximator of machine precision (Journal of "
                            "Computational Physics 504, 112865)", arxiv="2307.08934")
