@@ -39,6 +39,8 @@ EXPERIMENTS: dict[str, tuple[str, str]] = {
                     "Xu et al. 2019: staircase target; the outputs' entropy rises, then falls as the steps are fitted"),
     "regularity": ("fptheory.experiments.regularity",
                    "Luo et al.: share of the loss above η against η for tanh, ReLU², ReLU; decay laws from σ̂"),
+    "noise-frequency": ("fptheory.experiments.noise_frequency",
+                        "Rahaman Exp. 3: MNIST 5k targets + ε sin(k r); validation dip against k (clean labels)"),
     "theory-vs-training": (
         "fptheory.experiments.theory_vs_training",
         "two-layer tanh net on Theorem 2's two-frequency loss: measured dL(k)/dt against -∇L(k)·∇L",

@@ -368,6 +368,26 @@ def _regularity(r: Any) -> Evidence:
                      "share_at_100_final": {a: v.tolist() for a, v in final.items()}})
 
 
+NOISE_SPEARMAN, NOISE_DIP_RATIO, NOISE_HARM_RATIO = 0.6, 5.0, 1.5
+
+
+def _noise_frequency(r: Any) -> Evidence:
+    from scipy.stats import spearmanr
+
+    ks = np.asarray(r.config.frequencies)
+    dip, harm = r.dip(), r.harm()
+    half = ks.size // 2  # the lower and the upper half of the frequencies (the middle one out when K is odd)
+    rho_dip = [float(spearmanr(ks, d).statistic) for d in dip]
+    harm_ratio = [float(e[:half].mean() / max(e[-half:].mean(), 1e-300)) for e in harm]
+    rows = [rho_dip[s] >= NOISE_SPEARMAN and dip[s, -1] >= NOISE_DIP_RATIO * dip[s, 0] and harm_ratio[s] >= NOISE_HARM_RATIO
+            for s in range(dip.shape[0])]
+    return Evidence(all(rows), f"k {ks.tolist()}: dip {[[round(float(v), 4) for v in d] for d in dip]} (Spearman "
+                    f"{[round(v, 2) for v in rho_dip]}); harm {[[round(float(v), 4) for v in e] for e in harm]} (lower "
+                    f"half / upper half {[round(v, 2) for v in harm_ratio]})",
+                    {"frequencies": ks.tolist(), "dip": dip.tolist(), "harm": harm.tolist(), "spearman_dip": rho_dip,
+                     "harm_ratio": harm_ratio, "seeds_holding": rows})
+
+
 IMAGE2D_BANDS = 2
 
 
@@ -587,6 +607,15 @@ _EXPERIMENTS: list[tuple[Any, ...]] = [
      f"S fluctuates about its law and a two-decade fit is good to a few tenths), tanh's rate between "
      f"{REGULARITY_RATE[0]} and {REGULARITY_RATE[1]} times π/max|w|, everywhere; and S(100) at the end ordered "
      "tanh < ReLU² < ReLU in every seed", _regularity),
+    ("noise-frequency-dip", "noise_frequency", "Learning real digits whose targets carry noise of frequency k, a "
+     "network fits the clean labels before high-frequency noise, so the validation loss dips and then rises, the more "
+     "so the higher k; low-frequency noise is fitted with the digits and harms the validation loss at once.",
+     _source(RAHAMAN_2019, "Sec. 3, Experiment 3, Fig. 4"),
+     "per seed and k, from the validation loss V(t) against clean labels: the dip D(k) = V(end) - min V and the harm "
+     "E(k) = min V(k) - min V(no noise); Spearman's ρ of the dip against k; the mean harm over the lower half of the "
+     "k's over that of the upper half",
+     f"every seed: ρ(k, D) at least {NOISE_SPEARMAN}, the dip at the highest k at least {NOISE_DIP_RATIO:g} times that "
+     f"at the lowest, and the harm ratio at least {NOISE_HARM_RATIO:g}", _noise_frequency),
     ("parity-no-generalization", "parity", "Parity, whose power is at high frequency, is fitted but not "
      "generalized; real digits are.", _source(XU_2020, "Sec. 7.1, Fig. 5"),
      "final train and test accuracy of the same tanh MLP on parity (200 of 2^10 points) and on digits",
