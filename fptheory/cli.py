@@ -286,7 +286,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_sweep(args: argparse.Namespace) -> int:
-    from fptheory.verify._sweep import decay_cells, decay_sweep, decay_table, write_sweep
+    from fptheory.verify._jobs import JobsLine
+    from fptheory.verify._sweep import cell_label, decay_cells, decay_sweep, decay_table, write_sweep
 
     out = _check_out(args.out, "fptheory sweep")
     if args.jobs < 1:
@@ -295,12 +296,15 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     where = f"on Dask ({args.scheduler})" if args.scheduler else f"{args.jobs} at a time"
     print(f"fptheory sweep decay: {len(cells)} cells (k1 < k2), {args.samples} rare samples per δ, {where}", flush=True)
 
+    running = JobsLine()
+
     def show(row: dict[str, Any], done: int, total: int) -> None:
+        running.finished(cell_label(row["k1"], row["k2"], row["m"]))
         c = "-" if row["c"] is None else f"{row['c']:.3f}"
         print(f"[{done:>2}/{total}] k1 = {row['k1']:g}, k2 = {row['k2']:g}, m = {row['m']}: fitted c {c} "
               f"(proof's {row['proof_c']:.3f})  ({row['seconds']:.0f} s)", flush=True)
 
-    rows = decay_sweep(cells, workers=args.jobs, scheduler=args.scheduler, progress=show)
+    rows = decay_sweep(cells, workers=args.jobs, scheduler=args.scheduler, progress=show, job_progress=running)
     write_sweep(rows, out, {"sweep": "decay", "theorem": args.theorem, "samples": args.samples, "seed": args.seed,
                             "scheduler": args.scheduler})
     print(decay_table(rows), end="")
@@ -309,6 +313,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
+    from fptheory.verify._jobs import JobsLine
     from fptheory.verify._runner import exit_status, select, verify
 
     out = _check_out(args.out, "fptheory verify") if args.out is not None else None
@@ -319,7 +324,10 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     claims = select(args.only)
     width = max(len(c.id) for c in claims)
 
+    running = JobsLine()
+
     def show(outcome: Any, done: int, total: int) -> None:
+        running.finished(outcome.id)
         cached = ", cached" if outcome.cached else ""
         print(f"[{done:>2}/{total}] {outcome.id:<{width}} {outcome.verdict:<6} {outcome.key}  ({outcome.seconds:.1f} s{cached})",
               flush=True)
@@ -327,7 +335,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     where = f"on Dask ({args.scheduler})" if args.scheduler else f"{args.jobs} at a time"
     print(f"fptheory verify: {len(claims)} claims, {'quick' if args.quick else 'full'} scale, {where}", flush=True)
     outcomes = verify(claims, quick=args.quick, out=out, jobs=args.jobs, use_cache=not args.no_cache, progress=show,
-                      scheduler=args.scheduler)
+                      scheduler=args.scheduler, job_progress=running)
     counts = {v: sum(o.verdict == v for o in outcomes) for v in ("holds", "fails", "error")}
     print(f"{counts['holds']} hold, {counts['fails']} fail, {counts['error']} errors; "
           f"wrote {out / 'report.md'}, report.html and result.json")

@@ -63,7 +63,14 @@ def test_a_sweep_gives_the_same_table_in_process_in_local_workers_and_on_dask():
     from fptheory.verify._sweep import decay_cells, decay_sweep
 
     cells = decay_cells(theorem=1, k1=[1.0], k2=[2.0, 3.0], m=[1], samples=20, seed=1, ratios=(8.0, 18.0, 40.0))
-    runs = [decay_sweep(cells, workers=1), decay_sweep(cells, workers=2), decay_sweep(cells, workers=2, scheduler="local")]
+    here, workers = [], []
+    runs = [decay_sweep(cells, workers=1, job_progress=lambda *m: here.append(m)),
+            decay_sweep(cells, workers=2, job_progress=lambda *m: workers.append(m)),
+            decay_sweep(cells, workers=2, scheduler="local")]
+    # each cell's progress (three δ of 20 samples) arrives under its label, in process and from the workers
+    for seen in (here, workers):
+        for label in ("k1 = 1, k2 = 2, m = 1", "k1 = 1, k2 = 3, m = 1"):
+            assert [(d, t) for name, d, t, _ in seen if name == label] == [(20, 60), (40, 60), (60, 60)], seen
     for rows in runs:
         for row in rows:
             row.pop("seconds")

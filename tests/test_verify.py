@@ -237,3 +237,65 @@ def test_every_experiment_follows_the_protocol():
     check_protocol(measure)
     with pytest.raises(TypeError, match="lacks"):
         check_protocol(json)
+
+
+def _stepping_claim(calls):
+    """A claim whose computation reports three steps of five through fptheory.verify._jobs.step_progress."""
+    from fptheory.verify._jobs import step_progress
+
+    def compute(settings, folder):
+        report = step_progress()
+        for done in (1, 3, 5):
+            if report:
+                report(done, 5, 5.0 - done)
+        calls.append(report is not None)
+        return 5
+
+    return Claim("stepping", "Five steps are five.", SOURCE, "the steps", "five", lambda quick: {}, compute,
+                 lambda n: Evidence(n == 5, "5 steps"))
+
+
+def test_job_progress_in_process(tmp_path):
+    """With jobs = 1 a claim's steps reach job_progress under its id, in order; without a listener it gets no callback."""
+    seen, calls = [], []
+    verify([_stepping_claim(calls)], quick=True, out=tmp_path / "a", jobs=1, use_cache=False,
+           job_progress=lambda *m: seen.append(m))
+    assert seen == [("stepping", 1, 5, 4.0), ("stepping", 3, 5, 2.0), ("stepping", 5, 5, 0.0)]
+    verify([_stepping_claim(calls)], quick=True, out=tmp_path / "b", jobs=1, use_cache=False)
+    assert calls == [True, False]
+
+
+def test_job_progress_from_worker_processes(tmp_path):
+    """Two quick training claims in two spawned workers: each one's training steps reach the parent while it runs,
+    under its own id, increasing to the total."""
+    from fptheory.verify._runner import select
+
+    seen = []
+    claims = select("compression*") + select("early-stopping*")
+    outcomes = verify(claims, quick=True, out=tmp_path, jobs=2, use_cache=False, job_progress=lambda *m: seen.append(m))
+    assert all(o.verdict == "holds" for o in outcomes)
+    for claim in claims:
+        steps = [(done, total) for claim_id, done, total, _ in seen if claim_id == claim.id]
+        assert len(steps) >= 2, seen
+        assert [d for d, _ in steps] == sorted(d for d, _ in steps) and steps[-1][0] == steps[-1][1]
+
+
+def test_jobs_line_shows_running_claims():
+    import io
+
+    from fptheory.verify._jobs import JobsLine
+
+    log = io.StringIO()
+    line = JobsLine(log, tty=False, every=0.0)
+    line("f1d-low-first", 400, 1000, 12.0)
+    line("spectral-bias", 1, 10, 200.0)
+    assert log.getvalue().splitlines()[-1] == "running: f1d-low-first 40% (ETA 12 s), spectral-bias 10% (ETA 3 min)"
+    line.finished("f1d-low-first")
+    assert line.text() == "running: spectral-bias 10% (ETA 3 min)"
+    terminal = io.StringIO()
+    line = JobsLine(terminal, tty=True)
+    line._shown = 0.0  # draw now
+    line("parseval", 1, 4)
+    assert terminal.getvalue() == "\rrunning: parseval 25%"
+    line.finished("parseval")
+    assert terminal.getvalue().endswith("\r" + " " * len("running: parseval 25%") + "\r")

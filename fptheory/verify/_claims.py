@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from fptheory.verify._jobs import step_progress
 from fptheory.verify._registry import LUO_2019, RAHAMAN_2019, WANG_LAI_2024, XU_2020, XU_OVERVIEW_2024, Claim, Evidence, Source, register
 
 __all__: list[str] = []
@@ -209,7 +210,7 @@ def _experiment_claim(claim_id: str, module: str, statement: str, source: Source
         mod = importlib.import_module(f"fptheory.experiments.{settings['experiment']}")
         config = mod.make_config(quick=settings["quick"], seed=settings["seed"])
         changes = {k: tuple(v) if isinstance(v, list) else v for k, v in settings.get("changes", {}).items()}
-        result = mod.run(dataclasses.replace(config, **changes))
+        result = mod.run(dataclasses.replace(config, **changes), progress=step_progress())
         mod.save(result, folder)
         return result
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from fptheory._checks import InputError
+from fptheory.verify._jobs import JobProgress
 
 __all__ = ["client_for", "run_on_cluster", "map_jobs"]
 
@@ -88,10 +89,23 @@ def run_on_cluster(todo: list[tuple[Any, dict[str, Any], Path]], out: Path, fini
         finish(outcome, entry)
 
 
-def map_jobs(fn: Callable[..., Any], args: list[tuple], *, workers: int, scheduler: str | None) -> Iterator[tuple[int, Any]]:
+def _labelled(fn: Callable[..., Any], label: str, *args: Any) -> Any:
+    """A worker's entry: ``fn(*args)`` with its step progress reported under ``label`` (fptheory.verify._jobs)."""
+    from fptheory.verify._jobs import running
+
+    with running(label):
+        return fn(*args)
+
+
+def map_jobs(fn: Callable[..., Any], args: list[tuple], *, workers: int, scheduler: str | None,
+             labels: list[str] | None = None, job_progress: JobProgress | None = None) -> Iterator[tuple[int, Any]]:
     """``(i, fn(*args[i]))`` for every i, as each finishes: on Dask when ``scheduler`` is given (see
     :func:`client_for`; a dead worker's job runs again), else in ``workers`` local processes (one BLAS/OpenMP thread
-    each; 1: in this process). Closing the iterator early (Ctrl-C) cancels what has not finished."""
+    each; 1: in this process). Closing the iterator early (Ctrl-C) cancels what has not finished. Local jobs report
+    their steps (:func:`fptheory.verify._jobs.step_progress`) to ``job_progress`` under ``labels[i]``."""
+    from fptheory.verify._jobs import drain, reporting
+
+    names = labels if labels is not None else [str(i) for i in range(len(args))]
     if scheduler is not None:
         distributed = _require_distributed()
         with client_for(scheduler, workers) as client:
@@ -104,20 +118,27 @@ def map_jobs(fn: Callable[..., Any], args: list[tuple], *, workers: int, schedul
                 raise
         return
     if workers == 1 or len(args) <= 1:
-        for i, a in enumerate(args):
-            yield i, fn(*a)
+        with reporting(job_progress):
+            for i, a in enumerate(args):
+                yield i, _labelled(fn, names[i], *a)
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     from fptheory.verify._runner import _stop, _worker_init
 
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_init)
+    context = multiprocessing.get_context("spawn")
+    channel = context.Queue() if job_progress is not None else None
+    halt = drain(channel, job_progress) if channel is not None and job_progress is not None else None
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init, initargs=(channel,))
     try:
-        pending = {pool.submit(fn, *a): i for i, a in enumerate(args)}
+        pending = {pool.submit(_labelled, fn, names[i], *a): i for i, a in enumerate(args)}
         for future in as_completed(pending):
             yield pending[future], future.result()
     except BaseException:
         _stop(pool)
         raise
+    finally:
+        if halt is not None:
+            halt()
     pool.shutdown()

@@ -20,6 +20,7 @@ from fptheory._checks import InputError
 from fptheory._io import write_json_atomic, write_text_atomic
 from fptheory._json import jsonable
 from fptheory.proof import Verdict
+from fptheory.verify._jobs import JobProgress, drain, reporting, running
 from fptheory.verify._registry import CLAIMS, Claim, load_builtin
 
 __all__ = ["Outcome", "verify", "exit_status", "cache_key", "run_claim"]
@@ -97,7 +98,8 @@ def run_claim(claim: Claim, settings: dict[str, Any], out: Path) -> Outcome:
     folder.mkdir(parents=True, exist_ok=True)
     began = time.perf_counter()
     try:
-        found = claim.check(settings, folder)
+        with running(claim.id):  # its computation's steps report under its id (fptheory.verify._jobs)
+            found = claim.check(settings, folder)
         verdict: Verdict = "holds" if found.holds else "fails"
         key, details = found.key, jsonable(found.details)
         figure = str(Path(found.figure).resolve().relative_to(out.resolve())) if found.figure is not None else None
@@ -108,15 +110,20 @@ def run_claim(claim: Claim, settings: dict[str, Any], out: Path) -> Outcome:
                    key, details, time.perf_counter() - began, figure, code_hashes(claim))
 
 
-def _worker_init() -> None:
+def _worker_init(channel: Any = None) -> None:
     """In each worker: Ctrl-C is the parent's to handle (it stops the workers at once, so they print no
-    traceback), and one BLAS/OpenMP thread, since the workers already share the cores."""
+    traceback), one BLAS/OpenMP thread, since the workers already share the cores, and the claims' step progress
+    sent to the parent through ``channel`` (a queue) when it listens."""
     import signal
 
     from threadpoolctl import threadpool_limits
 
+    from fptheory.verify import _jobs
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threadpool_limits(1)
+    if channel is not None:
+        _jobs._sink = _jobs.queue_sink(channel)
 
 
 def _worker(claim_id: str, settings: dict[str, Any], out: str) -> dict[str, Any]:
@@ -171,7 +178,8 @@ def _stop(pool: ProcessPoolExecutor) -> None:
 
 
 def verify(claims: list[Claim], *, quick: bool, out: str | Path, jobs: int = 2, use_cache: bool = True,
-           progress: Callable[[Outcome, int, int], None] | None = None, scheduler: str | None = None) -> list[Outcome]:
+           progress: Callable[[Outcome, int, int], None] | None = None, scheduler: str | None = None,
+           job_progress: JobProgress | None = None) -> list[Outcome]:
     """Decide ``claims`` and write ``out/result.json``, ``out/report.md`` and ``out/report.html``.
 
     Args:
@@ -184,6 +192,8 @@ def verify(claims: list[Claim], *, quick: bool, out: str | Path, jobs: int = 2, 
         progress: called as ``progress(outcome, done, total)`` after each claim.
         scheduler: run the claims on Dask (:mod:`fptheory.verify._cluster`): "local" starts a local cluster of
             ``jobs`` worker processes; an address (``tcp://host:8786``) uses that cluster. None: worker processes here.
+        job_progress: called as ``job_progress(claim_id, done, total, eta)`` while a claim runs, with its
+            computation's steps (training steps, samples), from worker processes too (not on Dask).
 
     Returns:
         the outcomes in the order of ``claims``. Ctrl-C stops the workers at once and writes no report (the
@@ -218,13 +228,16 @@ def verify(claims: list[Claim], *, quick: bool, out: str | Path, jobs: int = 2, 
 
         run_on_cluster(todo, out, lambda done, entry: finish(Outcome(**done), entry), scheduler=scheduler, workers=jobs)
     elif jobs == 1 or len(todo) <= 1:
-        for claim, settings, entry in todo:
-            finish(run_claim(claim, settings, out), entry)
+        with reporting(job_progress):
+            for claim, settings, entry in todo:
+                finish(run_claim(claim, settings, out), entry)
     else:
         import multiprocessing
 
-        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_worker_init)
+        context = multiprocessing.get_context("spawn")
+        channel = context.Queue() if job_progress is not None else None
+        halt = drain(channel, job_progress) if channel is not None and job_progress is not None else None
+        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_init, initargs=(channel,))
         try:
             with _terminate_like_interrupt():
                 pending: dict[Future, tuple[Claim, dict[str, Any], Path]] = {
@@ -245,6 +258,9 @@ def verify(claims: list[Claim], *, quick: bool, out: str | Path, jobs: int = 2, 
         except BaseException:
             _stop(pool)
             raise
+        finally:
+            if halt is not None:
+                halt()
         pool.shutdown()
     ordered = [outcomes[c.id] for c in claims]
     run = {"version": _version(), "scale": "quick" if quick else "full", "jobs": jobs, "scheduler": scheduler,

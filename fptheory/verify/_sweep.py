@@ -18,8 +18,9 @@ from typing import Any
 
 from fptheory._checks import InputError, check_counts
 from fptheory.experiments.measure import MeasureConfig
+from fptheory.verify._jobs import JobProgress, step_progress
 
-__all__ = ["RATIOS", "decay_cells", "decay_cell", "decay_sweep", "decay_table", "write_sweep"]
+__all__ = ["RATIOS", "decay_cells", "decay_cell", "cell_label", "decay_sweep", "decay_table", "write_sweep"]
 
 #: c_proof/δ at the six δ of each cell: fractions from about 1e-4 down to 1e-26 or so at k2 - k1 = 1.
 RATIOS = (8.0, 12.0, 18.0, 27.0, 40.0, 60.0)
@@ -46,7 +47,17 @@ def decay_cell(config: MeasureConfig) -> dict[str, Any]:
     from fptheory.numeric import leading_order_windows
 
     began = time.perf_counter()
-    result = run(config)
+    report = step_progress()
+    progress = None
+    if report is not None:
+        labels: list[str] = []
+
+        def progress(label: str, done: int, total: int) -> None:  # one δ after another: the cell's share done
+            if label not in labels:
+                labels.append(label)
+            report((len(labels) - 1) * total + done, len(config.deltas) * total)
+
+    result = run(config, progress=progress)
     fit = result.fit
     window = min(w.c for w in leading_order_windows(config.setting)) if config.theorem == 1 else None
     return {"theorem": config.theorem, "k1": config.k1, "k2": config.k2, "m": config.m, "proof_c": result.predicted_c,
@@ -55,14 +66,24 @@ def decay_cell(config: MeasureConfig) -> dict[str, Any]:
             "smallest_fraction": min(p.fraction for p in result.points), "seconds": time.perf_counter() - began}
 
 
+def cell_label(k1: float, k2: float, m: int) -> str:
+    """How a cell is named while it runs: ``k1 = 1, k2 = 3, m = 1``."""
+    return f"k1 = {k1:g}, k2 = {k2:g}, m = {m}"
+
+
 def decay_sweep(cells: list[MeasureConfig], *, workers: int = 2, scheduler: str | None = None,
-                progress: Callable[[dict[str, Any], int, int], None] | None = None) -> list[dict[str, Any]]:
-    """Every cell's row (in the order of ``cells``), computed by ``workers`` local processes or on Dask."""
+                progress: Callable[[dict[str, Any], int, int], None] | None = None,
+                job_progress: JobProgress | None = None) -> list[dict[str, Any]]:
+    """Every cell's row (in the order of ``cells``), computed by ``workers`` local processes or on Dask. ``progress``
+    is called after each cell; ``job_progress(label, done, total, eta)`` while cells run (samples drawn; not on
+    Dask), with labels from :func:`cell_label`."""
     from fptheory.verify._cluster import map_jobs
 
     check_counts(workers=workers)
     rows: list[dict[str, Any] | None] = [None] * len(cells)
-    for done, (i, row) in enumerate(map_jobs(decay_cell, [(c,) for c in cells], workers=workers, scheduler=scheduler), 1):
+    jobs = map_jobs(decay_cell, [(c,) for c in cells], workers=workers, scheduler=scheduler,
+                    labels=[cell_label(c.k1, c.k2, c.m) for c in cells], job_progress=job_progress)
+    for done, (i, row) in enumerate(jobs, 1):
         rows[i] = row
         if progress:
             progress(row, done, len(cells))
