@@ -4,10 +4,11 @@ from fptheory.train._adaptive import AdaptiveMLP
 from fptheory.train._fourier_features import MAPPINGS, FourierFeatures
 from fptheory.train._frequency_errors import convergence_steps, normalised_magnitude, ordered_fraction, relative_error
 from fptheory.train._loop import History, TrainSpec, train
-from fptheory.train._models import CNN, MLP, NONLINEARITIES, TwoLayer, s2relu, srelu
+from fptheory.train._models import CNN, MLP, NONLINEARITIES, TwoLayer, relu2, s2relu, srelu
 from fptheory.train._monitor import LOW_FIRST_SHARE, FrequencyMonitor, FrequencyReport
 from fptheory.train._mscale import SCALINGS, MscaleDNN, mscale_scales
 from fptheory.train._multistage import StageNetwork, dominant_frequency, fit_stage
+from fptheory.train._ntk import empirical_ntk, linearised_residuals
 from fptheory.train._poisson_objectives import poisson_residual, ritz_energy, ritz_energy_2d
 
 __all__ = [
@@ -17,6 +18,9 @@ __all__ = [
     "CNN",
     "srelu",
     "s2relu",
+    "relu2",
+    "empirical_ntk",
+    "linearised_residuals",
     "FourierFeatures",
     "MAPPINGS",
     "MscaleDNN",
