@@ -1,0 +1,67 @@
+"""The ntk experiment: what it saves, its Δ_F against a direct DFT, its kernel rates against the closed form of the
+two-layer tanh NTK, and its config checks (its verdict is the claim ntk-linearised-rates's, tests/test_claims.py)."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+
+from fptheory import InputError
+from fptheory.experiments import ntk
+from fptheory.spectral._dft import periodic_grid
+
+
+def test_quick_run_saves_its_result(quick_claim):
+    result, folder = quick_claim("ntk-linearised-rates")
+    data = json.loads((folder / "result.json").read_text())
+    assert data["experiment"] == "ntk" and data["widths"] == list(result.config.widths)
+    arrays = np.load(folder / "arrays.npz")
+    W, S, K = len(result.config.widths), result.config.seeds, len(result.config.frequencies)
+    assert arrays["measured"].shape == arrays["predicted"].shape == (W, S, result.steps.size, K)
+    assert (folder / "ntk.png").stat().st_size > 1000
+    # at step 0 prediction and measurement are the same network: Δ_F agree to rounding (float64)
+    np.testing.assert_allclose(result.predicted[:, :, 0], result.measured[:, :, 0], rtol=1e-9, atol=1e-12)
+
+
+def test_peak_errors_against_a_direct_dft():
+    x = periodic_grid(40)
+    target = np.sin(x) + 0.5 * np.sin(3 * x)
+    residual = 0.25 * np.sin(x) - 0.1 * np.cos(3 * x)
+    # f̂(1) = -i/2, f̂(3) = -i/4; r̂(1) = -i/8, r̂(3) = -0.05
+    np.testing.assert_allclose(ntk.peak_errors(residual, x, target, (1.0, 3.0)), [0.25, 0.05 / 0.25], rtol=1e-12)
+
+
+def test_kernel_rates_against_the_closed_form_ntk(x64):
+    """λ(k) = e_kᵀΘe_k/n with Θ(x, x') = (1/m) Σ_j [t_j t'_j + a_j² s_j s'_j (x x' + 1)], t = tanh(w x + b), s = 1 - t²."""
+    import jax
+    import jax.numpy as jnp
+
+    from fptheory.train._ntk import empirical_ntk
+
+    model = ntk.TwoLayerNTK(50)
+    params = model.init(key=jax.random.PRNGKey(2), dtype=jnp.float64)
+    a, w, b = (np.asarray(params[n]) for n in ("a", "w", "b"))
+    x = periodic_grid(24)
+    t = np.tanh(np.outer(x, w) + b)
+    s = 1 - t**2
+    expected = (t @ t.T + (s * a**2) @ s.T * (np.outer(x, x) + 1)) / 50
+    np.testing.assert_allclose(empirical_ntk(model.apply, params, x), expected, rtol=1e-12, atol=1e-12)
+    mode = np.sin(3 * x) / np.linalg.norm(np.sin(3 * x))
+    assert mode @ expected @ mode / 24 == pytest.approx(float(mode @ empirical_ntk(model.apply, params, x) @ mode) / 24, rel=1e-12)
+    assert math.isfinite(float(mode @ expected @ mode))
+
+
+@pytest.mark.parametrize(("changes", "message"), [
+    (dict(widths=(0, 4, 8)), "widths must hold at least 3 integers in [1, 65536] (width >= 1)"),
+    (dict(widths=(64, 32, 128)), "widths must be increasing"),
+    (dict(points=5000), "points must be an integer in [8, 4000]"),
+    (dict(frequencies=(1.0, 40.0), amplitudes=(1.0, 1.0)), "frequencies must be integers in [1, points/2)"),
+    (dict(seeds=0), "seeds must be an integer >= 1"),
+])
+def test_bad_config_is_one_clear_error(changes, message):
+    with pytest.raises(InputError) as info:
+        ntk.Config(**changes)
+    assert message in str(info.value) and "\n" not in str(info.value)
