@@ -22,6 +22,8 @@ def test_quick_run_saves_its_result(quick_claim):
     W, S, K = len(result.config.widths), result.config.seeds, len(result.config.frequencies)
     assert arrays["measured"].shape == arrays["predicted"].shape == (W, S, result.steps.size, K)
     assert (folder / "ntk.png").stat().st_size > 1000
+    assert arrays["relu_gap"].shape == (len(result.config.relu_widths), S)
+    assert arrays["eigenvalues"].shape == (result.config.eigen_points // 2 + 1,) and np.all(result.eigenvalues > 0)
     # at step 0 prediction and measurement are the same network: Δ_F agree to rounding (float64)
     np.testing.assert_allclose(result.predicted[:, :, 0], result.measured[:, :, 0], rtol=1e-9, atol=1e-12)
 
@@ -60,6 +62,9 @@ def test_kernel_rates_against_the_closed_form_ntk(x64):
     (dict(points=5000), "points must be an integer in [8, 4000]"),
     (dict(frequencies=(1.0, 40.0), amplitudes=(1.0, 1.0)), "frequencies must be integers in [1, points/2)"),
     (dict(seeds=0), "seeds must be an integer >= 1"),
+    (dict(relu_widths=(16, 8, 32)), "relu_widths must hold at least 3 increasing integers"),
+    (dict(eigen_window=(8, 1000)), "eigen_window must satisfy 1 <= low < high <= eigen_points/8"),
+    (dict(relu_points=2), "relu_points must be an integer in [4, 4000]"),
 ])
 def test_bad_config_is_one_clear_error(changes, message):
     with pytest.raises(InputError) as info:

@@ -28,28 +28,52 @@ from fptheory._checks import InputError
 from fptheory._io import save_figure_atomic
 from fptheory.experiments._common import result_json, write_result
 from fptheory.spectral._dft import periodic_grid
+from fptheory.symbolic._ntk import relu_ntk
 from fptheory.train._loop import TrainSpec, train
 from fptheory.train._ntk import empirical_ntk, linearised_residuals
 
-__all__ = ["Config", "Result", "make_config", "run", "save", "plot", "figure", "TwoLayerNTK", "peak_errors"]
+__all__ = ["Config", "Result", "make_config", "run", "save", "plot", "figure", "TwoLayerNTK", "peak_errors", "circle",
+           "circle_eigenvalues"]
 
 
 @dataclass(frozen=True)
 class TwoLayerNTK:
-    """h(x) = m^{-1/2} Σ_j a_j tanh(w_j x + b_j), a, w, b ~ N(0, 1) (the NTK parametrisation)."""
+    """h(x) = m^{-1/2} Σ_j a_j σ(w_j·x + b_j), a_j, w_j ∈ R^d, b_j ~ N(0, 1) (the NTK parametrisation); σ = tanh or
+    relu."""
 
     m: int
+    activation: str = "tanh"
+    d: int = 1
 
     def init(self, *, key: Any, dtype: Any) -> dict[str, Any]:
         import jax
 
         ka, kw, kb = jax.random.split(key, 3)
-        return {name: jax.random.normal(k, (self.m,), dtype) for name, k in (("a", ka), ("w", kw), ("b", kb))}
+        return {"a": jax.random.normal(ka, (self.m,), dtype), "w": jax.random.normal(kw, (self.d, self.m), dtype),
+                "b": jax.random.normal(kb, (self.m,), dtype)}
 
     def apply(self, params: dict[str, Any], x: Any) -> Any:
+        import jax
         import jax.numpy as jnp
 
-        return jnp.tanh(jnp.reshape(x, (-1, 1)) * params["w"] + params["b"]) @ params["a"] / math.sqrt(self.m)
+        sigma = jnp.tanh if self.activation == "tanh" else jax.nn.relu
+        return sigma(jnp.reshape(x, (-1, self.d)) @ params["w"] + params["b"]) @ params["a"] / math.sqrt(self.m)
+
+
+def circle(points: int) -> np.ndarray:
+    """``points`` equally spaced points (cos t, sin t) of the unit circle, shape (points, 2)."""
+    t = 2 * math.pi * np.arange(points) / points
+    return np.column_stack([np.cos(t), np.sin(t)])
+
+
+def circle_eigenvalues(points: int) -> np.ndarray:
+    """The ReLU NTK's eigenvalues on the unit circle, μ_k = (1/N) Σ_j Θ(x_0, x_j) e^{-ik t_j} for k = 0 … N/2: Θ
+    depends on t - t' only, so its Gram matrix on N equally spaced points is circulant, with eigenvalues N μ_k;
+    μ_k → (1/2π) ∫ Θ(Δ) e^{-ikΔ} dΔ, the kernel operator's eigenvalues under the uniform measure."""
+    from fptheory.symbolic._ntk import relu_ntk
+
+    x = circle(points)
+    return np.real(np.fft.rfft(relu_ntk(x[:1], x)[0])) / points
 
 
 @dataclass(frozen=True)
@@ -61,10 +85,25 @@ class Config:
     learning_rate: float = 0.5
     steps: int = 4000
     record_every: int = 100
+    relu_widths: tuple[int, ...] = (256, 1024, 4096, 16384)
+    relu_points: int = 64
+    eigen_points: int = 4096
+    eigen_window: tuple[int, int] = (8, 256)
     seed: int = 0
     seeds: int = 4
 
     def __post_init__(self) -> None:
+        if len(self.relu_widths) < 3 or list(self.relu_widths) != sorted(set(self.relu_widths)) or any(
+                isinstance(m, bool) or not isinstance(m, int) or not 1 <= m <= 2**20 for m in self.relu_widths):
+            raise InputError(f"relu_widths must hold at least 3 increasing integers in [1, 2^20] (width >= 1); got "
+                             f"{self.relu_widths!r}")
+        if isinstance(self.relu_points, bool) or not isinstance(self.relu_points, int) or not 4 <= self.relu_points <= 4000:
+            raise InputError(f"relu_points must be an integer in [4, 4000]; got {self.relu_points!r}")
+        lo, hi = self.eigen_window
+        if isinstance(self.eigen_points, bool) or not isinstance(self.eigen_points, int) or not (
+                64 <= self.eigen_points <= 2**20 and 1 <= lo < hi <= self.eigen_points // 8):
+            raise InputError(f"eigen_window must satisfy 1 <= low < high <= eigen_points/8 with eigen_points in [64, 2^20]; "
+                             f"got {self.eigen_window!r} with {self.eigen_points!r}")
         if len(self.widths) < 3 or any(isinstance(m, bool) or not isinstance(m, int) or not 1 <= m <= 65536 for m in self.widths):
             raise InputError(f"widths must hold at least 3 integers in [1, 65536] (width >= 1); got {self.widths!r}")
         if list(self.widths) != sorted(set(self.widths)):
@@ -82,7 +121,8 @@ class Config:
 
 def make_config(*, quick: bool = False, seed: int = 0, seeds: int | None = None) -> Config:
     if quick:
-        return Config(widths=(32, 128, 512), points=32, steps=1000, record_every=50, seed=seed, seeds=seeds or 2)
+        return Config(widths=(32, 128, 512), points=32, steps=1000, record_every=50, relu_widths=(256, 1024, 4096),
+                      relu_points=32, eigen_points=1024, eigen_window=(8, 64), seed=seed, seeds=seeds or 2)
     return Config(seed=seed, seeds=seeds or 4)
 
 
@@ -99,8 +139,26 @@ class Result:
     measured: np.ndarray  # (widths, seeds, records, K): Δ_F from the real runs
     predicted: np.ndarray  # (widths, seeds, records, K): Δ_F from the linearisation
     kernel_rate: np.ndarray  # (widths, seeds, K): λ(k) = e_kᵀ Θ e_k / n
+    relu_gap: np.ndarray  # (relu widths, seeds): ‖Θ_empirical - Θ_analytic‖_F / ‖Θ_analytic‖_F on the circle
+    eigenvalues: np.ndarray  # (eigen_points/2 + 1,): the analytic ReLU NTK's μ_k on the circle
     seconds: float
     notes: list[str] = field(default_factory=list)
+
+    def relu_gap_slope(self) -> tuple[float, float]:
+        """Slope of log(mean relu gap over seeds) against log(width), and its standard error."""
+        from scipy.stats import linregress
+
+        fit = linregress(np.log(self.config.relu_widths), np.log(self.relu_gap.mean(axis=1)))
+        return float(fit.slope), float(fit.stderr)
+
+    def eigen_slope(self) -> tuple[float, float]:
+        """Slope of log μ_k against log k over k in eigen_window, and its standard error."""
+        from scipy.stats import linregress
+
+        lo, hi = self.config.eigen_window
+        k = np.arange(lo, hi + 1)
+        fit = linregress(np.log(k), np.log(self.eigenvalues[lo : hi + 1]))
+        return float(fit.slope), float(fit.stderr)
 
     def gap(self) -> np.ndarray:
         """max over records and peaks of |Δ_F^pred - Δ_F^real|, shape (widths, seeds)."""
@@ -119,14 +177,24 @@ class Result:
                  f"{', '.join(f'{k:g}' for k in self.config.frequencies)}: "
                  f"{', '.join(f'{v:.3g}' for v in self.kernel_rate[i].mean(axis=0))}"
                  for i, (m, g) in enumerate(zip(self.config.widths, self.gap().mean(axis=1)))]
-        return lines + [f"slope of log gap against log width {slope:.3f} ± {se:.3f} (lazy training: -1/2)"]
+        relu_slope, relu_se = self.relu_gap_slope()
+        eigen, eigen_se = self.eigen_slope()
+        return lines + [f"slope of log gap against log width {slope:.3f} ± {se:.3f} (lazy training: -1/2)",
+                        "ReLU NTK, empirical against analytic on the circle: relative gap "
+                        + ", ".join(f"{g:.4f}" for g in self.relu_gap.mean(axis=1))
+                        + f" at widths {list(self.config.relu_widths)} (slope {relu_slope:.3f} ± {relu_se:.3f})",
+                        f"ReLU NTK eigenvalues on the circle: μ_k ~ k^p with p = {eigen:.3f} ± {eigen_se:.3f} over k in "
+                        f"{list(self.config.eigen_window)}"]
 
     def to_json(self) -> dict[str, Any]:
         cfg = self.config
         slope, se = self.gap_slope()
         return result_json(self, "ntk", seeds=(cfg.seed, cfg.seeds), widths=list(cfg.widths), frequencies=list(cfg.frequencies),
                            gap=self.gap().tolist(), gap_slope=slope, gap_slope_se=se, kernel_rate=self.kernel_rate.tolist(),
-                           final_measured=self.measured[:, :, -1].tolist(), final_predicted=self.predicted[:, :, -1].tolist())
+                           final_measured=self.measured[:, :, -1].tolist(), final_predicted=self.predicted[:, :, -1].tolist(),
+                           relu_widths=list(cfg.relu_widths), relu_gap=self.relu_gap.tolist(),
+                           relu_gap_slope=self.relu_gap_slope()[0], eigen_slope=self.eigen_slope()[0],
+                           eigen_slope_se=self.eigen_slope()[1], eigenvalues_head=self.eigenvalues[:9].tolist())
 
 
 def run(config: Config, *, progress: Callable[[int, int, float], None] | None = None) -> Result:
@@ -162,7 +230,18 @@ def run(config: Config, *, progress: Callable[[int, int, float], None] | None = 
                 residuals = linearised_residuals(kernel, r0, config.learning_rate, history.steps)
                 predicted[i, s] = peak_errors(residuals, x, target, config.frequencies)
                 kernel_rate[i, s] = np.einsum("kn,nm,km->k", modes, kernel, modes) / config.points
-    return Result(config, history.steps, measured, predicted, kernel_rate, seconds)
+    relu_gap = np.zeros((len(config.relu_widths), config.seeds))
+    points = circle(config.relu_points)
+    analytic = relu_ntk(points, points)
+    with jax.enable_x64(True):
+        for i, m in enumerate(config.relu_widths):
+            relu_model = TwoLayerNTK(m, "relu", 2)
+            for s in range(config.seeds):
+                params = relu_model.init(key=keys[s], dtype=jnp.float64)
+                empirical = empirical_ntk(relu_model.apply, params, points)
+                relu_gap[i, s] = np.linalg.norm(empirical - analytic) / np.linalg.norm(analytic)
+    return Result(config, history.steps, measured, predicted, kernel_rate, relu_gap,
+                  circle_eigenvalues(config.eigen_points), seconds)
 
 
 def figure(result: Result) -> Any:
@@ -170,8 +249,8 @@ def figure(result: Result) -> Any:
     the width."""
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(10, 4))
-    ax1, ax2 = fig.subplots(1, 2)
+    fig = Figure(figsize=(14, 4))
+    ax1, ax2, ax3 = fig.subplots(1, 3)
     for j, k in enumerate(result.config.frequencies):
         ax1.semilogy(result.steps, result.measured[-1, 0, :, j], color=f"C{j}", label=f"k = {k:g}")
         ax1.semilogy(result.steps, result.predicted[-1, 0, :, j], ":", color=f"C{j}")
@@ -181,11 +260,21 @@ def figure(result: Result) -> Any:
     ax1.legend(fontsize=8)
     widths = np.asarray(result.config.widths)
     ax2.loglog(widths, result.gap(), "o", color="C0", alpha=0.5)
-    ax2.loglog(widths, result.gap().mean(axis=1), "-", color="C0", label="mean over seeds")
+    ax2.loglog(widths, result.gap().mean(axis=1), "-", color="C0", label="tanh: largest |Δ_F pred. - meas.| (mean)")
     ax2.loglog(widths, result.gap().mean(axis=1)[0] * (widths / widths[0]) ** -0.5, ":", color="k", label="m^(-1/2)")
     ax2.set_xlabel("width m")
-    ax2.set_ylabel("largest |Δ_F predicted - measured|")
+    ax2.set_ylabel("gap to the kernel's prediction")
+    ax2.loglog(np.asarray(result.config.relu_widths), result.relu_gap.mean(axis=1), "s-", color="C3",
+               label="ReLU: ‖Θ_empirical - Θ‖/‖Θ‖ (mean)")
     ax2.legend(fontsize=8)
+    degrees = np.arange(1, result.eigenvalues.size)
+    ax3.loglog(degrees, result.eigenvalues[1:], color="C3", label="analytic ReLU NTK on the circle")
+    power, _ = result.eigen_slope()
+    lo = result.config.eigen_window[0]
+    ax3.loglog(degrees, result.eigenvalues[lo] * (degrees / lo) ** power, ":", color="k", label=f"k^{power:.2f} (fit)")
+    ax3.set_xlabel("k")
+    ax3.set_ylabel("eigenvalue μ_k")
+    ax3.legend(fontsize=8)
     fig.tight_layout()
     return fig
 
@@ -196,4 +285,5 @@ def plot(result: Result, path: str | Path) -> Path:
 
 def save(result: Result, out: str | Path) -> Path:
     return write_result(result, out, plot, "ntk.png", steps=result.steps, measured=result.measured,
-                        predicted=result.predicted, kernel_rate=result.kernel_rate)
+                        predicted=result.predicted, kernel_rate=result.kernel_rate, relu_gap=result.relu_gap,
+                        eigenvalues=result.eigenvalues)
