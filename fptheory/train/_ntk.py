@@ -25,11 +25,14 @@ import numpy as np
 
 from fptheory._checks import InputError
 
-__all__ = ["empirical_ntk", "linearised_residuals", "MAX_KERNEL_BYTES"]
+__all__ = ["empirical_ntk", "linearised_residuals", "MAX_KERNEL_BYTES", "JACOBIAN_BYTES"]
 
 #: The kernel is held in float64 in memory: n² · 8 bytes, at most this much (n about 11,000).
 MAX_KERNEL_BYTES = 2**30
-#: Parameter gradients held at once: block · (number of parameters) · 4 bytes, at most this much.
+#: The Jacobian (points × parameters) is built whole, in float64, when it takes at most this much (else Θ is built
+#: column block by column block).
+JACOBIAN_BYTES = 2**30
+#: What one block of gradients, tangents and intermediate values may take.
 _BLOCK_BYTES = 256 * 2**20
 
 
@@ -39,22 +42,36 @@ def _parameter_count(params: Any) -> int:
     return int(sum(np.size(leaf) for leaf in jax.tree_util.tree_leaves(params)))
 
 
+def _activation_size(apply_fn: Callable[[Any, Any], Any], params: Any, point: Any) -> int:
+    """Numbers the forward pass of one point produces (the sizes of every value in its jaxpr): what a vmapped
+    gradient or tangent holds per point besides the parameters."""
+    import jax
+
+    jaxpr = jax.make_jaxpr(lambda p: apply_fn(p, point))(params).jaxpr
+    return int(sum(np.prod(v.aval.shape, dtype=np.int64) for eqn in jaxpr.eqns for v in eqn.outvars)) + 1
+
+
 def empirical_ntk(apply_fn: Callable[[Any, Any], Any], params: Any, x: Any, *, block: int | None = None) -> np.ndarray:
-    """Θ = J Jᵀ on the points ``x`` for a model with one output, computed block by block of columns: the parameter
-    gradients u_j = ∇_θ h(x_j) of a block (vmapped ``jax.grad``), then Θ[:, j] = J u_j (vmapped ``jax.jvp`` over
-    all points), so that memory stays at block · (parameters + n) numbers besides the kernel.
+    """Θ = J Jᵀ on the points ``x`` for a model with one output.
+
+    Where the Jacobian J (n × parameters, float64) fits in ``JACOBIAN_BYTES``, it is built row block by row block
+    (vmapped ``jax.grad``) and Θ is one matrix product. Otherwise Θ is built column block by column block: the
+    parameter gradients u_j = ∇_θ h(x_j) of a block, then Θ[:, j] = J u_j (vmapped ``jax.jvp`` over all points), so
+    that memory stays at a block's gradients and tangents besides the kernel. Blocks are sized from the parameter
+    count and the forward pass's intermediate values so that each holds about 256 MiB.
 
     Args:
         apply_fn: ``apply_fn(params, x)`` -> outputs of shape (n,) (or (n, 1)).
         params: the parameters (any pytree of arrays).
         x: the points, shape (n, d) (or (n,) for d = 1).
-        block: columns per block; by default as many as fit in 256 MiB of gradients.
+        block: points per block (rows of J, or columns of Θ); by default sized by bytes.
 
     Returns:
         Θ, shape (n, n), float64, symmetric (the two triangles averaged).
     """
     import jax
     import jax.numpy as jnp
+    from jax.flatten_util import ravel_pytree
 
     x = jnp.asarray(x)
     if x.ndim == 1:
@@ -65,15 +82,27 @@ def empirical_ntk(apply_fn: Callable[[Any, Any], Any], params: Any, x: Any, *, b
     if 8 * n * n > MAX_KERNEL_BYTES:
         raise InputError(f"an NTK on {n} points needs {8 * n * n / 2**30:.1f} GiB; at most "
                          f"{int((MAX_KERNEL_BYTES / 8) ** 0.5)} points (MAX_KERNEL_BYTES = 1 GiB)")
-    count = _parameter_count(params)
-    if block is None:
-        block = int(max(1, min(n, _BLOCK_BYTES // (4 * max(count, 1)))))
-    elif isinstance(block, bool) or not isinstance(block, int) or block < 1:
+    if block is not None and (isinstance(block, bool) or not isinstance(block, int) or block < 1):
         raise InputError(f"block must be an integer >= 1; got {block!r}")
+    count = max(_parameter_count(params), 1)
+    itemsize = 8 if x.dtype == jnp.float64 else 4
+    activations = _activation_size(apply_fn, params, x[:1])
+    by_rows = 8 * n * count <= JACOBIAN_BYTES
 
     def scalar(p: Any, point: Any) -> Any:
-        out = jnp.reshape(apply_fn(p, point[None]), (-1,))
-        return out[0]
+        return jnp.reshape(apply_fn(p, point[None]), (-1,))[0]
+
+    def gradients(points: Any) -> Any:
+        flat = jax.vmap(lambda pt: ravel_pytree(jax.grad(scalar)(params, pt))[0])(points)
+        return flat  # (b, parameters)
+
+    if by_rows:
+        per_point = itemsize * (count + 2 * activations)
+        size = block or int(max(1, min(n, _BLOCK_BYTES // per_point)))
+        rows = jax.jit(gradients)
+        jacobian = np.concatenate([np.asarray(rows(x[i : i + size]), dtype=np.float64) for i in range(0, n, size)])
+        kernel = jacobian @ jacobian.T
+        return 0.5 * (kernel + kernel.T)
 
     def outputs(p: Any) -> Any:
         return jnp.reshape(apply_fn(p, x), (n,))
@@ -83,9 +112,11 @@ def empirical_ntk(apply_fn: Callable[[Any, Any], Any], params: Any, x: Any, *, b
         grads = jax.vmap(lambda pt: jax.grad(scalar)(params, pt))(points)  # pytree, leaves (b, ...)
         return jax.vmap(lambda u: jax.jvp(outputs, (params,), (u,))[1], out_axes=1)(grads)  # (n, b)
 
+    per_column = itemsize * (2 * count + 2 * n * activations)
+    size = block or int(max(1, min(n, _BLOCK_BYTES // per_column)))
     kernel = np.empty((n, n), dtype=np.float64)
-    for start in range(0, n, block):
-        stop = min(n, start + block)
+    for start in range(0, n, size):
+        stop = min(n, start + size)
         kernel[:, start:stop] = np.asarray(columns(x[start:stop]), dtype=np.float64)
     return 0.5 * (kernel + kernel.T)
 
