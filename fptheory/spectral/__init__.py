@@ -7,6 +7,9 @@ from fptheory.spectral._filtering import smooth, split, split_errors
 from fptheory.spectral._nudft import noise_level, nudft, principal_directions, project, select_peaks, significant_peaks
 from fptheory.spectral._phase_shift import band_split, band_sum, phase_shift, phase_unshift
 from fptheory.spectral._relu_regions import (
+    asymptotic_start,
+    envelope_slope,
+    kink_edges,
     kinks_transform,
     linear_pieces,
     linear_regions,
@@ -16,6 +19,9 @@ from fptheory.spectral._relu_regions import (
 )
 
 __all__ = [
+    "asymptotic_start",
+    "envelope_slope",
+    "kink_edges",
     "kinks_transform",
     "linear_pieces",
     "linear_regions",

@@ -47,21 +47,24 @@ def edge_integrals() -> tuple[sp.Expr, sp.Expr, sp.Expr, sp.Expr]:
 
 @cache
 def edge_integral_fns() -> tuple[Callable[[np.ndarray], np.ndarray], Callable[[np.ndarray], np.ndarray]]:
-    """E0(α), E1(α) as vectorised NumPy functions (complex), switching to the series below SERIES_BELOW."""
+    """E0(α), E1(α) as vectorised NumPy functions (complex): the closed forms where |α| ≥ SERIES_BELOW and the Taylor
+    polynomials (their sympy coefficients, by Horner's rule) below, each evaluated only where it applies."""
     e0, e1, p0, p1 = edge_integrals()
-    compiled = [sp.lambdify(alpha, e, "numpy") for e in (e0, e1, p0, p1)]
+    closed = [sp.lambdify(alpha, e, "numpy") for e in (e0, e1)]
+    coefficients = [np.array([complex(c) for c in sp.Poly(p, alpha).all_coeffs()]) for p in (p0, p1)]
 
-    def make(closed: Callable, poly: Callable) -> Callable[[np.ndarray], np.ndarray]:
+    def make(closed: Callable, coeffs: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
         def fn(a: np.ndarray) -> np.ndarray:
             a = np.asarray(a, dtype=np.float64)
+            out = np.empty(a.shape, dtype=complex)
             small = np.abs(a) < SERIES_BELOW
-            safe = np.where(small, 1.0, a)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                return np.where(small, np.asarray(poly(a), dtype=complex), np.asarray(closed(safe), dtype=complex))
+            out[~small] = closed(a[~small])
+            out[small] = np.polyval(coeffs, a[small])
+            return out
 
         return fn
 
-    return make(compiled[0], compiled[2]), make(compiled[1], compiled[3])
+    return make(closed[0], coefficients[0]), make(closed[1], coefficients[1])
 
 
 @cache
