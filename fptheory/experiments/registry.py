@@ -41,6 +41,8 @@ EXPERIMENTS: dict[str, tuple[str, str]] = {
                    "Luo et al.: share of the loss above η against η for tanh, ReLU², ReLU; decay laws from σ̂"),
     "noise-frequency": ("fptheory.experiments.noise_frequency",
                         "Rahaman Exp. 3: MNIST 5k targets + ε sin(k r); validation dip against k (clean labels)"),
+    "relu-spectrum": ("fptheory.experiments.relu_spectrum",
+                      "Rahaman Sec. 2: exact transform of ReLU nets from their linear regions; decay exponents, random and trained"),
     "ntk": ("fptheory.experiments.ntk",
             "NTK-linearised gradient descent against real training per width: Δ_F predicted and measured, the gap's rate"),
     "theory-vs-training": (
