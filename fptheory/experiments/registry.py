@@ -45,6 +45,8 @@ EXPERIMENTS: dict[str, tuple[str, str]] = {
                       "Rahaman Sec. 2: exact transform of ReLU nets from their linear regions; decay exponents, random and trained"),
     "ntk": ("fptheory.experiments.ntk",
             "NTK-linearised gradient descent against real training per width: Δ_F predicted and measured, the gap's rate"),
+    "lfp": ("fptheory.experiments.lfp",
+            "Linear Frequency Principle: two-layer ReLU rates per frequency, γ²(ξ) by sympy against GD in float64, per width"),
     "theory-vs-training": (
         "fptheory.experiments.theory_vs_training",
         "two-layer tanh net on Theorem 2's two-frequency loss: measured dL(k)/dt against -∇L(k)·∇L",
