@@ -128,6 +128,7 @@ def _cmd_proofs(args: argparse.Namespace) -> int:
 def _check_out(path: str, command: str) -> Path:
     """The --out folder, checked before any work: not empty, not a file, creatable and writable."""
     import os
+    import tempfile
 
     if not path or not path.strip():
         raise CLIError(f"{command}: --out must name a folder; got an empty string")
@@ -139,6 +140,11 @@ def _check_out(path: str, command: str) -> Path:
         parent = parent.parent
     if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
         raise CLIError(f"{command}: --out {path!r} cannot be written ({str(parent)!r} is not a writable folder)")
+    try:  # permissions can say yes where the file system says no (/proc, a read-only mount): try it, leave nothing
+        os.rmdir(tempfile.mkdtemp(dir=parent, prefix=".fptheory-check-"))
+    except OSError as error:
+        raise CLIError(f"{command}: --out {path!r} cannot be written (creating a folder in {str(parent)!r} failed: "
+                       f"{error.strerror})") from None
     return out
 
 

@@ -4,6 +4,7 @@ errors with exit status 2 before any work."""
 import contextlib
 import io
 import json
+import os
 import sys
 from dataclasses import dataclass
 
@@ -157,6 +158,18 @@ def test_bad_out_is_refused_before_any_work(tmp_path, make):
         done = run(*args, "--out", target)
         assert done.returncode == 2 and needle in done.stderr, (args, done.stderr)
         assert len(done.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs a /proc file system")
+def test_out_where_permissions_say_yes_but_the_file_system_says_no(tmp_path):
+    """/proc passes a permission check as root, but no folder can be made there: refused up front, in one line, and
+    the probe leaves nothing behind in a folder that can be written."""
+    from fptheory.cli import CLIError, _check_out
+
+    with pytest.raises(CLIError, match="cannot be written"):
+        _check_out("/proc/fptheory-out", "run")
+    assert _check_out(str(tmp_path / "new" / "out"), "run") == tmp_path / "new" / "out"
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_results_page_from_a_run(tmp_path):
