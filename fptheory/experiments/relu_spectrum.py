@@ -141,17 +141,17 @@ def analyse_plane(layers: list[dict[str, Any]], config: Config, rng: np.random.G
     """Regions, transforms and fitted exponents of a ReLU MLP R² → R on :data:`BOX` (module docstring)."""
     from fptheory.spectral._relu_regions import (
         asymptotic_start,
-        kink_edges,
         kinks_transform,
         linear_regions,
+        region_edges,
         regions_transform,
     )
 
     regions = linear_regions(layers, BOX)
-    edges = kink_edges(regions, BOX)
+    edges = region_edges(regions, BOX)
     if not len(edges.start):
         raise InputError("the network has no kink in the box (it is affine there): no kinks' spectrum to fit")
-    every = np.concatenate([np.roll(r.vertices, -1, axis=0) - r.vertices for r in regions])
+    every = region_edges(regions).tangent
     kinks = lambda k: kinks_transform(regions, BOX, k)
     whole = lambda k: regions_transform(regions, k)
     generic: list[np.ndarray] = []

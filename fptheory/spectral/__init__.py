@@ -9,24 +9,24 @@ from fptheory.spectral._phase_shift import band_split, band_sum, phase_shift, ph
 from fptheory.spectral._relu_regions import (
     asymptotic_start,
     envelope_slope,
-    kink_edges,
     kinks_transform,
     linear_pieces,
     linear_regions,
     pieces_transform,
     polygon_transform,
+    region_edges,
     regions_transform,
 )
 
 __all__ = [
     "asymptotic_start",
     "envelope_slope",
-    "kink_edges",
     "kinks_transform",
     "linear_pieces",
     "linear_regions",
     "pieces_transform",
     "polygon_transform",
+    "region_edges",
     "regions_transform",
     "band_split",
     "band_sum",

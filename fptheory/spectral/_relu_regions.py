@@ -22,7 +22,7 @@ import numpy as np
 from fptheory._checks import InputError
 
 __all__ = ["Region", "linear_regions", "polygon_transform", "regions_transform", "kinks_transform", "network_values",
-           "KinkEdges", "kink_edges", "asymptotic_start", "envelope_slope", "Pieces", "linear_pieces", "pieces_transform"]
+           "Edges", "region_edges", "asymptotic_start", "envelope_slope", "Pieces", "linear_pieces", "pieces_transform"]
 
 _CHUNK = 2_000_000  # frequencies × edges per vectorised block (32 MB per complex array)
 _AREA_FLOOR = 1e-18  # pieces thinner than this (relative to the box) are dropped: they carry no measure
@@ -137,14 +137,8 @@ def regions_transform(regions: list[Region], k: np.ndarray, box: tuple[float, fl
 
     E0, E1 = edge_integral_fns()
     k = np.atleast_2d(np.asarray(k, dtype=np.float64))
-    p = np.concatenate([np.asarray(r.vertices, dtype=np.float64) for r in regions])
-    q = np.concatenate([np.roll(np.asarray(r.vertices, dtype=np.float64), -1, axis=0) for r in regions])
-    W = np.concatenate([np.broadcast_to(np.asarray(r.W, dtype=np.float64), (len(r.vertices), 2)) for r in regions])
-    c = np.concatenate([np.full(len(r.vertices), r.c) for r in regions])
-    if box is not None:
-        keep = ~_on_boundary(p, q, box)
-        p, q, W, c = p[keep], q[keep], W[keep], c[keep]
-    t = q - p
+    edges = region_edges(regions, box)
+    p, t, W, c = edges.start, edges.tangent, edges.gradient, edges.offset
     n = np.column_stack([t[:, 1], -t[:, 0]])  # outward for counter-clockwise vertices
     g_p = np.sum(p * W, axis=1) + c
     slope = np.sum(t * W, axis=1)
@@ -180,27 +174,29 @@ def _on_boundary(p: np.ndarray, q: np.ndarray, box: tuple[float, float, float, f
 
 
 @dataclass(frozen=True)
-class KinkEdges:
-    """The edges of a network's regions that lie inside the box (its kinks), each as seen from one of the two regions
-    it bounds: start point p, tangent t (the edge runs p → p + t, counter-clockwise about that region) and the region's
-    gradient W; shapes (E, 2)."""
+class Edges:
+    """Edges of regions, each as seen from the region it bounds: start point p, tangent t (the edge runs p → p + t,
+    counter-clockwise about that region), and the region's map f = W·x + c as its gradient W and offset c; shapes
+    (E, 2), (E, 2), (E, 2) and (E,)."""
 
     start: np.ndarray
     tangent: np.ndarray
     gradient: np.ndarray
+    offset: np.ndarray
 
 
-def kink_edges(regions: list[Region], box: tuple[float, float, float, float]) -> KinkEdges:
-    """The interior edges of ``regions`` (:func:`linear_regions` on ``box``), one row per edge of each region."""
-    rows = []
-    for r in regions:
-        p = np.asarray(r.vertices, dtype=np.float64)
-        q = np.roll(p, -1, axis=0)
-        inside = ~_on_boundary(p, q, box)
-        rows.append((p[inside], (q - p)[inside], np.broadcast_to(r.W, (int(inside.sum()), 2))))
-    if not rows:
-        return KinkEdges(np.zeros((0, 2)), np.zeros((0, 2)), np.zeros((0, 2)))
-    return KinkEdges(*(np.concatenate([row[i] for row in rows]).reshape(-1, 2) for i in range(3)))
+def region_edges(regions: list[Region], box: tuple[float, float, float, float] | None = None) -> Edges:
+    """Every edge of every region, one row per edge of each region; with ``box`` (the box of :func:`linear_regions`),
+    only the edges inside it: the network's kinks, each seen from both regions it separates."""
+    p = np.concatenate([np.asarray(r.vertices, dtype=np.float64) for r in regions]).reshape(-1, 2)
+    q = np.concatenate([np.roll(np.asarray(r.vertices, dtype=np.float64), -1, axis=0) for r in regions]).reshape(-1, 2)
+    W = np.concatenate([np.broadcast_to(np.asarray(r.W, dtype=np.float64), (len(r.vertices), 2))
+                        for r in regions]).reshape(-1, 2)
+    c = np.concatenate([np.full(len(r.vertices), r.c) for r in regions])
+    if box is not None:
+        keep = ~_on_boundary(p, q, box)
+        p, q, W, c = p[keep], q[keep], W[keep], c[keep]
+    return Edges(p, q - p, W, c)
 
 
 def kinks_transform(regions: list[Region], box: tuple[float, float, float, float], k: np.ndarray) -> np.ndarray:
@@ -225,7 +221,7 @@ def kinks_transform(regions: list[Region], box: tuple[float, float, float, float
     norm2 = np.sum(k * k, axis=1)
     if np.any(norm2 == 0):
         raise InputError("kinks_transform takes nonzero frequencies k (the kinks' part is defined for k ≠ 0)")
-    edges = kink_edges(regions, box)
+    edges = region_edges(regions, box)
     normal = np.column_stack([edges.tangent[:, 1], -edges.tangent[:, 0]])  # outward, scaled by the edge's length
     out = np.zeros(len(k), dtype=complex)
     rows = max(1, _CHUNK // max(1, len(normal)))
