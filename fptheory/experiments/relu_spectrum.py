@@ -46,6 +46,7 @@ __all__ = ["Config", "Result", "make_config", "run", "save", "plot", "figure", "
 KINDS = ("random", "trained")
 BOX = (-1.0, 1.0, -1.0, 1.0)
 INTERVAL = (-1.0, 1.0)
+_WINDOWS = 12  # log-spaced windows of |k| whose maxima the exponent is fitted to
 _MAX_START = 1e10  # a generic direction this close to an edge's normal is redrawn (phases k·x lose digits beyond)
 
 
@@ -133,8 +134,8 @@ def _fit(transform: Callable[[np.ndarray], np.ndarray], u: np.ndarray, start: fl
         curves.setdefault(name, np.stack([np.linalg.norm(k, axis=1), np.abs(values)]))
         return values
 
-    slope, se = envelope_slope(sampled, u, start, decades=config.decades, samples=config.samples)
-    return slope, float(student.ppf(0.975, 10) * se), start  # 12 windows: 10 degrees of freedom
+    slope, se = envelope_slope(sampled, u, start, decades=config.decades, samples=config.samples, windows=_WINDOWS)
+    return slope, float(student.ppf(0.975, _WINDOWS - 2) * se), start
 
 
 def analyse_plane(layers: list[dict[str, Any]], config: Config, rng: np.random.Generator) -> NetworkFit:

@@ -389,11 +389,12 @@ LFP_RATIO, LFP_EXPONENT_TOL = (0.7, 1.4), 0.3
 
 
 def _lfp(r: Any) -> Evidence:
-    ratio = r.ratios()[-1]  # the largest width: (seeds, K)
+    ratios = r.ratios()  # (widths, seeds, K)
+    ratio = ratios[-1]  # the largest width
     measured, predicted = r.exponents("measured")[-1], r.exponents("predicted")[-1]
     gap = np.abs(measured[:, 0] - predicted[:, 0])
     without = np.median(r.measured[-1] / r.predicted_without_w[-1], axis=1)
-    spread = [float(np.max(np.abs(np.log(r.ratios()[i])))) for i in range(len(r.config.widths))]
+    spread = [float(np.max(np.abs(np.log(per_width)))) for per_width in ratios]
     ok = bool(np.all((ratio >= LFP_RATIO[0]) & (ratio <= LFP_RATIO[1])) and np.all(gap <= LFP_EXPONENT_TOL))
     return Evidence(ok, f"width {r.config.widths[-1]}: measured / predicted rate {ratio.min():.2f} to {ratio.max():.2f}; "
                     f"exponent measured {', '.join(f'{v:.2f}' for v in measured[:, 0])} against predicted "
