@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/bench_measure.py
 
 Plain Monte Carlo: samples per second (numpy and jitted jax, m = 1 and m = 10; the jax figure excludes the
-one-off compilation: a first run of the same size compiles, the second is timed). Baselines: the same numpy
+one-off compilation: a first run of the same size compiles, the second is timed). "jax ref" is the jitted counter
+with the reference evaluator in place of the fused kernel (fptheory.numeric._fused), on the same batches. Baselines: the same numpy
 estimator, so the first ratio column compares the two backends; and drawing the ball's points alone (jitted
 float64 jax, the same batches), the ceiling of the estimator (the second ratio; issue 18's targets are 0.6 at
 m = 1 and 0.4 at m = 10).
@@ -48,6 +49,32 @@ def _sampling_rate(m: int, samples: int) -> float:
         return samples / (time.perf_counter() - start)
 
 
+def _reference_rate(setting: Setting, samples: int) -> float:
+    """Samples per second of the counter as it was before the fused kernel: the same draws decided by the reference
+    evaluator (:func:`fptheory.numeric._sets.bad_pairs`, backend jax) in one jitted kernel, the same batches."""
+    import jax
+    import jax.numpy as jnp
+
+    from fptheory.numeric._ball import chunks, sample_ball_jax
+    from fptheory.numeric._sets import bad_pairs, plain_chunk, split_parameters
+
+    with jax.enable_x64(True):
+        size = plain_chunk(setting.m, "jax")
+
+        @jax.jit
+        def count(key):
+            a, w, b = split_parameters(sample_ball_jax(key, size, 3 * setting.m, 0.5), setting.m)
+            return jnp.count_nonzero(bad_pairs(setting, a, w, b, backend="jax").any(axis=(0, 2)))
+
+        jax.block_until_ready(count(jax.random.PRNGKey(0)))
+        start = time.perf_counter()
+        key = jax.random.PRNGKey(1)
+        for _ in chunks(samples, size):
+            key, sub = jax.random.split(key)
+            jax.block_until_ready(count(sub))
+        return samples / (time.perf_counter() - start)
+
+
 def main() -> None:
     print("plain Monte Carlo, Theorem 1 union, k1 = 1, k2 = 3, δ = 0.5")
     print(f"{'m':>3} {'backend':>8} {'samples/s':>12} {'ratio to numpy':>15} {'ratio to sampling alone':>24}")
@@ -57,6 +84,8 @@ def main() -> None:
         for backend in ("numpy", "jax"):
             rate = base if backend == "numpy" else _rate(Setting(1, 1.0, 3.0, m), backend, samples)
             print(f"{m:3d} {backend:>8} {rate:12.3e} {rate / base:15.2f} {rate / sampling:24.2f}")
+        reference = _reference_rate(Setting(1, 1.0, 3.0, m), samples)
+        print(f"{m:3d} {'jax ref':>8} {reference:12.3e} {reference / base:15.2f} {reference / sampling:24.2f}")
         print(f"{m:3d} {'sampling':>8} {sampling:12.3e} {sampling / base:15.2f} {1:24.2f}")
     print("\nrare-event estimator, Theorem 1 union, k1 = 1, k2 = 3, m = 1 (to 10% relative s.e.)")
     print(f"{'delta':>7} {'fraction':>10} {'samples':>8} {'rel. s.e.':>9} {'seconds':>8} {'s per decade':>13}")

@@ -1,0 +1,70 @@
+"""The plain counter's fused kernels (Theorem 1's pairs, Theorem 2's set) decide every sample as the reference evaluator does, on the same
+samples, for settings drawn at random (widths, frequencies, targets, and radii from where gradients underflow to
+where the bad set is large); its polynomial sine and cosine agree with numpy's."""
+
+from __future__ import annotations
+
+import math
+
+import jax
+import numpy as np
+
+from fptheory.numeric._ball import sample_ball
+from fptheory.numeric._fused import bad_pairs_fused, bad_theorem2_fused, sincos
+from fptheory.numeric._sets import Setting, bad_pairs, bad_theorem2, plain_estimate, split_parameters
+
+
+def test_fused_verdicts_equal_the_reference_on_random_settings(rng, x64):
+    compared = bad = 0
+    for _ in range(24):
+        k1 = float(rng.uniform(0.2, 4.0))
+        k2 = k1 + float(rng.uniform(0.05, 4.0))
+        m = int(rng.integers(1, 12))
+        f1, f2 = (complex(*rng.normal(size=2)) for _ in range(2))
+        delta = float(10 ** rng.uniform(-3, 1.5))  # |z| from above 700 (the exponential underflows) to below 0.5
+        setting = Setting(1, k1, k2, m, f1, f2)
+        a, w, b = split_parameters(sample_ball(8000, 3 * m, delta, rng), m)
+        reference = np.asarray(bad_pairs(setting, a, w, b))
+        fused = np.asarray(jax.jit(lambda a, w, b: bad_pairs_fused(k1, k2, f1, f2, a, w, b))(a, w, b))
+        assert np.array_equal(fused, reference), (k1, k2, m, f1, f2, delta, int((fused != reference).sum()))
+        compared, bad = compared + reference.size, bad + int(reference.sum())
+    assert compared > 10**6 and 0.01 * compared < bad < 0.9 * compared  # both verdicts well represented
+
+
+def test_fused_theorem2_verdicts_equal_the_reference_on_random_settings(rng, x64):
+    compared = bad = 0
+    for _ in range(24):
+        k1 = float(rng.uniform(0.2, 4.0))
+        k2 = k1 + float(rng.uniform(0.05, 4.0))
+        m = int(rng.integers(1, 12))
+        f1, f2 = (complex(*rng.normal(size=2)) for _ in range(2))
+        delta = float(10 ** rng.uniform(-3, 1.5))
+        setting = Setting(2, k1, k2, m, f1, f2)
+        a, w, b = split_parameters(sample_ball(8000, 3 * m, delta, rng), m)
+        reference = np.asarray(bad_theorem2(setting, a, w, b))
+        fused = np.asarray(jax.jit(lambda a, w, b: bad_theorem2_fused(k1, k2, f1, f2, a, w, b))(a, w, b))
+        assert np.array_equal(fused, reference), (k1, k2, m, f1, f2, delta, int((fused != reference).sum()))
+        compared, bad = compared + reference.size, bad + int(reference.sum())
+    assert compared > 10**5 and 200 < bad < compared - 200  # Theorem 2's bad set is the rarer: a few per thousand
+
+
+def test_sincos_agrees_with_numpy_to_rounding(x64):
+    psi = np.concatenate([np.linspace(-math.pi, math.pi, 200_001), [-math.pi, math.pi, 0.0, 1e-300, -5e-324]])
+    cos, sin = (np.asarray(v) for v in jax.jit(sincos)(psi))
+    assert np.max(np.abs(cos - np.cos(psi))) < 1e-15 and np.max(np.abs(sin - np.sin(psi))) < 1e-15  # 5 ulp of 1
+    assert sin[-2] == 1e-300 and cos[-3] == 1.0  # exact where the angle is tiny
+
+
+def test_jax_counter_counts_what_numpy_counts_on_the_same_points(rng):
+    """The jitted counter (sampling and the fused kernel in one kernel) against numpy's evaluator on the points it
+    drew, redrawn by the same jax calls outside the kernel."""
+    from fptheory.numeric._ball import sample_ball_jax
+
+    setting = Setting(1, 1.0, 2.5, 3, 0.7 - 0.2j, 0.4 + 0.1j)
+    estimate = plain_estimate(setting, 1.5, 5000, seed=11, backend="jax", chunk=5000)
+    with jax.enable_x64(True):
+        _, sub = jax.random.split(jax.random.PRNGKey(11))
+        theta = np.asarray(sample_ball_jax(sub, 5000, 9, 1.5))
+    pairs = np.asarray(bad_pairs(setting, *split_parameters(theta, 3)))
+    assert estimate.hits == int(pairs.any(axis=(0, 2)).sum()) > 100
+    assert estimate.per_pair["b"] == pairs[2].sum() / (5000 * 3)
