@@ -13,6 +13,7 @@ import pytest
 
 from fptheory import InputError
 from fptheory.experiments import regularity
+from fptheory.numeric._mlp import mlp_values
 
 GRID = np.linspace(-12.0, 12.0, 2**17, endpoint=False)
 DX = float(GRID[1] - GRID[0])
@@ -84,7 +85,7 @@ def test_power_law_on_random_networks(draw, activation):
     lies within 0.3 of the derived 2p + 1."""
     rng = np.random.default_rng([draw, 17, len(activation)])
     layers, _ = _random_network(rng, activation)
-    error = (regularity.network_values(layers, activation, GRID) - regularity.target(GRID)) * ROOT_DENSITY
+    error = (mlp_values(layers, GRID, activation) - regularity.target(GRID)) * ROOT_DENSITY
     etas = np.geomspace(1, 5000, 80)
     slope, _ = regularity.fit_power(etas, regularity.loss_share(error, DX, etas), (100, 5000))
     assert slope == pytest.approx(regularity.predicted_law(activation)[1], abs=0.3)
@@ -96,25 +97,11 @@ def test_exponential_rate_on_random_tanh_networks(draw):
     the slowest neuron, approached from above as η grows)."""
     rng = np.random.default_rng([draw, 23])
     layers, _ = _random_network(rng, "tanh")
-    error = (regularity.network_values(layers, "tanh", GRID) - regularity.target(GRID)) * ROOT_DENSITY
+    error = (mlp_values(layers, GRID, "tanh") - regularity.target(GRID)) * ROOT_DENSITY
     etas = np.geomspace(1, 200, 120)
     rate, _ = regularity.fit_rate(etas, regularity.loss_share(error, DX, etas), (1e-20, 1e-4))
     predicted = math.pi / np.max(np.abs(layers[0]["W"]))
     assert 0.85 <= rate / predicted <= 1.35
-
-
-def test_network_values_match_the_training_model():
-    import jax
-
-    from fptheory.train._models import MLP
-
-    for activation in regularity.ACTIVATIONS:
-        model = MLP((1, 37, 1), activation)
-        params = model.init(key=jax.random.PRNGKey(4))
-        x = np.linspace(-3, 3, 9000)  # more than one chunk
-        layers = jax.tree_util.tree_map(lambda leaf: np.asarray(leaf, dtype=np.float64), params)
-        np.testing.assert_allclose(regularity.network_values(layers, activation, x), np.asarray(model.apply(params, x[:, None])),
-                                   rtol=1e-5, atol=1e-5)
 
 
 @pytest.mark.parametrize(("changes", "message"), [

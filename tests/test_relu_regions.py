@@ -11,12 +11,12 @@ import numpy as np
 import pytest
 
 from fptheory._checks import InputError
+from fptheory.numeric._mlp import mlp_values
 from fptheory.spectral._relu_regions import (
     asymptotic_start,
     envelope_slope,
     kinks_transform,
     linear_regions,
-    network_values,
     polygon_transform,
     regions_transform,
 )
@@ -43,7 +43,7 @@ def _quadrature(layers, regions, k, nodes=40):
             a, b, c = v[0], v[i], v[i + 1]
             points = a + U[..., None] * (b - a) + (U * V)[..., None] * (c - b)
             det = abs((b - a)[0] * (c - b)[1] - (b - a)[1] * (c - b)[0])
-            f = network_values(layers, points.reshape(-1, 2)).reshape(U.shape)
+            f = mlp_values(layers, points.reshape(-1, 2)).reshape(U.shape)
             total += np.sum(weights * det * f * np.exp(-1j * (points @ k)))
     return total
 
@@ -79,7 +79,7 @@ def test_regions_cover_the_box_and_carry_the_network(draw):
     for r in regions:  # the affine map equals the network at random points inside the region
         weights = rng.dirichlet(np.ones(len(r.vertices)), size=5)
         points = weights @ r.vertices
-        np.testing.assert_allclose(points @ r.W + r.c, network_values(layers, points), rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(points @ r.W + r.c, mlp_values(layers, points), rtol=1e-12, atol=1e-12)
 
 
 @pytest.mark.parametrize("draw", range(3))
@@ -172,10 +172,10 @@ def test_one_dimensional_pieces_transform_and_laws(draw):
     layers = _network(rng, (1, 6, 5, 1))
     pieces = linear_pieces(layers, (-1.0, 1.0))
     mids = 0.5 * (pieces.breaks[:-1] + pieces.breaks[1:])
-    np.testing.assert_allclose(pieces.slopes * mids + pieces.intercepts, network_values(layers, mids[:, None]), atol=1e-12)
+    np.testing.assert_allclose(pieces.slopes * mids + pieces.intercepts, mlp_values(layers, mids[:, None]), atol=1e-12)
     xg, wg = np.polynomial.legendre.leggauss(60)
     for k in (0.0, 1.3, -7.0, 25.0):
-        quad = sum(np.sum(wg * (b - a) / 2 * network_values(layers, ((xg + 1) / 2 * (b - a) + a)[:, None])
+        quad = sum(np.sum(wg * (b - a) / 2 * mlp_values(layers, ((xg + 1) / 2 * (b - a) + a)[:, None])
                           * np.exp(-1j * k * ((xg + 1) / 2 * (b - a) + a)))
                    for a, b in zip(pieces.breaks[:-1], pieces.breaks[1:]))
         assert abs(pieces_transform(pieces, np.array([k]))[0] - quad) < 1e-12

@@ -44,17 +44,15 @@ import numpy as np
 from fptheory._checks import InputError
 from fptheory._io import save_figure_atomic
 from fptheory.experiments._common import divergence_notes, result_json, seed_keys, write_result
+from fptheory.numeric._mlp import mlp_values
 from fptheory.train._loop import TrainSpec, train
 from fptheory.train._models import MLP
 
-__all__ = ["Config", "Result", "make_config", "run", "save", "plot", "figure", "loss_share", "network_values",
+__all__ = ["Config", "Result", "make_config", "run", "save", "plot", "figure", "loss_share",
            "predicted_law", "fit_power", "fit_rate", "spread_init", "ACTIVATIONS"]
 
 #: The activations this experiment compares: the smooth, the C¹ and the C⁰ one.
 ACTIVATIONS = ("tanh", "relu2", "relu")
-_NUMPY: dict[str, Callable[[np.ndarray], np.ndarray]] = {
-    "tanh": np.tanh, "relu": lambda z: np.maximum(z, 0.0), "relu2": lambda z: np.maximum(z, 0.0) ** 2}
-_GRID_CHUNK = 4096
 
 
 @dataclass(frozen=True)
@@ -126,14 +124,6 @@ def spread_init(model: MLP, spread: float) -> Callable[..., list[dict[str, Any]]
         return [{"W": params[0]["W"], "b": -u * weights}, *params[1:]]
 
     return init
-
-
-def network_values(layers: list[dict[str, Any]], activation: str, x: np.ndarray) -> np.ndarray:
-    """A two-layer MLP's h(x) in float64, in chunks of the points (memory bounded by 4096 × width)."""
-    w1, b1 = (np.asarray(layers[0][key], dtype=np.float64).reshape(-1) for key in ("W", "b"))
-    w2, b2 = np.asarray(layers[1]["W"], dtype=np.float64).reshape(-1), float(np.asarray(layers[1]["b"]).reshape(-1)[0])
-    sigma = _NUMPY[activation]
-    return np.concatenate([sigma(np.outer(x[i : i + _GRID_CHUNK], w1) + b1) @ w2 + b2 for i in range(0, x.size, _GRID_CHUNK)])
 
 
 def loss_share(error: np.ndarray, spacing: float, etas: np.ndarray) -> np.ndarray:
@@ -277,7 +267,7 @@ def run(config: Config, *, progress: Callable[[int, int, float], None] | None = 
         for s in range(config.seeds):
             for r in range(history.steps.size):
                 layers = jax.tree_util.tree_map(lambda leaf, s=s, r=r: np.asarray(leaf[s, r], dtype=np.float64), history.params)
-                error = (network_values(layers, act, grid) - target(grid)) * root_density
+                error = (mlp_values(layers, grid, act) - target(grid)) * root_density
                 share[i, s, r] = loss_share(error, spacing, etas)
                 largest_w[i, s, r] = float(np.max(np.abs(layers[0]["W"])))
                 power[i, s, r], power_se[i, s, r] = fit_power(etas, share[i, s, r], config.power_window)

@@ -21,7 +21,7 @@ import numpy as np
 
 from fptheory._checks import InputError
 
-__all__ = ["Region", "linear_regions", "polygon_transform", "regions_transform", "kinks_transform", "network_values",
+__all__ = ["Region", "linear_regions", "polygon_transform", "regions_transform", "kinks_transform",
            "Edges", "region_edges", "asymptotic_start", "envelope_slope", "Pieces", "linear_pieces", "pieces_transform"]
 
 _CHUNK = 2_000_000  # frequencies × edges per vectorised block (32 MB per complex array)
@@ -98,14 +98,6 @@ def linear_regions(layers: list[dict[str, Any]], box: tuple[float, float, float,
         regions = split
     W_out, b_out = np.asarray(layers[-1]["W"], dtype=np.float64)[:, 0], float(np.asarray(layers[-1]["b"]).reshape(-1)[0])
     return [Region(poly, A @ W_out, float(a @ W_out + b_out)) for poly, A, a in regions]
-
-
-def network_values(layers: list[dict[str, Any]], x: np.ndarray) -> np.ndarray:
-    """The ReLU MLP's outputs at points x of shape (n, d), float64, shape (n,)."""
-    h = np.asarray(x, dtype=np.float64)
-    for layer in layers[:-1]:
-        h = np.maximum(h @ np.asarray(layer["W"], dtype=np.float64) + np.asarray(layer["b"], dtype=np.float64), 0.0)
-    return (h @ np.asarray(layers[-1]["W"], dtype=np.float64) + np.asarray(layers[-1]["b"], dtype=np.float64))[:, 0]
 
 
 def polygon_transform(vertices: np.ndarray, W: np.ndarray, c: float, k: np.ndarray,
