@@ -103,7 +103,7 @@ def map_jobs(fn: Callable[..., Any], args: list[tuple], *, workers: int, schedul
     :func:`client_for`; a dead worker's job runs again), else in ``workers`` local processes (one BLAS/OpenMP thread
     each; 1: in this process). Closing the iterator early (Ctrl-C) cancels what has not finished. Local jobs report
     their steps (:func:`fptheory.verify._jobs.step_progress`) to ``job_progress`` under ``labels[i]``."""
-    from fptheory.verify._jobs import drain, reporting
+    from fptheory.verify._jobs import reporting, worker_pool
 
     names = labels if labels is not None else [str(i) for i in range(len(args))]
     if scheduler is not None:
@@ -122,23 +122,9 @@ def map_jobs(fn: Callable[..., Any], args: list[tuple], *, workers: int, schedul
             for i, a in enumerate(args):
                 yield i, _labelled(fn, names[i], *a)
         return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import as_completed
 
-    from fptheory.verify._runner import _stop, _worker_init
-
-    context = multiprocessing.get_context("spawn")
-    channel = context.Queue() if job_progress is not None else None
-    halt = drain(channel, job_progress) if channel is not None and job_progress is not None else None
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init, initargs=(channel,))
-    try:
+    with worker_pool(workers, job_progress) as pool:
         pending = {pool.submit(_labelled, fn, names[i], *a): i for i, a in enumerate(args)}
         for future in as_completed(pending):
             yield pending[future], future.result()
-    except BaseException:
-        _stop(pool)
-        raise
-    finally:
-        if halt is not None:
-            halt()
-    pool.shutdown()

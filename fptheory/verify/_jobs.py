@@ -10,9 +10,10 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TextIO
 
-__all__ = ["JobProgress", "step_progress", "reporting", "running", "queue_sink", "drain", "JobsLine"]
+__all__ = ["JobProgress", "step_progress", "reporting", "running", "queue_sink", "drain", "worker_pool", "JobsLine"]
 
 #: ``sink(claim_id, done, total, eta_seconds_or_None)``: where this process's running claim reports.
 JobProgress = Callable[[str, int, int, "float | None"], None]
@@ -87,6 +88,53 @@ def drain(channel: Any, sink: JobProgress) -> Callable[[], None]:
         thread.join(timeout=2)
 
     return halt
+
+
+def _worker_init(channel: Any = None) -> None:
+    """In each worker: Ctrl-C is the parent's to handle (it stops the workers at once, so they print no
+    traceback), one BLAS/OpenMP thread, since the workers already share the cores, and the jobs' step progress
+    sent to the parent through ``channel`` (a queue) when it listens."""
+    import signal
+
+    from threadpoolctl import threadpool_limits
+
+    global _sink
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threadpool_limits(1)
+    if channel is not None:
+        _sink = queue_sink(channel)
+
+
+def stop_pool(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool's workers now (Ctrl-C): cancel what has not started and kill what runs."""
+    processes = list(getattr(pool, "_processes", {}).values())  # the executor has no public kill
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.kill()
+    for process in processes:
+        process.join(timeout=5)
+
+
+@contextlib.contextmanager
+def worker_pool(workers: int, job_progress: JobProgress | None) -> Iterator[ProcessPoolExecutor]:
+    """``workers`` spawned processes (one BLAS/OpenMP thread each) whose jobs' step reports reach ``job_progress``
+    through a queue that a thread here drains. An exception in the block (Ctrl-C, or the caller closing a generator
+    early) kills the workers at once; a normal exit waits for them."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    channel = context.Queue() if job_progress is not None else None
+    halt = drain(channel, job_progress) if channel is not None and job_progress is not None else None
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init, initargs=(channel,))
+    try:
+        yield pool
+    except BaseException:
+        stop_pool(pool)
+        raise
+    finally:
+        if halt is not None:
+            halt()
+    pool.shutdown()
 
 
 def _duration(seconds: float) -> str:

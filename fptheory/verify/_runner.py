@@ -11,7 +11,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,7 @@ from fptheory._checks import InputError
 from fptheory._io import write_json_atomic, write_text_atomic
 from fptheory._json import jsonable
 from fptheory.proof import Verdict
-from fptheory.verify._jobs import JobProgress, drain, reporting, running
+from fptheory.verify._jobs import JobProgress, reporting, running, worker_pool
 from fptheory.verify._registry import CLAIMS, Claim, load_builtin
 
 __all__ = ["Outcome", "verify", "exit_status", "cache_key", "run_claim"]
@@ -110,22 +110,6 @@ def run_claim(claim: Claim, settings: dict[str, Any], out: Path) -> Outcome:
                    key, details, time.perf_counter() - began, figure, code_hashes(claim))
 
 
-def _worker_init(channel: Any = None) -> None:
-    """In each worker: Ctrl-C is the parent's to handle (it stops the workers at once, so they print no
-    traceback), one BLAS/OpenMP thread, since the workers already share the cores, and the claims' step progress
-    sent to the parent through ``channel`` (a queue) when it listens."""
-    import signal
-
-    from threadpoolctl import threadpool_limits
-
-    from fptheory.verify import _jobs
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    threadpool_limits(1)
-    if channel is not None:
-        _jobs._sink = _jobs.queue_sink(channel)
-
-
 def _worker(claim_id: str, settings: dict[str, Any], out: str) -> dict[str, Any]:
     """A worker process's entry: load the registry, run the claim, return the outcome as a dict."""
     claims = load_builtin()
@@ -165,16 +149,6 @@ def _terminate_like_interrupt() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
-
-
-def _stop(pool: ProcessPoolExecutor) -> None:
-    """Stop a pool's workers now (Ctrl-C): cancel what has not started and kill what runs."""
-    processes = list(getattr(pool, "_processes", {}).values())  # the executor has no public kill
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        process.kill()
-    for process in processes:
-        process.join(timeout=5)
 
 
 def verify(claims: list[Claim], *, quick: bool, out: str | Path, jobs: int = 2, use_cache: bool = True,
@@ -232,36 +206,22 @@ def verify(claims: list[Claim], *, quick: bool, out: str | Path, jobs: int = 2, 
             for claim, settings, entry in todo:
                 finish(run_claim(claim, settings, out), entry)
     else:
-        import multiprocessing
-
-        context = multiprocessing.get_context("spawn")
-        channel = context.Queue() if job_progress is not None else None
-        halt = drain(channel, job_progress) if channel is not None and job_progress is not None else None
-        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_init, initargs=(channel,))
-        try:
-            with _terminate_like_interrupt():
-                pending: dict[Future, tuple[Claim, dict[str, Any], Path]] = {
-                    pool.submit(_worker, claim.id, settings, str(out)): (claim, settings, entry)
-                    for claim, settings, entry in todo
-                }
-                while pending:
-                    done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                    for future in done:
-                        claim, settings, entry = pending.pop(future)
-                        try:
-                            outcome = Outcome(**future.result())
-                        except Exception as exc:  # a worker that died is this claim's error
-                            outcome = Outcome(claim.id, claim.statement, claim.source.cite(), claim.statistic,
-                                              claim.threshold, settings, "error",
-                                              f"worker failed: {type(exc).__name__}: {exc}"[:200], {}, 0.0, None)
-                        finish(outcome, entry)
-        except BaseException:
-            _stop(pool)
-            raise
-        finally:
-            if halt is not None:
-                halt()
-        pool.shutdown()
+        with worker_pool(jobs, job_progress) as pool, _terminate_like_interrupt():
+            pending: dict[Future, tuple[Claim, dict[str, Any], Path]] = {
+                pool.submit(_worker, claim.id, settings, str(out)): (claim, settings, entry)
+                for claim, settings, entry in todo
+            }
+            while pending:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    claim, settings, entry = pending.pop(future)
+                    try:
+                        outcome = Outcome(**future.result())
+                    except Exception as exc:  # a worker that died is this claim's error
+                        outcome = Outcome(claim.id, claim.statement, claim.source.cite(), claim.statistic,
+                                          claim.threshold, settings, "error",
+                                          f"worker failed: {type(exc).__name__}: {exc}"[:200], {}, 0.0, None)
+                    finish(outcome, entry)
     ordered = [outcomes[c.id] for c in claims]
     run = {"version": _version(), "scale": "quick" if quick else "full", "jobs": jobs, "scheduler": scheduler,
            "wall_seconds": time.perf_counter() - began, "from_cache": sum(o.cached for o in ordered)}
