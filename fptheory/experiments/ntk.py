@@ -209,13 +209,15 @@ class Result:
     def to_json(self) -> dict[str, Any]:
         cfg = self.config
         slope, se = self.gap_slope()
+        predicted_rate, measured_rate = self.rates()
+        eigen_slope, eigen_se = self.eigen_slope()
         return result_json(self, "ntk", seeds=(cfg.seed, cfg.seeds), widths=list(cfg.widths), frequencies=list(cfg.frequencies),
                            gap=self.gap().tolist(), gap_slope=slope, gap_slope_se=se,
-                           predicted_rate=self.rates()[0].tolist(), measured_rate=self.rates()[1].tolist(),
+                           predicted_rate=predicted_rate.tolist(), measured_rate=measured_rate.tolist(),
                            final_measured=self.measured[:, :, -1].tolist(), final_predicted=self.predicted[:, :, -1].tolist(),
                            relu_widths=list(cfg.relu_widths), relu_gap=self.relu_gap.tolist(),
-                           relu_gap_slope=self.relu_gap_slope()[0], eigen_slope=self.eigen_slope()[0],
-                           eigen_slope_se=self.eigen_slope()[1], eigenvalues_head=self.eigenvalues[:9].tolist())
+                           relu_gap_slope=self.relu_gap_slope()[0], eigen_slope=eigen_slope,
+                           eigen_slope_se=eigen_se, eigenvalues_head=self.eigenvalues[:9].tolist())
 
 
 def run(config: Config, *, progress: Callable[[int, int, float], None] | None = None) -> Result:
