@@ -1,5 +1,6 @@
 """The rare-event estimator of Theorem 1: exact windows, agreement with plain Monte Carlo, union vs sum."""
 
+import itertools
 import math
 
 import helpers
@@ -176,6 +177,29 @@ def test_coinciding_zeros_close_the_b_window():
     assert odd.per_pair["b"] == 0.0 and odd.per_pair["a"] > 0
     generic = rare_estimate(Setting(1, 1.0, 2.5, 1), 0.5, 200, seed=2)
     assert generic.per_pair["b"] > 0
+
+
+def test_coincident_zero_refined_at_high_precision_against_the_reference_gradients():
+    """A zero of T_a(k1) that the k2 factor shares (m = 1, f̂ real, k2 = 3 k1): mp_T_values' |T2(b*)| and |T1'(b*)|
+    (Newton with T's derivative in closed form) equal the reference gradients' (docs/theory.md's polar forms, secant
+    root and numerical derivative in mpmath) times |sinh z|, at |T2| ~ e^{-|z1|} of its scale."""
+    from fptheory.numeric._windows import mp_T_values
+
+    setting = Setting(1, 1.0, 3.0, 1, 1.0, 1.0)
+    for (a0, w0), l in itertools.product(((0.3, 0.04), (-0.7, -0.06), (1.1, 0.03)), (0, 1)):  # pairs a and w
+        dps = 80 + int(math.ceil(math.pi / (2 * abs(w0)) / math.log(10)))
+        with mpmath.workdps(dps):
+            grad = lambda k, fhat, bb: mp_loss_gradient(k, [a0], [w0], [bb], fhat, 0)[l]
+            quarter = math.pi * abs(w0) / 4  # ψ = π ± π/4 brackets the zero near ψ = π, shifted by O(|w|) for w
+            b_star = mpmath.findroot(lambda bb: grad(1.0, 1.0, bb), (math.pi * w0 - quarter, math.pi * w0 + quarter),
+                                     solver="anderson")
+            t2, d1, _, scale = mp_T_values(setting, l, a0, w0, ((), (), ()), float(b_star))  # a float64 zero, as found
+            sinh1, sinh2 = (abs(mpmath.sinh(mpmath.pi * k / (2 * mpmath.mpf(w0)))) for k in (1.0, 3.0))
+            d1_ref = abs(mpmath.diff(lambda bb: grad(1.0, 1.0, bb), b_star)) * sinh1
+            t2_ref = abs(grad(3.0, 1.0, b_star)) * sinh2
+            assert abs(d1 - d1_ref) < mpmath.mpf(10) ** -30 * d1_ref
+            assert abs(t2 - t2_ref) < mpmath.mpf(10) ** -30 * t2_ref
+            assert l == 1 or 0 < t2 < 1e-6 * scale  # the a window, closed at leading order, opens only at the next
 
 
 def test_rare_errors():

@@ -165,3 +165,14 @@ def test_bad_input(kwargs, message):
         stable.log_abs_loss_gradient(args["k"], args["a"], args["w"], args["b"], args["fhat"])
     with pytest.raises(ValueError, match="backend must be"):
         stable.network_transform(1.0, [1.0], [1.0], [1.0], backend="torch")
+
+
+def test_log_sum_exp_against_scipy(rng):
+    from scipy.special import logsumexp
+
+    for size in range(1, 12):
+        values = rng.normal(scale=300, size=size)
+        values[rng.uniform(size=size) < 0.3] = -np.inf
+        assert stable.log_sum_exp(values) == pytest.approx(float(logsumexp(values)), rel=1e-14, abs=1e-14)
+    assert stable.log_sum_exp([]) == -np.inf and stable.log_sum_exp([-np.inf, -np.inf]) == -np.inf
+    assert stable.log_sum_exp([np.log(2.0), np.log(3.0)]) == pytest.approx(np.log(5.0), rel=1e-15)

@@ -62,7 +62,7 @@ from fptheory.numeric._importance import (
     u_grid,
 )
 from fptheory.numeric._sets import Estimate, Setting, bad_theorem2
-from fptheory.numeric._stable import log_abs_loss_gradient, reduced_gradient_powers
+from fptheory.numeric._stable import log_abs_loss_gradient, log_sum_exp, reduced_gradient_powers
 from fptheory.numeric._windows import (
     PERTURBATIVE,
     T,
@@ -98,7 +98,7 @@ def _log_others_sq(setting: Setting, k: float, fhat: complex, others: tuple) -> 
         return -math.inf
     a_o, w_o, b_o = (np.asarray(v, dtype=float)[None] for v in others)
     logs = log_abs_loss_gradient(np.array([k]), a_o, w_o, b_o, np.array([complex(fhat)]))
-    return float(logsumexp(2 * logs)) if np.isfinite(logs).any() else -math.inf
+    return log_sum_exp(2 * logs)
 
 
 @cache
@@ -269,7 +269,7 @@ def bad_area(setting: Setting, w0: float, others: tuple, R: float, rng: np.rando
     outside = _members(setting, aa, bb, w0, others) & (inside_count(bb, aa) == 0) & ~in_thin(bb, aa)
     if outside.any():
         parts.append(math.log(math.pi * R * R * outside.mean()))
-    return float(logsumexp(parts)) if parts else -math.inf
+    return log_sum_exp(parts)
 
 
 @cache

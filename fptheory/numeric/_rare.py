@@ -48,6 +48,7 @@ from fptheory.numeric._importance import (
     u_grid,
 )
 from fptheory.numeric._sets import PAIR_NAMES, Estimate, Setting, bad_pairs
+from fptheory.numeric._stable import log_sum_exp
 from fptheory.numeric._windows import check_linear_in_b, leading_order_windows, log_eps, log_floor, window_lengths
 
 __all__ = ["rare_estimate", "RareSample"]
@@ -106,7 +107,7 @@ def _rare_sample(setting: Setting, delta: float, proposal: Proposal, rng: np.ran
     merged, narrow_all = windows.union()
     wide_total = sum(hi - lo for lo, hi in merged)
     parts = ([math.log(wide_total)] if wide_total > 0 else []) + list(narrow_all[:, 1] if narrow_all.size else [])
-    log_union = logsumexp(parts)
+    log_union = log_sum_exp(parts)
     # a point of the union, chosen ∝ length, for S = number of neurons with a bad pair there
     weights = np.exp(np.array(parts) - log_union)
     pick = rng.choice(len(parts), p=weights / weights.sum())

@@ -137,6 +137,19 @@ def reduced_phase(
     return out
 
 
+def log_sum_exp(values: Any) -> float:
+    """``log Σ e^v`` over a short sequence of floats (-inf entries allowed; -inf when empty), with numpy alone: the
+    rare-event estimators call it once or more per sample, where scipy's ``logsumexp`` costs about half a
+    millisecond a call."""
+    x = np.asarray(values, dtype=float).reshape(-1)
+    if not x.size:
+        return -math.inf
+    top = float(x.max())
+    if not math.isfinite(top):
+        return top
+    return top + math.log(float(np.exp(x - top).sum()))
+
+
 def _log_abs(x: Any, xp: Any) -> Any:
     """log|x|, -inf at 0 without a numpy warning (a zero gradient has log -inf, by definition)."""
     with np.errstate(divide="ignore"):

@@ -17,16 +17,15 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import mpmath
 import numpy as np
 import sympy as sp
-from scipy.special import logsumexp
 
 from fptheory._typing import Float, Int
 from fptheory.numeric._sets import Setting
-from fptheory.numeric._stable import log_abs_sinh, network_transform, reduced_gradient_fns, reduced_phase, zcothz_minus_one
+from fptheory.numeric._stable import log_abs_sinh, log_sum_exp, network_transform, reduced_gradient_fns, reduced_phase, zcothz_minus_one
 from fptheory.symbolic._fourier import b as b_sym
 from fptheory.symbolic._network import reduced_gradient
 
@@ -188,41 +187,59 @@ def mp_reduced(l: int) -> Callable:
     return sp.lambdify((k_sym, a_sym, w_sym, b_sym, G_sym), reduced_gradient()[PARAMETERS[l]], modules="mpmath")
 
 
+@lru_cache(maxsize=8)
+def _mp_frequency(k_: float, fhat: complex, a0: float, w0: float, others: tuple, dps: int) -> tuple:
+    """What T(k; b) needs at ``dps`` digits that depends neither on b nor on the pair: k, E, conj E, conj c and G.
+    Cached: a sample's zeros, of all three pairs, share it."""
+    from fptheory.reference import mp_network_transform
+
+    with mpmath.workdps(dps):
+        k, a0m, w0m = mpmath.mpf(k_), mpmath.mpf(a0), mpmath.mpf(w0)
+        z = mpmath.pi * k / (2 * w0m)
+        E = (mp_network_transform(k, *others) if len(others[0]) else 0) - mpmath.mpc(fhat)
+        c = -1j * mpmath.pi * a0m / (abs(w0m) * mpmath.sinh(z))
+        return k, E, mpmath.conj(E), mpmath.conj(c), z * mpmath.coth(z) - 1
+
+
 def mp_T_values(
     setting: Setting, l: int, a0: float, w0: float, others: tuple, b_n: float
 ) -> tuple[mpmath.mpf, mpmath.mpf, mpmath.mpf, mpmath.mpf]:
     """Refine the zero b_n of T_l(k1; ·) and return (|T2(b*)|, |T1'(b*)|, log ε, scale), where scale =
     |E2 P_l(k2; b*)| is the size T2 has away from its zeros. A zero closed at leading order opens at the next,
     through the neuron's own transform, with |T2(b*)| ≈ scale · e^{-|z1|} (z1 = πk1/(2w0)): the precision is
-    80 + |z1|/ln 10 digits, so that this is resolved and only an exact zero falls below 1e-60 · that level."""
-    from fptheory.reference import mp_network_transform
-
-    with mpmath.workdps(80 + int(math.ceil(abs(math.pi * setting.k1 / (2 * w0)) / math.log(10)))):
+    80 + |z1|/ln 10 digits, so that this is resolved and only an exact zero falls below 1e-60 · that level.
+    Newton's method with T's derivative in closed form refines the zero (``others``: tuples of floats)."""
+    dps = 80 + int(math.ceil(abs(math.pi * setting.k1 / (2 * w0)) / math.log(10)))
+    with mpmath.workdps(dps):
         a0m, w0m = mpmath.mpf(a0), mpmath.mpf(w0)
 
         reduced = mp_reduced(l)
 
         def parts(k_: float, fhat: complex) -> tuple:
-            """What T(k; b) needs that does not depend on b (E, conj E, conj c, G), once per frequency."""
-            k = mpmath.mpf(k_)
-            z = mpmath.pi * k / (2 * w0m)
-            E = (mp_network_transform(k, *others) if len(others[0]) else 0) - mpmath.mpc(fhat)
-            c = -1j * mpmath.pi * a0m / (abs(w0m) * mpmath.sinh(z))
-            return k, E, mpmath.conj(E), mpmath.conj(c), z * mpmath.coth(z) - 1
+            """The frequency's parts, and P_l = P0 + P1 b (linear in b: :func:`check_linear_in_b`)."""
+            k, E, conj_E, conj_c, G = _mp_frequency(k_, complex(fhat), a0, w0, others, dps)
+            P0 = reduced(k, a0m, w0m, 0, G)
+            return k, E, conj_E, conj_c, P0, reduced(k, a0m, w0m, 1, G) - P0
 
         at_k1, at_k2 = parts(setting.k1, setting.fhat1), parts(setting.k2, setting.fhat2)
 
         def T(at: tuple, bb, scale=False):
-            k, E, conj_E, conj_c, G = at
-            P = reduced(k, a0m, w0m, bb, G)
+            k, E, conj_E, conj_c, P0, P1 = at
+            P = P0 + P1 * bb
             if scale:
                 return abs(E * P)
             return mpmath.re((conj_E * mpmath.expj(bb * k / w0m) + conj_c) * P)
 
+        def dT(at: tuple, bb):
+            """T'(b) = Re[conj(E) (ik/w0) e^{iψ} P + (conj(E) e^{iψ} + conj(c)) P1], the derivative in closed form."""
+            k, _, conj_E, conj_c, P0, P1 = at
+            carrier = conj_E * mpmath.expj(bb * k / w0m)
+            return mpmath.re(carrier * (1j * k / w0m) * (P0 + P1 * bb) + (carrier + conj_c) * P1)
+
         f1 = lambda bb: T(at_k1, bb)
-        b_star = mpmath.findroot(f1, mpmath.mpf(b_n))
+        b_star = mpmath.findroot(f1, mpmath.mpf(b_n), solver="newton", df=lambda bb: dT(at_k1, bb))
         t2 = abs(T(at_k2, b_star))
-        d1 = abs(mpmath.diff(f1, b_star))
+        d1 = abs(dT(at_k1, b_star))
         z1, z2 = mpmath.pi * setting.k1 / (2 * w0m), mpmath.pi * setting.k2 / (2 * w0m)
         log_eps = mpmath.log(abs(mpmath.sinh(z1))) - mpmath.log(abs(mpmath.sinh(z2)))
         return t2, d1, log_eps, T(at_k2, b_star, scale=True)
@@ -247,7 +264,7 @@ class Windows:
         for l in range(3):
             total = sum(hi - lo for lo, hi in self.wide[l])
             parts = ([math.log(total)] if total > 0 else []) + [float(x) for x in self.thin[l][:, 1]]
-            out[l] = logsumexp(parts) if parts else -np.inf
+            out[l] = log_sum_exp(parts)
         return out
 
     def union(self) -> tuple[list[tuple[float, float]], np.ndarray]:
