@@ -89,17 +89,23 @@ def test_heaviest_claims_are_registered():
     assert HEAVIEST_AT_FULL_SCALE <= set(CLAIM_IDS)
 
 
+def _kept_or(tmp_path: Any) -> Any:
+    """FPTHEORY_KEEP_FULL_VERIFY=DIR writes the run to DIR and reuses its cache: the full tier after the slow tier
+    with the same DIR computes only the heaviest claims, and `fptheory results` builds docs/results.md from the
+    very run these tests checked."""
+    import os
+
+    return os.environ.get("FPTHEORY_KEEP_FULL_VERIFY") or tmp_path
+
+
 @pytest.mark.slow
 def test_claims_at_full_scale(tmp_path):
     """The slow tier (CI): every claim but the heaviest, at full scale (about half an hour on 2 cores)."""
-    _verify_at_full_scale([c for c in CLAIM_IDS if c not in HEAVIEST_AT_FULL_SCALE], tmp_path)
+    _verify_at_full_scale([c for c in CLAIM_IDS if c not in HEAVIEST_AT_FULL_SCALE], _kept_or(tmp_path))
 
 
 @pytest.mark.full
 def test_every_claim_at_full_scale(tmp_path):
     """The full tier (``pytest -m full``, about eighty minutes on 2 cores): every claim at full scale, the run that
-    docs/results.md reports. With FPTHEORY_KEEP_FULL_VERIFY=DIR the run is written to DIR (its cache reused), so
-    that `fptheory results` can build the page from the very run this test checked."""
-    import os
-
-    _verify_at_full_scale(CLAIM_IDS, os.environ.get("FPTHEORY_KEEP_FULL_VERIFY") or tmp_path)
+    docs/results.md reports."""
+    _verify_at_full_scale(CLAIM_IDS, _kept_or(tmp_path))
