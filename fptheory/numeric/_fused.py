@@ -30,7 +30,7 @@ from typing import Any
 import sympy as sp
 
 from fptheory._typing import Array, Bool, Float
-from fptheory.numeric._stable import _LOG2, _reduced_phase_dd, reduced_gradient_fns, reduced_gradient_powers
+from fptheory.numeric._stable import _LOG2, _reduced_phase_dd, log_sum_exp2, reduced_gradient_fns, reduced_gradient_powers
 from fptheory.symbolic._network import zcothz_minus_one_series
 
 __all__ = ["bad_pairs_fused", "bad_theorem2_fused", "sincos"]
@@ -135,9 +135,6 @@ def bad_theorem2_fused(
 
     def log_norm2(k: float, fhat: complex) -> Any:
         t, az, eps = _frequency_parts(k, fhat, a, w, b)
-        g = jnp.log(jnp.abs(t)) + log_scale - (az + jnp.log(eps) - _LOG2)
-        top = jnp.max(g, axis=(0, 2))
-        top = jnp.where(jnp.isfinite(top), top, 0.0)
-        return 2 * top + jnp.log(jnp.sum(jnp.exp(2 * (g - top[None, :, None])), axis=(0, 2)))
+        return log_sum_exp2(jnp.log(jnp.abs(t)) + log_scale - (az + jnp.log(eps) - _LOG2), jnp)
 
     return log_norm2(k1, fhat1) < log_norm2(k2, fhat2)

@@ -29,7 +29,7 @@ from fptheory._json import jsonable
 from fptheory._typing import Array, Bool, Float
 from fptheory.numeric._ball import chunks, sample_ball, sample_ball_jax
 from fptheory.numeric._fused import bad_pairs_fused, bad_theorem2_fused
-from fptheory.numeric._stable import array_module, log_abs_loss_gradient
+from fptheory.numeric._stable import array_module, log_abs_loss_gradient, log_sum_exp2
 
 __all__ = [
     "Setting",
@@ -191,13 +191,6 @@ def bad_pairs(
     return g1 <= g2
 
 
-def _logsumexp2(x: Any, xp: Any) -> Any:
-    """log Σ exp(2x) over the (l, j) axes of an array of shape (3, n, m), -inf entries allowed."""
-    top = xp.max(x, axis=(0, 2))
-    top = xp.where(xp.isfinite(top), top, 0.0)
-    return 2 * top + xp.log(xp.sum(xp.exp(2 * (x - top[None, :, None])), axis=(0, 2)))
-
-
 def bad_theorem2(
     setting: Setting, a: Float[Array, "n m"], w: Float[Array, "n m"], b: Float[Array, "n m"], *, backend: str = "numpy"
 ) -> Bool[Array, " n"]:
@@ -214,7 +207,7 @@ def bad_theorem2(
     xp = array_module(backend)
     g1, g2 = log_gradients(setting, a, w, b, backend=backend)
     with np.errstate(divide="ignore"):
-        return _logsumexp2(g1, xp) < _logsumexp2(g2, xp)
+        return log_sum_exp2(g1, xp) < log_sum_exp2(g2, xp)
 
 
 def theorem2_by_definition(

@@ -150,6 +150,14 @@ def log_sum_exp(values: Any) -> float:
     return top + math.log(float(np.exp(x - top).sum()))
 
 
+def log_sum_exp2(x: Any, xp: Any) -> Any:
+    """``log Σ_lj exp(2 x_lj)`` of log-gradients of shape (3, n, m) over the pair and neuron axes (-inf entries
+    allowed), shape (n,): the log of a squared gradient norm, for the numpy or jax module ``xp``."""
+    top = xp.max(x, axis=(0, 2))
+    top = xp.where(xp.isfinite(top), top, 0.0)
+    return 2 * top + xp.log(xp.sum(xp.exp(2 * (x - top[None, :, None])), axis=(0, 2)))
+
+
 def _log_abs(x: Any, xp: Any) -> Any:
     """log|x|, -inf at 0 without a numpy warning (a zero gradient has log -inf, by definition)."""
     with np.errstate(divide="ignore"):
