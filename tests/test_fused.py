@@ -1,5 +1,5 @@
-"""The plain counter's fused kernels (Theorem 1's pairs, Theorem 2's set) decide every sample as the reference evaluator does, on the same
-samples, for settings drawn at random (widths, frequencies, targets, and radii from where gradients underflow to
+"""The plain counter's fused kernels (Theorem 1's pairs, Theorem 2's set) decide every sample as the reference
+evaluator does, on the same samples, for settings drawn at random (widths, frequencies, targets, and radii from where gradients underflow to
 where the bad set is large); its polynomial sine and cosine agree with numpy's."""
 
 from __future__ import annotations
@@ -14,7 +14,10 @@ from fptheory.numeric._fused import bad_pairs_fused, bad_theorem2_fused, sincos
 from fptheory.numeric._sets import Setting, bad_pairs, bad_theorem2, plain_estimate, split_parameters
 
 
-def test_fused_verdicts_equal_the_reference_on_random_settings(rng, x64):
+def _compare_on_random_settings(theorem: int, rng: np.random.Generator) -> tuple[int, int]:
+    """The fused kernel against the reference evaluator on 8000 points of each of 24 random settings: asserts every
+    verdict is the same, returns (verdicts compared, bad verdicts)."""
+    reference_fn, fused_fn = (bad_pairs, bad_pairs_fused) if theorem == 1 else (bad_theorem2, bad_theorem2_fused)
     compared = bad = 0
     for _ in range(24):
         k1 = float(rng.uniform(0.2, 4.0))
@@ -22,29 +25,22 @@ def test_fused_verdicts_equal_the_reference_on_random_settings(rng, x64):
         m = int(rng.integers(1, 12))
         f1, f2 = (complex(*rng.normal(size=2)) for _ in range(2))
         delta = float(10 ** rng.uniform(-3, 1.5))  # |z| from above 700 (the exponential underflows) to below 0.5
-        setting = Setting(1, k1, k2, m, f1, f2)
+        setting = Setting(theorem, k1, k2, m, f1, f2)
         a, w, b = split_parameters(sample_ball(8000, 3 * m, delta, rng), m)
-        reference = np.asarray(bad_pairs(setting, a, w, b))
-        fused = np.asarray(jax.jit(lambda a, w, b: bad_pairs_fused(k1, k2, f1, f2, a, w, b))(a, w, b))
+        reference = np.asarray(reference_fn(setting, a, w, b))
+        fused = np.asarray(jax.jit(lambda a, w, b: fused_fn(k1, k2, f1, f2, a, w, b))(a, w, b))
         assert np.array_equal(fused, reference), (k1, k2, m, f1, f2, delta, int((fused != reference).sum()))
         compared, bad = compared + reference.size, bad + int(reference.sum())
+    return compared, bad
+
+
+def test_fused_verdicts_equal_the_reference_on_random_settings(rng, x64):
+    compared, bad = _compare_on_random_settings(1, rng)
     assert compared > 10**6 and 0.01 * compared < bad < 0.9 * compared  # both verdicts well represented
 
 
 def test_fused_theorem2_verdicts_equal_the_reference_on_random_settings(rng, x64):
-    compared = bad = 0
-    for _ in range(24):
-        k1 = float(rng.uniform(0.2, 4.0))
-        k2 = k1 + float(rng.uniform(0.05, 4.0))
-        m = int(rng.integers(1, 12))
-        f1, f2 = (complex(*rng.normal(size=2)) for _ in range(2))
-        delta = float(10 ** rng.uniform(-3, 1.5))
-        setting = Setting(2, k1, k2, m, f1, f2)
-        a, w, b = split_parameters(sample_ball(8000, 3 * m, delta, rng), m)
-        reference = np.asarray(bad_theorem2(setting, a, w, b))
-        fused = np.asarray(jax.jit(lambda a, w, b: bad_theorem2_fused(k1, k2, f1, f2, a, w, b))(a, w, b))
-        assert np.array_equal(fused, reference), (k1, k2, m, f1, f2, delta, int((fused != reference).sum()))
-        compared, bad = compared + reference.size, bad + int(reference.sum())
+    compared, bad = _compare_on_random_settings(2, rng)
     assert compared > 10**5 and 200 < bad < compared - 200  # Theorem 2's bad set is the rarer: a few per thousand
 
 
