@@ -4,10 +4,10 @@
 
 Plain Monte Carlo: samples per second (numpy and jitted jax, m = 1 and m = 10; the jax figure excludes the
 one-off compilation: a first run of the same size compiles, the second is timed). "jax ref" is the jitted counter
-with the reference evaluator in place of the fused kernel (fptheory.numeric._fused), on the same batches. Baselines: the same numpy
-estimator, so the first ratio column compares the two backends; and drawing the ball's points alone (jitted
-float64 jax, the same batches), the ceiling of the estimator (the second ratio; issue 18's targets are 0.6 at
-m = 1 and 0.4 at m = 10).
+with the reference evaluator in place of the fused kernel (fptheory.numeric._fused), on the same batches.
+Baselines: the same numpy estimator, so the first ratio column compares the two backends; and drawing the ball's
+points alone (jitted float64 jax, the same batches), the ceiling of the estimator (the second ratio; issue 18's
+targets are 0.6 at m = 1 and 0.4 at m = 10).
 Rare-event estimator: seconds to resolve the union's fraction to about 10% relative standard error (the
 sample count is set from a 200-sample pilot run, not timed) at δ where it is about 1e-11, 1e-22, 1e-33
 and 1e-43 (k1 = 1, k2 = 3, m = 1), and the seconds per decade of resolved probability.
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 
 from fptheory.numeric import rare_estimate
 from fptheory.numeric._sets import Setting, plain_estimate
@@ -29,9 +30,9 @@ def _rate(setting: Setting, backend: str, samples: int) -> float:
     return samples / (time.perf_counter() - start)
 
 
-def _sampling_rate(m: int, samples: int) -> float:
-    """Samples per second of drawing the ball's points alone (jitted, float64, the counter's batch size), reduced to
-    one number so that nothing is left out by dead-code elimination: the ceiling of the jax counter."""
+def _batches_rate(m: int, samples: int, kernel: Callable) -> float:
+    """Samples per second of ``kernel(theta)`` on the ball's points, drawn and decided in one jitted float64 function
+    per batch of the counter's size (compiled before timing), ``samples`` in all."""
     import jax
 
     from fptheory.numeric._ball import chunks, sample_ball_jax
@@ -39,40 +40,34 @@ def _sampling_rate(m: int, samples: int) -> float:
 
     with jax.enable_x64(True):
         size = plain_chunk(m, "jax")
-        draw = jax.jit(lambda key: sample_ball_jax(key, size, 3 * m, 0.5).sum())
-        jax.block_until_ready(draw(jax.random.PRNGKey(0)))
+        batch = jax.jit(lambda key: kernel(sample_ball_jax(key, size, 3 * m, 0.5)))
+        jax.block_until_ready(batch(jax.random.PRNGKey(0)))
         start = time.perf_counter()
         key = jax.random.PRNGKey(1)
         for _ in chunks(samples, size):
             key, sub = jax.random.split(key)
-            jax.block_until_ready(draw(sub))
+            jax.block_until_ready(batch(sub))
         return samples / (time.perf_counter() - start)
+
+
+def _sampling_rate(m: int, samples: int) -> float:
+    """Drawing the ball's points alone, reduced to one number so that nothing is left out by dead-code elimination:
+    the ceiling of the jax counter."""
+    return _batches_rate(m, samples, lambda theta: theta.sum())
 
 
 def _reference_rate(setting: Setting, samples: int) -> float:
-    """Samples per second of the counter as it was before the fused kernel: the same draws decided by the reference
-    evaluator (:func:`fptheory.numeric._sets.bad_pairs`, backend jax) in one jitted kernel, the same batches."""
-    import jax
+    """The counter as it was before the fused kernel: the same draws decided by the reference evaluator
+    (:func:`fptheory.numeric._sets.bad_pairs`, backend jax) in one jitted kernel, the same batches."""
     import jax.numpy as jnp
 
-    from fptheory.numeric._ball import chunks, sample_ball_jax
-    from fptheory.numeric._sets import bad_pairs, plain_chunk, split_parameters
+    from fptheory.numeric._sets import bad_pairs, split_parameters
 
-    with jax.enable_x64(True):
-        size = plain_chunk(setting.m, "jax")
+    def count(theta):
+        a, w, b = split_parameters(theta, setting.m)
+        return jnp.count_nonzero(bad_pairs(setting, a, w, b, backend="jax").any(axis=(0, 2)))
 
-        @jax.jit
-        def count(key):
-            a, w, b = split_parameters(sample_ball_jax(key, size, 3 * setting.m, 0.5), setting.m)
-            return jnp.count_nonzero(bad_pairs(setting, a, w, b, backend="jax").any(axis=(0, 2)))
-
-        jax.block_until_ready(count(jax.random.PRNGKey(0)))
-        start = time.perf_counter()
-        key = jax.random.PRNGKey(1)
-        for _ in chunks(samples, size):
-            key, sub = jax.random.split(key)
-            jax.block_until_ready(count(sub))
-        return samples / (time.perf_counter() - start)
+    return _batches_rate(setting.m, samples, count)
 
 
 def main() -> None:
