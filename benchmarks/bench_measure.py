@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/bench_measure.py
 
 Plain Monte Carlo: samples per second (numpy and jitted jax, m = 1 and m = 10; the jax figure excludes the
-one-off compilation: a first run of the same size compiles, the second is timed). "jax ref" is the jitted counter
+one-off compilation: a first run of the same size compiles, the second is timed), in three interleaved rounds
+(the median rate, and each ratio's median and range over the rounds, taken within a round). "jax ref" is the jitted counter
 with the reference evaluator in place of the fused kernel (fptheory.numeric._fused), on the same batches.
 Baselines: the same numpy estimator, so the first ratio column compares the two backends; and drawing the ball's
 points alone (jitted float64 jax, the same batches), the ceiling of the estimator (the second ratio; issue 18's
@@ -16,6 +17,8 @@ and 1e-43 (k1 = 1, k2 = 3, m = 1), and the seconds per decade of resolved probab
 from __future__ import annotations
 
 import math
+import os
+import statistics
 import time
 from collections.abc import Callable
 
@@ -70,18 +73,34 @@ def _reference_rate(setting: Setting, samples: int) -> float:
     return _batches_rate(setting.m, samples, count)
 
 
+#: Rounds of the plain Monte-Carlo rows. They are interleaved (every row once per round), so that a change in the
+#: machine's load reaches every row alike, and each ratio is taken within a round: on 2 cores, drawing alone at
+#: m = 10 varied twofold between single runs.
+ROUNDS = 3
+
+
+def _spread(values: list[float]) -> str:
+    """``median [min, max]`` of a row's rounds."""
+    return f"{statistics.median(values):.2f} [{min(values):.2f}, {max(values):.2f}]"
+
+
 def main() -> None:
-    print("plain Monte Carlo, Theorem 1 union, k1 = 1, k2 = 3, δ = 0.5")
-    print(f"{'m':>3} {'backend':>8} {'samples/s':>12} {'ratio to numpy':>15} {'ratio to sampling alone':>24}")
-    for m, samples in ((1, 1_000_000), (10, 200_000)):
-        base = _rate(Setting(1, 1.0, 3.0, m), "numpy", samples)
-        sampling = _sampling_rate(m, samples)
-        for backend in ("numpy", "jax"):
-            rate = base if backend == "numpy" else _rate(Setting(1, 1.0, 3.0, m), backend, samples)
-            print(f"{m:3d} {backend:>8} {rate:12.3e} {rate / base:15.2f} {rate / sampling:24.2f}")
-        reference = _reference_rate(Setting(1, 1.0, 3.0, m), samples)
-        print(f"{m:3d} {'jax ref':>8} {reference:12.3e} {reference / base:15.2f} {reference / sampling:24.2f}")
-        print(f"{m:3d} {'sampling':>8} {sampling:12.3e} {sampling / base:15.2f} {1:24.2f}")
+    print(f"load average before the run (1, 5, 15 min): {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"plain Monte Carlo, Theorem 1 union, k1 = 1, k2 = 3, δ = 0.5; {ROUNDS} interleaved rounds, the median "
+          "rate and the median [min, max] of the rounds' ratios")
+    print(f"{'m':>3} {'backend':>8} {'samples/s':>12} {'ratio to numpy':>20} {'ratio to sampling alone':>24}")
+    for m, samples in ((1, 1_000_000), (10, 500_000)):
+        setting = Setting(1, 1.0, 3.0, m)
+        rows: dict[str, list[float]] = {"numpy": [], "jax": [], "jax ref": [], "sampling": []}
+        for _ in range(ROUNDS):
+            rows["numpy"].append(_rate(setting, "numpy", samples))
+            rows["jax"].append(_rate(setting, "jax", samples))
+            rows["jax ref"].append(_reference_rate(setting, samples))
+            rows["sampling"].append(_sampling_rate(m, samples))
+        for name, rates in rows.items():
+            to_numpy = [r / b for r, b in zip(rates, rows["numpy"])]
+            to_sampling = [r / s for r, s in zip(rates, rows["sampling"])]
+            print(f"{m:3d} {name:>8} {statistics.median(rates):12.3e} {_spread(to_numpy):>20} {_spread(to_sampling):>24}")
     print("\nrare-event estimator, Theorem 1 union, k1 = 1, k2 = 3, m = 1 (to 10% relative s.e.)")
     print(f"{'delta':>7} {'fraction':>10} {'samples':>8} {'rel. s.e.':>9} {'seconds':>8} {'s per decade':>13}")
     setting = Setting(1, 1.0, 3.0, 1)
