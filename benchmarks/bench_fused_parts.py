@@ -54,7 +54,7 @@ def main() -> None:
         parts = lambda fn: (lambda th: fn(*split_parameters(th, M)))
         rows = {
             "phase b k/w (double-double), both k": parts(lambda a, w, b: [_reduced_phase_dd(b, k, w, jnp) for k in K]),
-            "exp(-|z|) and expm1(-2|z|), both k": parts(
+            "exp(-abs(z)) and expm1(-2 abs(z)), both k": parts(
                 lambda a, w, b: [f(s * abs(math.pi * k / 2) / jnp.abs(w)) for k in K for f, s in ((jnp.exp, -1), (jnp.expm1, -2))]),
             "sincos polynomials, both k": parts(lambda a, w, b: [sincos(_reduced_phase_dd(b, k, w, jnp)) for k in K]),
             "whole kernel, elementwise (3, n, m)": parts(lambda a, w, b: bad_pairs_fused(*K, 1.0, 1.0, a, w, b)),
