@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/sharded_training.py
 
 Why training is not split across devices (docs/running.md). The engine trains S seeds in one vmapped program
-(fptheory.train.train). Split across D devices, each device runs the same program on S/D seeds, and XLA compiles
+(fptheory.train.train); this script trains the same model (fptheory.train.MLP) in a loop of its own, since the
+engine does not split. Split across D devices, each device runs the same program on S/D seeds, and XLA compiles
 a vmapped batch of each size on its own terms. This script trains a 1-64-64-1 tanh MLP on two sines (64 points,
 float32, 200 steps, full-batch Adam and minibatch SGD of 16) in four ways, each in a fresh interpreter with D
 forced host devices (``XLA_FLAGS=--xla_force_host_platform_device_count=D``):
@@ -30,29 +31,18 @@ CODE = r"""
 import json, sys
 import jax, jax.numpy as jnp, numpy as np, optax
 from jax.sharding import Mesh, PartitionSpec as P
+from fptheory.train import MLP
 
 seeds, split = int(sys.argv[1]), sys.argv[2] == "split"
 x = jnp.linspace(-1, 1, 64, dtype=jnp.float32)[:, None]
 y = jnp.sin(3 * x[:, 0]) + jnp.sin(7 * x[:, 0])
-
-def init(key):
-    params = []
-    for fan_in, fan_out in ((1, 64), (64, 64), (64, 1)):
-        key, sub = jax.random.split(key)
-        params.append((jax.random.normal(sub, (fan_in, fan_out)) / np.sqrt(fan_in), jnp.zeros(fan_out)))
-    return params
-
-def apply(params, x):
-    for i, (W, b) in enumerate(params):
-        x = x @ W + b
-        x = jnp.tanh(x) if i < len(params) - 1 else x
-    return x[:, 0]
+net = MLP((1, 64, 64, 1), "tanh")
 
 def loss(params, xb, yb):
-    return 0.5 * jnp.mean((apply(params, xb) - yb) ** 2)
+    return 0.5 * jnp.mean((net.apply(params, xb) - yb) ** 2)
 
 def run(key, optimizer, batch):
-    params = init(key)
+    params = net.init(key=key)
     state = optimizer.init(params)
     def step(carry, k):
         params, state = carry
