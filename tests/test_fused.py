@@ -1,6 +1,6 @@
 """The plain counter's fused kernels (Theorem 1's pairs, Theorem 2's set) decide every sample as the reference
-evaluator does, on the same samples, for settings drawn at random (widths, frequencies, targets, and radii from where gradients underflow to
-where the bad set is large); its polynomial sine and cosine agree with numpy's."""
+evaluator does, on the same samples, for settings drawn at random (widths, frequencies, targets, and radii from
+where gradients underflow to where the bad set is large); its polynomial sine and cosine agree with numpy's."""
 
 from __future__ import annotations
 
