@@ -30,7 +30,7 @@ from typing import Any
 import sympy as sp
 
 from fptheory._typing import Array, Bool, Float
-from fptheory.numeric._stable import _LOG2, _reduced_phase_dd, log_sum_exp2, reduced_gradient_fns, reduced_gradient_powers
+from fptheory.numeric._stable import _LOG2, _reduced_phase_dd, log_sum_exp2, reduced_gradient_powers
 from fptheory.symbolic._network import zcothz_minus_one_series
 
 __all__ = ["bad_pairs_fused", "bad_theorem2_fused", "sincos"]
@@ -69,24 +69,60 @@ def sincos(psi: Float[Array, "*batch"]) -> tuple[Float[Array, "*batch"], Float[A
     return (c - s) * (c + s), 2 * s * c
 
 
-def _frequency_parts(k: float, fhat: complex, a: Any, w: Any, b: Any) -> tuple[Any, Any, Any]:
-    """T_l(k) stacked (3, n, m), |z| and ε_z (n, m) for one frequency k."""
+@cache
+def _gradient_parts() -> tuple[tuple[Any, Any], ...]:
+    """Re Q_l and Im Q_l of the scaled reduced gradients (a, w, b), each compiled for jax from sympy's real and
+    imaginary parts of :func:`fptheory.symbolic.scaled_reduced_gradient` (every symbol real), or None where the
+    part is identically 0."""
+    from fptheory.symbolic._compiled import compile_expression
+    from fptheory.symbolic._fourier import b as b_sym
+    from fptheory.symbolic._fourier import k as k_sym
+    from fptheory.symbolic._fourier import w as w_sym
+    from fptheory.symbolic._network import PARAMETERS, G, a, scaled_reduced_gradient
+
+    def compiled(part: sp.Expr) -> Any:
+        return None if part == 0 else compile_expression(part, (k_sym, a, w_sym, b_sym, G), "jax")
+
+    exprs = scaled_reduced_gradient()
+    return tuple((compiled(sp.re(exprs[name][0])), compiled(sp.im(exprs[name][0]))) for name in PARAMETERS)
+
+
+def _width_sum(x: Any) -> Any:
+    """``x.sum(axis=-1, keepdims=True)`` of an (n, m) array, as a matrix-vector product with ones. XLA's CPU
+    compiler fuses the elementwise work that feeds a reduction into the reduction's loop, where it runs several
+    times slower than in an elementwise loop; it does not fuse it into a dot (at m = 10 the whole kernel ran
+    1.6 times faster, benchmarks/bench_fused_parts.py)."""
+    import jax.numpy as jnp
+
+    return jnp.dot(x, jnp.ones(x.shape[-1], x.dtype))[:, None]
+
+
+def _frequency_parts(k: float, fhat: complex, a: Any, w: Any, b: Any) -> tuple[list[Any], Any, Any]:
+    """T_l(k) for l = a, w, b, each (n, m), |z| and ε_z (n, m) for one frequency k, in real arithmetic: with
+    ``D = ĥ - f̂ = R + iI``, ``ĥ = Σ_j -iπ a_j/|w_j| e^{iψ_j}/sinh z_j``, ``conj(D) e^{iψ} = (R cos ψ + I sin ψ) +
+    i (R sin ψ - I cos ψ)`` and ``T_l = Re(conj(D) e^{iψ} Q_l)``."""
     import jax.numpy as jnp
 
     z = math.pi * k / (2 * w)
     az = jnp.abs(z)
     eps = -jnp.expm1(-2 * az)
-    inv_sinh = jnp.sign(z) * 2 * jnp.exp(-az) / eps
-    psi = _reduced_phase_dd(b, k, w, jnp)
-    cos, sin = sincos(psi)
-    carrier = cos + 1j * sin
-    residual = jnp.sum(-1j * math.pi * a / jnp.abs(w) * carrier * inv_sinh, axis=-1) - fhat
+    coef = jnp.sign(z) * 2 * jnp.exp(-az) / eps * (math.pi * a / jnp.abs(w))  # π a/|w| / sinh z
+    cos, sin = sincos(_reduced_phase_dd(b, k, w, jnp))
+    R = _width_sum(coef * sin) - fhat.real
+    I = -_width_sum(coef * cos) - fhat.imag
     small = az <= 0.5
     az_big = jnp.where(small, 1.0, az)
     g = jnp.where(small, _horner(_series_coeffs(), az * az), az_big * (2 - eps) / eps - 1)
-    rotated = jnp.conj(residual)[:, None] * carrier
-    parts = [jnp.real(rotated * jnp.broadcast_to(p(k, a, w, b, g), z.shape)) for p in reduced_gradient_fns("jax")]
-    return jnp.stack(parts), az, eps
+    x_re, x_im = R * cos + I * sin, R * sin - I * cos
+    parts = []
+    for q_re, q_im in _gradient_parts():
+        t: Any = 0.0
+        if q_re is not None:
+            t = t + x_re * q_re(k, a, w, b, g)
+        if q_im is not None:
+            t = t - x_im * q_im(k, a, w, b, g)
+        parts.append(jnp.broadcast_to(t, z.shape))
+    return parts, az, eps
 
 
 def bad_pairs_fused(
@@ -109,7 +145,8 @@ def bad_pairs_fused(
     t1, az1, eps1 = _frequency_parts(k1, fhat1, a, w, b)
     t2, az2, eps2 = _frequency_parts(k2, fhat2, a, w, b)
     r = jnp.exp(az1 - az2) * (eps1 / eps2)
-    return jnp.abs(t1) <= jnp.abs(t2) * r
+    # per pair, stacked as booleans: stacking the (n, m) values first made the kernel 2.5 times slower at m = 1
+    return jnp.stack([jnp.abs(x1) <= jnp.abs(x2) * r for x1, x2 in zip(t1, t2)])
 
 
 def bad_theorem2_fused(
@@ -135,6 +172,6 @@ def bad_theorem2_fused(
 
     def log_norm2(k: float, fhat: complex) -> Any:
         t, az, eps = _frequency_parts(k, fhat, a, w, b)
-        return log_sum_exp2(jnp.log(jnp.abs(t)) + log_scale - (az + jnp.log(eps) - _LOG2), jnp)
+        return log_sum_exp2(jnp.log(jnp.abs(jnp.stack(t))) + log_scale - (az + jnp.log(eps) - _LOG2), jnp)
 
     return log_norm2(k1, fhat1) < log_norm2(k2, fhat2)
