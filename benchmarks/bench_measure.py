@@ -7,8 +7,11 @@ one-off compilation: a first run of the same size compiles, the second is timed)
 (the median rate, and each ratio's median and range over the rounds, taken within a round). "jax ref" is the jitted counter
 with the reference evaluator in place of the fused kernel (fptheory.numeric._fused), on the same batches.
 Baselines: the same numpy estimator, so the first ratio column compares the two backends; and drawing the ball's
-points alone (jitted float64 jax, the same batches), the ceiling of the estimator (the second ratio; issue 18's
-targets are 0.6 at m = 1 and 0.4 at m = 10).
+points alone (jitted float64 jax), the ceiling of the estimator (the second ratio; issue 18's targets are 0.6 at
+m = 1 and 0.4 at m = 10), at the faster of two batch sizes: the counter's and the byte bound's (CHUNK_BYTES of
+work arrays, at most 2^18 samples), where drawing alone is usually faster.
+Then the jax counter's rate by batch size (sample-neuron pairs per batch, and the byte bound), against its
+default (JAX_CPU_BATCH_ELEMENTS), the measurement behind that default.
 Rare-event estimator: seconds to resolve the union's fraction to about 10% relative standard error (the
 sample count is set from a 200-sample pilot run, not timed) at δ where it is about 1e-11, 1e-22, 1e-33
 and 1e-43 (k1 = 1, k2 = 3, m = 1), and the seconds per decade of resolved probability.
@@ -33,16 +36,16 @@ def _rate(setting: Setting, backend: str, samples: int) -> float:
     return samples / (time.perf_counter() - start)
 
 
-def _batches_rate(m: int, samples: int, kernel: Callable) -> float:
+def _batches_rate(m: int, samples: int, kernel: Callable, size: int | None = None) -> float:
     """Samples per second of ``kernel(theta)`` on the ball's points, drawn and decided in one jitted float64 function
-    per batch of the counter's size (compiled before timing), ``samples`` in all."""
+    per batch of ``size`` (by default the counter's; compiled before timing), ``samples`` in all."""
     import jax
 
     from fptheory.numeric._ball import chunks, sample_ball_jax
     from fptheory.numeric._sets import plain_chunk
 
     with jax.enable_x64(True):
-        size = plain_chunk(m, "jax")
+        size = size or plain_chunk(m, "jax")
         batch = jax.jit(lambda key: kernel(sample_ball_jax(key, size, 3 * m, 0.5)))
         jax.block_until_ready(batch(jax.random.PRNGKey(0)))
         start = time.perf_counter()
@@ -53,10 +56,46 @@ def _batches_rate(m: int, samples: int, kernel: Callable) -> float:
         return samples / (time.perf_counter() - start)
 
 
+def _byte_bound(m: int) -> int:
+    """The batch size by bytes alone (CHUNK_BYTES of work arrays, at most 2^18 samples)."""
+    from fptheory.numeric._sets import _BYTES_PER_SAMPLE_NEURON, CHUNK_BYTES
+
+    return max(1, min(1 << 18, CHUNK_BYTES // (_BYTES_PER_SAMPLE_NEURON * m)))
+
+
 def _sampling_rate(m: int, samples: int) -> float:
     """Drawing the ball's points alone, reduced to one number so that nothing is left out by dead-code elimination:
-    the ceiling of the jax counter."""
-    return _batches_rate(m, samples, lambda theta: theta.sum())
+    the ceiling of the jax counter, at the faster of the counter's batch size and the byte bound."""
+    from fptheory.numeric._sets import plain_chunk
+
+    return max(_batches_rate(m, samples, lambda theta: theta.sum(), size) for size in {plain_chunk(m, "jax"), _byte_bound(m)})
+
+
+def _counter_rate(setting: Setting, samples: int, size: int) -> float:
+    """The jax counter (:func:`fptheory.numeric._sets._jax_counter`) alone, batches of ``size``, at δ = 0.5."""
+    import jax
+
+    from fptheory.numeric._ball import chunks
+    from fptheory.numeric._sets import _jax_counter
+
+    with jax.enable_x64(True):
+        count = _jax_counter(setting, size)
+        jax.block_until_ready(count(jax.random.PRNGKey(0), 0.5))
+        start = time.perf_counter()
+        key = jax.random.PRNGKey(1)
+        for _ in chunks(samples, size):
+            key, sub = jax.random.split(key)
+            jax.block_until_ready(count(sub, 0.5))
+        return samples / (time.perf_counter() - start)
+
+
+def _batch_sizes(m: int) -> dict[str, int]:
+    from fptheory.numeric._sets import plain_chunk
+
+    sizes = {f"2^{e} pairs": max(1, (1 << e) // m) for e in (15, 16, 17, 18)}
+    sizes["byte bound"] = _byte_bound(m)
+    sizes["default"] = plain_chunk(m, "jax")
+    return sizes
 
 
 def _reference_rate(setting: Setting, samples: int) -> float:
@@ -101,6 +140,19 @@ def main() -> None:
             to_numpy = [r / b for r, b in zip(rates, rows["numpy"])]
             to_sampling = [r / s for r, s in zip(rates, rows["sampling"])]
             print(f"{m:3d} {name:>8} {statistics.median(rates):12.3e} {_spread(to_numpy):>20} {_spread(to_sampling):>24}")
+    print(f"\njax counter by batch size (sample-neuron pairs per batch), {ROUNDS} interleaved rounds: the median rate "
+          "and the median [min, max] of its ratio to the default's")
+    print(f"{'m':>3} {'batch':>12} {'samples':>8} {'samples/s':>12} {'ratio to default':>20}")
+    for m, samples in ((1, 1_000_000), (10, 300_000)):
+        setting = Setting(1, 1.0, 3.0, m)
+        sizes = _batch_sizes(m)
+        rates: dict[str, list[float]] = {name: [] for name in sizes}
+        for _ in range(ROUNDS):
+            for name, size in sizes.items():
+                rates[name].append(_counter_rate(setting, samples, size))
+        for name, size in sizes.items():
+            ratio = [r / d for r, d in zip(rates[name], rates["default"])]
+            print(f"{m:3d} {name:>12} {size:8d} {statistics.median(rates[name]):12.3e} {_spread(ratio):>20}")
     print("\nrare-event estimator, Theorem 1 union, k1 = 1, k2 = 3, m = 1 (to 10% relative s.e.)")
     print(f"{'delta':>7} {'fraction':>10} {'samples':>8} {'rel. s.e.':>9} {'seconds':>8} {'s per decade':>13}")
     setting = Setting(1, 1.0, 3.0, 1)

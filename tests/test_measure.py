@@ -107,6 +107,18 @@ def test_chunks_are_bounded_by_bytes():
     assert plain_chunk(10**6) == 1 and plain_chunk(1) == 2**16
 
 
+def test_jax_cpu_batches_hold_a_cache_sized_number_of_sample_neuron_pairs():
+    """On a CPU the jax counter's batches hold at most JAX_CPU_BATCH_ELEMENTS samples times neurons, and at least half
+    of it where m allows; they are multiples of 8 (they split evenly across 2, 4 or 8 devices) from 8 samples up."""
+    from fptheory.numeric._sets import JAX_CPU_BATCH_ELEMENTS, plain_chunk
+
+    for m in (1, 3, 10, 100, 1000, 10**4, 10**5, 10**6):
+        size = plain_chunk(m, "jax")
+        assert 1 <= size and (size == 1 or size * m <= JAX_CPU_BATCH_ELEMENTS)
+        assert size * m >= min(JAX_CPU_BATCH_ELEMENTS // 2, m)
+        assert size < 8 or size % 8 == 0
+
+
 def test_accelerator_chunks_are_bounded_by_their_own_budget(monkeypatch):
     """On a GPU the jax counter's batches grow to ACCELERATOR_CHUNK_BYTES (at most 2^23 samples); numpy's and
     a CPU's stay as they are; and an explicit chunk gives the same count whatever the default."""

@@ -340,13 +340,23 @@ def _on_accelerator() -> bool:
     return getattr(device, "platform", device) != "cpu"
 
 
+#: Sample-neuron pairs per batch of the jax counter on a CPU: its work arrays (a few dozen float64 arrays of
+#: n·m entries, about 30 MB) then stay in the caches. Batches of 2^18 samples at m = 1, or of the byte bound's
+#: 44,739 at m = 10, ran 1.2 to 1.7 times slower (benchmarks/bench_measure.py prints the rate per batch size).
+JAX_CPU_BATCH_ELEMENTS = 1 << 17
+
+
 def plain_chunk(m: int, backend: str = "numpy") -> int:
     """Samples per batch for width m: bounded by bytes (CHUNK_BYTES; ACCELERATOR_CHUNK_BYTES for the jax
-    counter on a GPU) and never more than 2^16 (numpy), 2^18 (jax on a CPU) or 2^23 (on a GPU); at least 1."""
+    counter on a GPU) and never more than 2^16 (numpy), JAX_CPU_BATCH_ELEMENTS / m rounded down to a multiple of
+    8 (jax on a CPU) or 2^23 (on a GPU); at least 1."""
     if backend == "jax" and _on_accelerator():
         return int(max(1, min(1 << 23, ACCELERATOR_CHUNK_BYTES // (_BYTES_PER_SAMPLE_NEURON * m))))
-    cap = 1 << (16 if backend == "numpy" else 18)
-    return int(max(1, min(cap, CHUNK_BYTES // (_BYTES_PER_SAMPLE_NEURON * m))))
+    by_bytes = CHUNK_BYTES // (_BYTES_PER_SAMPLE_NEURON * m)
+    if backend == "numpy":
+        return int(max(1, min(1 << 16, by_bytes)))
+    size = min(by_bytes, JAX_CPU_BATCH_ELEMENTS // m)
+    return int(max(1, size - size % 8 if size >= 8 else size))  # a multiple of 8 splits evenly across devices
 
 
 def plain_estimate(
