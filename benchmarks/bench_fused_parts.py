@@ -27,7 +27,7 @@ import jax.numpy as jnp
 
 from fptheory.numeric._ball import sample_ball_jax
 from fptheory.numeric._fused import bad_pairs_fused, sincos
-from fptheory.numeric._sets import plain_chunk, split_parameters
+from fptheory.numeric._sets import pair_counts, plain_chunk, split_parameters
 from fptheory.numeric._stable import _reduced_phase_dd
 
 M = 10
@@ -59,7 +59,7 @@ def main() -> None:
             "sincos polynomials, both k": parts(lambda a, w, b: [sincos(_reduced_phase_dd(b, k, w, jnp)) for k in K]),
             "whole kernel, elementwise (3, n, m)": parts(lambda a, w, b: bad_pairs_fused(*K, 1.0, 1.0, a, w, b)),
             "whole kernel, reduced to the counts": parts(
-                lambda a, w, b: (lambda bad: (bad.any(axis=(0, 2)).sum(), bad.sum(axis=(1, 2))))(bad_pairs_fused(*K, 1.0, 1.0, a, w, b))),
+                lambda a, w, b: pair_counts(bad_pairs_fused(*K, 1.0, 1.0, a, w, b), jnp)),
         }
         rates = {name: _rate(fn, theta, size) for name, fn in rows.items()}
         rates["drawing the points alone"] = _rate(lambda key: sample_ball_jax(key, size, 3 * M, 0.5).sum(),

@@ -270,11 +270,17 @@ def wilson(hits: int, n: int, level: float = 0.95) -> tuple[float, float]:
     return _binomial_interval(hits, n, level, "wilson")
 
 
+def pair_counts(pairs: Bool[Array, "3 n m"], xp: Any) -> tuple[Any, Any]:
+    """Theorem 1's counts from the bad pairs (l, n, m): samples with some bad pair, and bad pairs per l (shape (3,)),
+    for the numpy or jax module ``xp``."""
+    return xp.count_nonzero(pairs.any(axis=(0, 2))), pairs.sum(axis=(1, 2))
+
+
 def _count_numpy(setting: Setting, theta: np.ndarray) -> tuple[int, np.ndarray]:
     a, w, b = split_parameters(theta, setting.m)
     if setting.theorem == 1:
-        pairs = np.asarray(bad_pairs(setting, a, w, b))
-        return int(np.count_nonzero(pairs.any(axis=(0, 2)))), pairs.sum(axis=(1, 2))
+        hits, per_pair = pair_counts(np.asarray(bad_pairs(setting, a, w, b)), np)
+        return int(hits), per_pair
     return int(np.count_nonzero(bad_theorem2(setting, a, w, b))), np.zeros(3, dtype=int)
 
 
@@ -302,7 +308,7 @@ def _jax_counter(setting: Setting, size: int) -> Callable:
         a, w, b = split_parameters(theta, setting.m)
         if setting.theorem == 1:
             pairs = bad_pairs_fused(setting.k1, setting.k2, complex(setting.fhat1), complex(setting.fhat2), a, w, b)
-            return jnp.count_nonzero(pairs.any(axis=(0, 2))), pairs.sum(axis=(1, 2))
+            return pair_counts(pairs, jnp)
         bad = bad_theorem2_fused(setting.k1, setting.k2, complex(setting.fhat1), complex(setting.fhat2), a, w, b)
         return jnp.count_nonzero(bad), jnp.zeros(3, dtype=int)
 
