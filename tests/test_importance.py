@@ -14,6 +14,7 @@ from fptheory.numeric._importance import (
     PILOT_SHARE,
     PilotHits,
     Proposal,
+    draw_rest,
     guide,
     pilot_sizes,
     plain_pilot,
@@ -89,6 +90,36 @@ def test_guide_bounds_weights_and_follows_the_hits():
     assert guided.prob[near_u].sum() >= PILOT_SHARE
     ratio = (proposal.true / proposal.true.sum()) / guided.prob
     assert ratio.max() <= 1 / DEFENSIVE + 1e-9
+
+
+@pytest.mark.parametrize("dim, integrated", [(3, 1), (6, 2), (30, 1), (9, 2)])
+def test_draw_rest_weighs_by_scipy_densities_and_draws_choices_bins(dim, integrated):
+    """draw_rest's log weight, over random proposals, equals log(true/proposal) from scipy's densities (u: one
+    coordinate of the unit ball, folded; t: Beta(p/2, integrated/2 + 1)) to 1e-13, and it draws the bin that
+    numpy's Generator.choice draws from the same stream."""
+    from scipy.stats import beta as beta_dist
+
+    from fptheory.numeric._ball import log_coordinate_density
+
+    rng = np.random.default_rng(dim * 10 + integrated)
+    u_edges, t_edges = u_grid(dim)[0], np.linspace(0, 1, 25) ** 2
+    prob = rng.random((u_edges.size - 1, t_edges.size - 1)) ** 3
+    proposal = Proposal(u_edges, t_edges, prob / prob.sum(), prob)
+    delta, p = 0.3, dim - 1 - integrated
+    ours, reference = np.random.default_rng(1), np.random.default_rng(1)
+    for _ in range(500):
+        w0, y, R, log_weight = draw_rest(proposal, dim, integrated, delta, ours)
+        flat = int(reference.choice(prob.size, p=proposal.prob.ravel()))
+        i, j = divmod(flat, prob.shape[1])
+        u = reference.uniform(u_edges[i], u_edges[i + 1])
+        assert abs(w0) == delta * u and (w0 > 0) == (reference.uniform() < 0.5)
+        t = reference.uniform(t_edges[j], t_edges[j + 1])
+        reference.standard_normal(p)  # y's direction
+        log_true = math.log(2) + float(log_coordinate_density(np.array(u), dim, 1.0))
+        log_true += float(beta_dist.logpdf(t, p / 2, integrated / 2 + 1))
+        expected = (log_true - math.log(proposal.prob[i, j] / ((u_edges[i + 1] - u_edges[i]) * (t_edges[j + 1] - t_edges[j]))))
+        assert log_weight == pytest.approx(expected, rel=1e-13, abs=1e-13)
+        assert R == pytest.approx(delta * math.sqrt((1 - u * u) * (1 - t)), rel=1e-12) and y.shape == (p,)
 
 
 @pytest.mark.parametrize("setting, delta, estimator", [

@@ -10,6 +10,7 @@ import dataclasses
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -37,6 +38,14 @@ class Proposal:
 
     def log_density(self, i: int, j: int) -> float:
         return math.log(self.prob[i, j] / ((self.u_edges[i + 1] - self.u_edges[i]) * (self.t_edges[j + 1] - self.t_edges[j])))
+
+    @cached_property
+    def cdf(self) -> np.ndarray:
+        """The bins' cumulative probability (flattened), normalised as numpy's ``Generator.choice`` normalises it:
+        ``cdf.searchsorted(rng.random(), side="right")`` draws the bin ``rng.choice(prob.size, p=prob.ravel())``
+        draws, from the same stream, without choice's O(bins) checks of p at every draw."""
+        cdf = self.prob.ravel().cumsum()
+        return cdf / cdf[-1]
 
 
 def log_inverse_disc(u_mid: np.ndarray, t_edges: np.ndarray, power: float) -> np.ndarray:
@@ -86,26 +95,51 @@ def t_grid(dim: int, integrated: int, t_bins: int = 48) -> tuple[np.ndarray, np.
     return t_edges, np.log(np.maximum(np.diff(beta_dist.cdf(t_edges, p / 2, integrated / 2 + 1)), 1e-300))
 
 
+@cache
+def _log_normalisers(dim: int, integrated: int) -> tuple[float, float]:
+    """log of the normalising constants of u's density (one coordinate of the unit ball in R^dim, folded to
+    u = |x| ≥ 0) and of t's Beta(p/2, integrated/2 + 1) density, p = dim - 1 - integrated (p > 0)."""
+    log_u = math.log(2) + math.lgamma(dim / 2 + 1) - 0.5 * math.log(math.pi) - math.lgamma((dim + 1) / 2)
+    p = dim - 1 - integrated
+    a, b = p / 2, integrated / 2 + 1
+    log_t = math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) if p > 0 else 0.0
+    return log_u, log_t
+
+
+def _xlogy(c: float, x: float) -> float:
+    """c log x, 0 where c = 0 (as scipy's xlogy), -inf·sign(c) at x = 0."""
+    if c == 0:
+        return 0.0
+    return c * math.log(x) if x > 0 else -math.copysign(math.inf, c)
+
+
+def _xlog1py(c: float, x: float) -> float:
+    """c log(1 + x), 0 where c = 0 (as scipy's xlog1py), -inf·sign(c) at x = -1."""
+    if c == 0:
+        return 0.0
+    return c * math.log1p(x) if x > -1 else -math.copysign(math.inf, c)
+
+
 def draw_rest(
     proposal: Proposal, dim: int, integrated: int, delta: float, rng: np.random.Generator
 ) -> tuple[float, np.ndarray, float, float]:
     """One draw of everything but the ``integrated`` coordinates of neuron 0: w0, the other p = dim - 1 - integrated
     coordinates y (uniform given w0 and t), the radius R left to the integrated ones, and log(true density /
-    proposal density) of (u, t). u = |w0|/δ and t are uniform within the drawn bin."""
-    from scipy.stats import beta as beta_dist
-
-    flat = int(rng.choice(proposal.prob.size, p=proposal.prob.ravel()))
+    proposal density) of (u, t). u = |w0|/δ and t are uniform within the drawn bin. Scalar arithmetic only (the
+    densities' normalisers are cached): a scipy call per draw cost more than the draw."""
+    flat = int(proposal.cdf.searchsorted(rng.random(), side="right"))
     i, j = divmod(flat, proposal.prob.shape[1])
     u = rng.uniform(proposal.u_edges[i], proposal.u_edges[i + 1])
     w0 = delta * u * (1.0 if rng.uniform() < 0.5 else -1.0)
-    log_true = math.log(2) + float(log_coordinate_density(np.array(u), dim, 1.0))
+    log_u, log_t = _log_normalisers(dim, integrated)
+    log_true = log_u + _xlogy((dim - 1) / 2, 1 - u * u) if u < 1 else -math.inf  # log_coordinate_density, folded
     rho2 = delta**2 * (1 - u * u)
     p = dim - 1 - integrated
     if p == 0:
         t, y = 0.0, np.zeros(0)
     else:
         t = rng.uniform(proposal.t_edges[j], proposal.t_edges[j + 1])
-        log_true += float(beta_dist.logpdf(t, p / 2, integrated / 2 + 1))
+        log_true += log_t + _xlogy(p / 2 - 1, t) + _xlog1py(integrated / 2, -t)  # Beta(p/2, integrated/2 + 1)
         y = sphere_points(1, p, rng)[0] * math.sqrt(rho2 * t)
     R = math.sqrt(max(rho2 * (1 - t), 0.0))
     return w0, y, R, log_true - proposal.log_density(i, j)
