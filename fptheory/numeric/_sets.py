@@ -347,8 +347,8 @@ def _on_accelerator() -> bool:
 
 
 #: Sample-neuron pairs per batch of the jax counter on a CPU: its work arrays (a few dozen float64 arrays of
-#: n·m entries, about 30 MB) then stay in the caches. Batches of 2^18 samples at m = 1, or of the byte bound's
-#: 44,739 at m = 10, ran 1.2 to 1.7 times slower (benchmarks/bench_measure.py prints the rate per batch size).
+#: n·m entries, about 30 MB) then stay in the caches. The byte bound's batches (44,739 samples at m = 10) ran
+#: slower; benchmarks/bench_measure.py prints the counter's rate by batch size.
 JAX_CPU_BATCH_ELEMENTS = 1 << 17
 
 
