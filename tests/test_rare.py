@@ -98,17 +98,22 @@ def test_complex_fhat_window_at_b_zero():
         assert abs(helpers.z_score(rare.per_pair[name], rare.per_pair[name] * rel, p_plain, se_pair)) <= Z_MAX, name
 
 
+def _proposal_draws(setting: Setting, delta: float, count: int, seed: int = 0) -> list:
+    """(a0, w0, R, others) of ``count`` draws of the Theorem 1 estimator's initial proposal."""
+    from fptheory.numeric import _rare as rare
+    from fptheory.numeric._importance import draw_rests
+
+    m = setting.m
+    w0, y, R, _ = draw_rests(rare._initial_proposal(setting, delta), 3 * m, 1, delta, count, np.random.default_rng(seed))
+    return [(y[i, 0], w0[i], R[i], (y[i, 1:m], y[i, m : 2 * m - 1], y[i, 2 * m - 1 :])) for i in range(count)]
+
+
 def test_certified_windows_against_a_grid_on_proposal_draws():
     """Conditional lengths on draws of the estimator's own proposal (where its mass is, near the shell), for the
     complex-f̂ setting: each pair's length equals the share of a 20001-point grid of b in the bad set
     (log-domain comparison of the gradients, stable.py) to 2e-3 of 2R plus 5%."""
-    from fptheory.numeric import _rare as rare
-
     setting = Setting(1, 1.0, 2.0, 3, 1.0, 0.5 + 0.5j)
-    proposal = rare._initial_proposal(setting, 0.5)
-    rng = np.random.default_rng(0)
-    for _ in range(40):
-        a0, w0, R, others, _ = rare._sample(setting, 0.5, proposal, rng)
+    for a0, w0, R, others in _proposal_draws(setting, 0.5, 40):
         windows = window_lengths(setting, a0, w0, others, R)
         b = np.linspace(-R, R, 20001)
         n = b.size
@@ -269,3 +274,51 @@ def test_small_delta_decay_constant_on_random_settings():
     print("\n" + "\n".join(f"k = ({s.k1:g}, {s.k2:g}) f̂ = ({s.fhat1:.2f}, {s.fhat2:.2f}): leading order {e:.4f}, "
                            f"fitted {c:.4f} [{ci[0]:.4f}, {ci[1]:.4f}]" for s, e, c, ci in rows))
     assert all(abs(c / e - 1) < 0.02 for _, e, c, _ in rows), rows
+
+
+@pytest.mark.parametrize("setting, delta", [
+    (Setting(1, 1.0, 3.0, 1), 0.1),  # real f̂, k2 = 3 k1: every thin zero is coincident (80-digit step)
+    (Setting(1, 1.0, 2.0, 3, 1.0, 0.5 + 0.5j), 0.5),
+    (Setting(1, 0.7, 2.9, 2, 0.5 + 0.4j, 1.2 - 0.5j), 1.5),  # wide windows
+])
+def test_batched_windows_equal_each_sample_alone(setting, delta):
+    """window_lengths_batch on 60 proposal draws at once gives each draw what it gives the draw alone: the same
+    lengths per pair (to 1e-12), the same union, the same undecided length; batching mixes nothing."""
+    from fptheory.numeric._windows import window_lengths_batch
+
+    draws = [d for d in _proposal_draws(setting, delta, 60, seed=5) if d[2] > 0]
+    a0, w0, R = (np.array([d[i] for d in draws]) for i in range(3))
+    others = tuple(np.array([d[3][j] for d in draws]).reshape(len(draws), setting.m - 1) for j in range(3))
+    batch = window_lengths_batch(setting, a0, w0, others, R)
+    lengths = batch.log_lengths()
+    (ms, lo, hi), (ts, centre, log_thin) = batch.union()
+    found = 0
+    for i, (a0_i, w0_i, R_i, others_i) in enumerate(draws):
+        alone = window_lengths(setting, a0_i, w0_i, others_i, R_i)
+        np.testing.assert_allclose(lengths[i], alone.log_lengths, rtol=1e-12, atol=0)
+        assert batch.at(i).undecided == alone.undecided
+        found += int(np.isfinite(alone.log_lengths).any())
+        single = window_lengths_batch(setting, a0[i : i + 1], w0[i : i + 1], tuple(x[i : i + 1] for x in others), R[i : i + 1])
+        (_, lo1, hi1), (_, centre1, log1) = single.union()
+        np.testing.assert_array_equal(np.column_stack([lo[ms == i], hi[ms == i]]), np.column_stack([lo1, hi1]))
+        np.testing.assert_array_equal(np.sort(centre[ts == i]), np.sort(centre1))
+        np.testing.assert_allclose(np.sort(log_thin[ts == i]), np.sort(log1), rtol=1e-12)
+    assert found >= 10  # enough draws with a bad set
+
+
+def test_pick_draws_each_samples_items_in_proportion():
+    """_pick, the union's point for S: over 40,000 draws each item's frequency is within 5 standard errors of its
+    weight's share of its sample; a sample without items gets -1, and so does every sample when there is none."""
+    from fptheory.numeric._rare import _pick
+
+    s = np.array([0, 0, 0, 2, 2])
+    weights = np.array([0.2, 0.5, 0.3, 0.9, 0.1])
+    rng = np.random.default_rng(3)
+    draws = np.array([_pick(s, np.log(weights), 4, rng) for _ in range(40_000)])
+    assert np.all(draws[:, 1] == -1) and np.all(draws[:, 3] == -1)
+    for sample, items in ((0, [0, 1, 2]), (2, [3, 4])):
+        counts = np.array([(draws[:, sample] == i).sum() for i in items])
+        assert counts.sum() == 40_000
+        share = weights[items]
+        assert np.all(np.abs(counts - 40_000 * share) <= 5 * np.sqrt(40_000 * share * (1 - share)))
+    assert np.array_equal(_pick(np.zeros(0, dtype=int), np.zeros(0), 3, rng), [-1, -1, -1])

@@ -51,7 +51,15 @@ from fptheory.numeric._stable import (
     reduced_phase,
     zcothz_minus_one,
 )
-from fptheory.numeric._windows import Window, Windows, certified_sublevel_set, leading_order_windows, window_lengths
+from fptheory.numeric._windows import (
+    Window,
+    WindowBatch,
+    Windows,
+    certified_sublevel_set,
+    leading_order_windows,
+    window_lengths,
+    window_lengths_batch,
+)
 
 __all__ = [
     "PLAIN_MAX_K_OVER_DELTA",
@@ -61,6 +69,7 @@ __all__ = [
     "Estimate",
     "Setting",
     "Window",
+    "WindowBatch",
     "Windows",
     "bad_area",
     "bad_ellipses",
@@ -96,5 +105,6 @@ __all__ = [
     "weight_diagnostics",
     "wilson",
     "window_lengths",
+    "window_lengths_batch",
     "zcothz_minus_one",
 ]

@@ -348,9 +348,8 @@ def rare_estimate_theorem2(
         raise InputError("rare_estimate_theorem2 needs a Theorem 2 setting")
     check_linear_in_b()
 
-    def draw(proposal: Proposal, rng: np.random.Generator) -> np.ndarray:
-        log_value, log_weight = _rare_sample(setting, delta, proposal, rng)
-        return np.array([log_value + log_weight])
+    def draw(proposal: Proposal, rng: np.random.Generator, count: int) -> np.ndarray:
+        return np.array([sum(_rare_sample(setting, delta, proposal, rng)) for _ in range(count)]).reshape(count, 1)
 
     values = guided_samples(setting, delta, samples, seed=seed, initial=_initial_proposal, integrated=2, draw=draw,
                             progress=progress)

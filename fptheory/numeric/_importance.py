@@ -106,43 +106,55 @@ def _log_normalisers(dim: int, integrated: int) -> tuple[float, float]:
     return log_u, log_t
 
 
-def _xlogy(c: float, x: float) -> float:
-    """c log x, 0 where c = 0 (as scipy's xlogy), -inf·sign(c) at x = 0."""
+def _xlogy(c: float, x: np.ndarray) -> np.ndarray:
+    """c log x, 0 where c = 0 (as scipy's xlogy)."""
     if c == 0:
-        return 0.0
-    return c * math.log(x) if x > 0 else -math.copysign(math.inf, c)
+        return np.zeros_like(x)
+    with np.errstate(divide="ignore"):
+        return c * np.log(x)
 
 
-def _xlog1py(c: float, x: float) -> float:
-    """c log(1 + x), 0 where c = 0 (as scipy's xlog1py), -inf·sign(c) at x = -1."""
+def _xlog1py(c: float, x: np.ndarray) -> np.ndarray:
+    """c log(1 + x), 0 where c = 0 (as scipy's xlog1py)."""
     if c == 0:
-        return 0.0
-    return c * math.log1p(x) if x > -1 else -math.copysign(math.inf, c)
+        return np.zeros_like(x)
+    with np.errstate(divide="ignore"):
+        return c * np.log1p(x)
+
+
+def draw_rests(
+    proposal: Proposal, dim: int, integrated: int, delta: float, count: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``count`` draws of everything but the ``integrated`` coordinates of neuron 0: w0 (count,), the other
+    p = dim - 1 - integrated coordinates y (count, p), uniform given w0 and t, the radius R (count,) left to the
+    integrated ones, and log(true density / proposal density) of (u, t) (count,). u = |w0|/δ and t are uniform
+    within the drawn bin. The densities' normalisers are cached; no scipy call per draw. The stream is used
+    in the order bins, u, signs, t, directions, so that one draw takes the values :func:`draw_rest` always took."""
+    flat = proposal.cdf.searchsorted(rng.random(count), side="right")
+    i, j = np.divmod(flat, proposal.prob.shape[1])
+    u = rng.uniform(proposal.u_edges[i], proposal.u_edges[i + 1])
+    w0 = delta * u * np.where(rng.uniform(size=count) < 0.5, 1.0, -1.0)
+    log_u, log_t = _log_normalisers(dim, integrated)
+    log_true = log_u + _xlogy((dim - 1) / 2, 1 - u * u)  # the folded coordinate density (log_coordinate_density)
+    rho2 = delta**2 * (1 - u * u)
+    p = dim - 1 - integrated
+    if p == 0:
+        t, y = np.zeros(count), np.zeros((count, 0))
+    else:
+        t = rng.uniform(proposal.t_edges[j], proposal.t_edges[j + 1])
+        log_true += log_t + _xlogy(p / 2 - 1, t) + _xlog1py(integrated / 2, -t)  # Beta(p/2, integrated/2 + 1)
+        y = sphere_points(count, p, rng) * np.sqrt(rho2 * t)[:, None]
+    R = np.sqrt(np.maximum(rho2 * (1 - t), 0.0))
+    width = (proposal.u_edges[i + 1] - proposal.u_edges[i]) * (proposal.t_edges[j + 1] - proposal.t_edges[j])
+    return w0, y, R, log_true - np.log(proposal.prob[i, j] / width)
 
 
 def draw_rest(
     proposal: Proposal, dim: int, integrated: int, delta: float, rng: np.random.Generator
 ) -> tuple[float, np.ndarray, float, float]:
-    """One draw of everything but the ``integrated`` coordinates of neuron 0: w0, the other p = dim - 1 - integrated
-    coordinates y (uniform given w0 and t), the radius R left to the integrated ones, and log(true density /
-    proposal density) of (u, t). u = |w0|/δ and t are uniform within the drawn bin. Scalar arithmetic only (the
-    densities' normalisers are cached): a scipy call per draw cost more than the draw."""
-    flat = int(proposal.cdf.searchsorted(rng.random(), side="right"))
-    i, j = divmod(flat, proposal.prob.shape[1])
-    u = rng.uniform(proposal.u_edges[i], proposal.u_edges[i + 1])
-    w0 = delta * u * (1.0 if rng.uniform() < 0.5 else -1.0)
-    log_u, log_t = _log_normalisers(dim, integrated)
-    log_true = log_u + _xlogy((dim - 1) / 2, 1 - u * u) if u < 1 else -math.inf  # log_coordinate_density, folded
-    rho2 = delta**2 * (1 - u * u)
-    p = dim - 1 - integrated
-    if p == 0:
-        t, y = 0.0, np.zeros(0)
-    else:
-        t = rng.uniform(proposal.t_edges[j], proposal.t_edges[j + 1])
-        log_true += log_t + _xlogy(p / 2 - 1, t) + _xlog1py(integrated / 2, -t)  # Beta(p/2, integrated/2 + 1)
-        y = sphere_points(1, p, rng)[0] * math.sqrt(rho2 * t)
-    R = math.sqrt(max(rho2 * (1 - t), 0.0))
-    return w0, y, R, log_true - proposal.log_density(i, j)
+    """One draw of :func:`draw_rests`: w0, y (p,), R and the log weight."""
+    w0, y, R, log_weight = draw_rests(proposal, dim, integrated, delta, 1, rng)
+    return float(w0[0]), y[0], float(R[0]), float(log_weight[0])
 
 
 @dataclass(frozen=True)
@@ -308,6 +320,11 @@ def check_run(setting: Setting, delta: float, samples: int) -> None:
         raise InputError(f"samples must be an integer >= 2; got {samples!r}")
 
 
+#: Draws per call of a rare estimator's ``draw``: the batched window search (:func:`fptheory.numeric.window_lengths_batch`)
+#: runs on this many samples at once.
+DRAW_BATCH = 128
+
+
 def guided_samples(
     setting: Setting,
     delta: float,
@@ -316,22 +333,24 @@ def guided_samples(
     seed: int,
     initial: Callable[[Setting, float], Proposal],
     integrated: int,
-    draw: Callable[[Proposal, np.random.Generator], np.ndarray],
+    draw: Callable[[Proposal, np.random.Generator, int], np.ndarray],
     progress: Callable[[int, int], None] | None,
 ) -> np.ndarray:
     """The run both rare estimators share: check the input, draw the plain pilot (:func:`plain_pilot`), mix its
-    hits into the ``initial(setting, delta)`` proposal (:func:`guide`), then ``samples`` draws of ``draw(proposal, rng)`` — one draw's
-    weighted log contributions, a vector whose last entry is the estimated set's — shape (samples, V). The
-    proposal is fixed before any draw, so the mean is unbiased."""
+    hits into the ``initial(setting, delta)`` proposal (:func:`guide`), then ``samples`` draws, DRAW_BATCH at a
+    time, of ``draw(proposal, rng, count)`` — the draws' weighted log contributions, shape (count, V), the last
+    column the estimated set's — shape (samples, V). The proposal is fixed before any draw, so the mean is
+    unbiased."""
     check_run(setting, delta, samples)
     rng = np.random.default_rng(check_seed(seed))
     proposal = guide(initial(setting, float(delta)), plain_pilot(setting, delta, rng), integrated, 3 * setting.m)
-    rows = []
-    for done in range(1, samples + 1):
-        rows.append(draw(proposal, rng))
-        if progress and (done % 50 == 0 or done == samples):
+    rows, done = [], 0
+    for count in chunks(samples, DRAW_BATCH):
+        rows.append(draw(proposal, rng, count))
+        done += count
+        if progress:
             progress(done, samples)
-    return np.array(rows).reshape(samples, -1)
+    return np.concatenate(rows).reshape(samples, -1)
 
 
 def make_estimate(delta: float, samples: int, m: int, log_values: np.ndarray, per_pair: dict | None = None) -> Estimate:

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -38,7 +37,7 @@ from scipy.special import logsumexp
 from fptheory._checks import InputError
 from fptheory.numeric._importance import (
     Proposal,
-    draw_rest,
+    draw_rests,
     guided_samples,
     log_inverse_disc,
     make_estimate,
@@ -48,18 +47,9 @@ from fptheory.numeric._importance import (
     u_grid,
 )
 from fptheory.numeric._sets import PAIR_NAMES, Estimate, Setting, bad_pairs
-from fptheory.numeric._stable import log_sum_exp
-from fptheory.numeric._windows import check_linear_in_b, leading_order_windows, log_eps, log_floor, window_lengths
+from fptheory.numeric._windows import _log_add_at, check_linear_in_b, leading_order_windows, log_eps, log_floor, window_lengths_batch
 
-__all__ = ["rare_estimate", "RareSample"]
-
-@dataclass(frozen=True)
-class RareSample:
-    """Log contributions of one sample: per pair (a, w, b) and for neuron 0's union divided by S."""
-
-    log_pairs: np.ndarray
-    log_union: float
-
+__all__ = ["rare_estimate"]
 
 @cache
 def _initial_proposal(setting: Setting, delta: float, t_bins: int = 48) -> Proposal:
@@ -86,45 +76,64 @@ def _initial_proposal(setting: Setting, delta: float, t_bins: int = 48) -> Propo
     return Proposal(u_edges, t_edges, prob / prob.sum(), np.exp(log_true))
 
 
-def _sample(setting: Setting, delta: float, proposal: Proposal, rng: np.random.Generator) -> tuple:
-    """One draw: a0, w0, R, the other neurons, and log(true density / proposal density)."""
+def _pick(s: np.ndarray, log_weight: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
+    """For each of n samples, one of its items (rows where ``s`` equals the sample, ``s`` ascending) drawn ∝
+    exp(log_weight), the weights of a sample adding up to 1 (to rounding): the row's index; -1 for a sample
+    without items."""
+    u = rng.random(n)
+    if not s.size:
+        return np.full(n, -1)
+    weight = np.exp(log_weight)
+    cumulative = np.cumsum(weight)
+    first = np.searchsorted(s, np.arange(n), side="left")
+    last = np.searchsorted(s, np.arange(n), side="right")  # one past the sample's last item
+    before = np.where(first > 0, cumulative[np.maximum(first - 1, 0)], 0.0)
+    total = np.where(last > first, cumulative[np.maximum(last - 1, 0)] - before, 0.0)
+    chosen = np.searchsorted(cumulative, before + u * total, side="left")
+    return np.where(last > first, np.clip(chosen, first, last - 1), -1)
+
+
+def _rare_batch(setting: Setting, delta: float, proposal: Proposal, rng: np.random.Generator, count: int) -> np.ndarray:
+    """``count`` draws: per draw, log(f/q) plus log of each pair's conditional fraction ℓ_l/(2R) (a, w, b) and of
+    the union's ℓ_U/(2R S), shape (count, 4) (-inf where the set is empty or the draw is skipped)."""
     m = setting.m
-    w0, y, R, log_weight = draw_rest(proposal, 3 * m, 1, delta, rng)
+    w0, y, R, log_weight = draw_rests(proposal, 3 * m, 1, delta, count, rng)
     # y = (a_0..a_{m-1}, w_1..w_{m-1}, b_1..b_{m-1}); b_0 is integrated exactly, given the rest uniform on [-R, R]
-    others = (y[1:m], y[m : 2 * m - 1], y[2 * m - 1 :])
-    return float(y[0]), w0, R, others, log_weight
-
-
-def _rare_sample(setting: Setting, delta: float, proposal: Proposal, rng: np.random.Generator) -> tuple[RareSample, float]:
-    a0, w0, R, others, log_weight = _sample(setting, delta, proposal, rng)
-    none = RareSample(np.full(3, -np.inf), -np.inf)
-    if R <= 0 or log_eps(setting, w0) < log_floor(setting, delta, 1):
-        return none, log_weight
-    windows = window_lengths(setting, a0, w0, others, R)
-    log_len = windows.log_lengths
-    if not np.isfinite(log_len).any():
-        return none, log_weight
-    merged, narrow_all = windows.union()
-    wide_total = sum(hi - lo for lo, hi in merged)
-    parts = ([math.log(wide_total)] if wide_total > 0 else []) + list(narrow_all[:, 1] if narrow_all.size else [])
-    log_union = log_sum_exp(parts)
-    # a point of the union, chosen ∝ length, for S = number of neurons with a bad pair there
-    weights = np.exp(np.array(parts) - log_union)
-    pick = rng.choice(len(parts), p=weights / weights.sum())
-    if wide_total > 0 and pick == 0:
-        lengths = np.array([hi - lo for lo, hi in merged])
-        lo, hi = merged[rng.choice(len(merged), p=lengths / lengths.sum())]
-        b0 = rng.uniform(lo, hi)
-    else:
-        b0 = narrow_all[pick - (1 if wide_total > 0 else 0), 0]
-    S = 1
-    if setting.m > 1:
-        a_full = np.concatenate([[a0], others[0]])[None]
-        w_full = np.concatenate([[w0], others[1]])[None]
-        b_full = np.concatenate([[b0], others[2]])[None]
-        S += int(np.count_nonzero(bad_pairs(setting, a_full, w_full, b_full)[:, 0, 1:].any(axis=0)))
-    log_2R = math.log(2 * R)
-    return RareSample(log_len - log_2R, log_union - log_2R - math.log(S)), log_weight
+    a0, others = y[:, 0], (y[:, 1:m], y[:, m : 2 * m - 1], y[:, 2 * m - 1 :])
+    out = np.full((count, 4), -np.inf)
+    with np.errstate(divide="ignore", invalid="ignore"):  # w0 = 0 (u drawn at a bin's edge 0) is skipped
+        live = np.flatnonzero((R > 0) & (log_eps(setting, w0) >= log_floor(setting, delta, 1)))
+    if not live.size:
+        return out
+    a0, w0, R = a0[live], w0[live], R[live]
+    rest = tuple(x[live] for x in others)
+    windows = window_lengths_batch(setting, a0, w0, rest, R)
+    (ms, lo, hi), (ts, centre, log_thin) = windows.union()
+    n = live.size
+    wide = np.zeros(n)
+    np.add.at(wide, ms, hi - lo)
+    with np.errstate(divide="ignore"):
+        log_union = _log_add_at(np.log(wide), ts, log_thin)
+        # a point of the union, chosen ∝ length, for S = number of neurons with a bad pair there
+        item_s = np.concatenate([ms, ts])
+        order = np.argsort(item_s, kind="stable")
+        item_log = np.concatenate([np.log(hi - lo), log_thin]) - log_union[item_s]
+    pick = _pick(item_s[order], item_log[order], n, rng)
+    inside = rng.uniform(size=n)
+    chosen = np.flatnonzero(pick >= 0)
+    item = order[pick[chosen]]
+    on_wide = item < ms.size
+    b0 = np.zeros(n)
+    b0[chosen[on_wide]] = lo[item[on_wide]] + inside[chosen[on_wide]] * (hi - lo)[item[on_wide]]
+    b0[chosen[~on_wide]] = centre[item[~on_wide] - ms.size]
+    S = np.ones(n)
+    if m > 1:
+        full = [np.column_stack([first, rest]) for first, rest in zip((a0, w0, b0), rest)]
+        S += np.count_nonzero(bad_pairs(setting, *full)[:, :, 1:].any(axis=0), axis=1)
+    log_2R = np.log(2 * R)
+    out[live, :3] = windows.log_lengths() - log_2R[:, None]
+    out[live, 3] = log_union - log_2R - np.log(S)
+    return out + log_weight[:, None]
 
 
 def rare_estimate(
@@ -157,9 +166,8 @@ def rare_estimate(
         raise InputError("rare_estimate covers Theorem 1; Theorem 2 has rare_estimate_theorem2 (fptheory.numeric._ellipses)")
     check_linear_in_b()
 
-    def draw(proposal: Proposal, rng: np.random.Generator) -> np.ndarray:
-        sample, log_weight = _rare_sample(setting, delta, proposal, rng)
-        return np.append(sample.log_pairs, sample.log_union) + log_weight
+    def draw(proposal: Proposal, rng: np.random.Generator, count: int) -> np.ndarray:
+        return _rare_batch(setting, delta, proposal, rng, count)
 
     values = guided_samples(setting, delta, samples, seed=seed, initial=_initial_proposal, integrated=1, draw=draw,
                             progress=progress)

@@ -18,6 +18,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import Any
 
 import mpmath
 import numpy as np
@@ -29,7 +30,7 @@ from fptheory.numeric._stable import log_abs_sinh, log_sum_exp, network_transfor
 from fptheory.symbolic._fourier import b as b_sym
 from fptheory.symbolic._network import reduced_gradient
 
-__all__ = ["Window", "Windows", "certified_sublevel_set", "leading_order_windows", "window_lengths"]
+__all__ = ["Window", "WindowBatch", "Windows", "certified_sublevel_set", "leading_order_windows", "window_lengths", "window_lengths_batch"]
 
 _PER_PERIOD = 24  # grid points per period of the k1 factor when bracketing zeros
 _BISECT = 56
@@ -63,37 +64,79 @@ class Neuron:
     log_sinh: float
 
 
-def neuron(setting: Setting, k: float, fhat: complex, a0: float, w0: float, others: tuple) -> Neuron:
+@dataclass(frozen=True)
+class Neurons:
+    """:class:`Neuron` for n samples at once: ``E``, ``c``, ``log_sinh`` of shape (n,), ``p0``, ``p1`` (n, 3)."""
+
+    k: float
+    E: np.ndarray
+    c: np.ndarray
+    p0: np.ndarray
+    p1: np.ndarray
+    log_sinh: np.ndarray
+
+    def at(self, i: int) -> Neuron:
+        return Neuron(self.k, complex(self.E[i]), complex(self.c[i]), self.p0[i], self.p1[i], float(self.log_sinh[i]))
+
+    def T(self, s: np.ndarray, l: np.ndarray, b: np.ndarray, w0: np.ndarray) -> np.ndarray:
+        """T_l(k; b) of sample s (arrays of one shape; ``w0`` per sample)."""
+        return _T(self.k, self.E[s], self.c[s], self.p0[s, l], self.p1[s, l], b, w0[s])
+
+    def dT(self, s: np.ndarray, l: np.ndarray, b: np.ndarray, w0: np.ndarray) -> np.ndarray:
+        return _dT(self.k, self.E[s], self.c[s], self.p0[s, l], self.p1[s, l], b, w0[s])
+
+
+def neurons(setting: Setting, k: float, fhat: complex, a0: np.ndarray, w0: np.ndarray, others: tuple) -> Neurons:
+    """The parts of T_l(k; b) for n samples: neuron 0's (a0, w0), shape (n,), and the others' (a, w, b), each
+    (n, m - 1)."""
     z = math.pi * k / (2 * w0)
-    ls = float(log_abs_sinh(z))
-    c = complex(-1j * math.pi * a0 / abs(w0) * math.copysign(1.0, z) * math.exp(-ls))
+    ls = np.asarray(log_abs_sinh(z), dtype=float)
+    c = -1j * math.pi * a0 / np.abs(w0) * np.sign(z) * np.exp(-ls)
     a_o, w_o, b_o = others
-    E = complex(network_transform(k, a_o, w_o, b_o)) - fhat if len(a_o) else -complex(fhat)
-    g = float(zcothz_minus_one(np.array(z)))
+    n = a0.shape[0]
+    E = np.asarray(network_transform(k, a_o, w_o, b_o)) - fhat if a_o.shape[1] else np.full(n, -complex(fhat))
+    g = zcothz_minus_one(z)
     fns = reduced_gradient_fns("numpy")
-    p0 = np.array([complex(f(k, a0, w0, 0.0, g)) for f in fns])
-    p1 = np.array([complex(f(k, a0, w0, 1.0, g)) for f in fns]) - p0
-    return Neuron(k, E, c, p0, p1, ls)
+    p0 = np.stack([np.broadcast_to(f(k, a0, w0, 0.0, g), (n,)) for f in fns], axis=1).astype(complex)
+    p1 = np.stack([np.broadcast_to(f(k, a0, w0, 1.0, g), (n,)) for f in fns], axis=1) - p0
+    return Neurons(k, E.astype(complex), c.astype(complex), p0, p1, ls)
+
+
+def neuron(setting: Setting, k: float, fhat: complex, a0: float, w0: float, others: tuple) -> Neuron:
+    """:func:`neurons` for one sample (``others``: three arrays of shape (m - 1,))."""
+    batch = tuple(np.asarray(x, dtype=float).reshape(1, -1) for x in others)
+    return neurons(setting, k, fhat, np.array([a0], dtype=float), np.array([w0], dtype=float), batch).at(0)
+
+
+def _T(k: float, E: Any, c: Any, P0: Any, P1: Any, b: Any, w0: Any) -> Any:
+    """Re[(conj(E) e^{iψ} + conj(c)) (P0 + P1 b)], ψ = b k/w0."""
+    psi = reduced_phase(b, k, w0)
+    carrier = np.cos(psi) + 1j * np.sin(psi)
+    return np.real((np.conj(E) * carrier + np.conj(c)) * (P0 + P1 * b))
+
+
+def _dT(k: float, E: Any, c: Any, P0: Any, P1: Any, b: Any, w0: Any) -> Any:
+    """The derivative of :func:`_T` in b."""
+    psi = reduced_phase(b, k, w0)
+    carrier = np.cos(psi) + 1j * np.sin(psi)
+    return np.real(np.conj(E) * (1j * k / w0) * carrier * (P0 + P1 * b) + (np.conj(E) * carrier + np.conj(c)) * P1)
 
 
 def T(nr: Neuron, l: int | Int[np.ndarray, "*b"], b: Float[np.ndarray, "*b"], w0: float) -> Float[np.ndarray, "*b"]:
     """T_l(k; b) = Re[(conj(E) e^{iψ} + conj(c)) Q_l(b)] for pair(s) ``l`` (an int, or an array like b)."""
-    psi = reduced_phase(b, nr.k, w0)
-    carrier = np.cos(psi) + 1j * np.sin(psi)
-    return np.real((np.conj(nr.E) * carrier + np.conj(nr.c)) * (nr.p0[l] + nr.p1[l] * b))
+    return _T(nr.k, nr.E, nr.c, nr.p0[l], nr.p1[l], b, w0)
 
 
 def dT(nr: Neuron, l: int, b: np.ndarray, w0: float) -> np.ndarray:
-    psi = reduced_phase(b, nr.k, w0)
-    carrier = np.cos(psi) + 1j * np.sin(psi)
-    P = nr.p0[l] + nr.p1[l] * b
-    return np.real(np.conj(nr.E) * (1j * nr.k / w0) * carrier * P + (np.conj(nr.E) * carrier + np.conj(nr.c)) * nr.p1[l])
+    return _dT(nr.k, nr.E, nr.c, nr.p0[l], nr.p1[l], b, w0)
 
 
-def lipschitz(nr: Neuron, w0: float, R: float) -> np.ndarray:
-    """Per pair, a bound of |T_l'(b)| on |b| ≤ R: |E| (k/|w0|) max|Q_l| + (|E| + |c|) |dQ_l/db| (from dT)."""
+def lipschitz(nr: Neuron | Neurons, w0: Any, R: Any) -> np.ndarray:
+    """Per pair, a bound of |T_l'(b)| on |b| ≤ R: |E| (k/|w0|) max|Q_l| + (|E| + |c|) |dQ_l/db| (from dT); shape
+    (3,), or (n, 3) for :class:`Neurons` (``w0`` and ``R`` of shape (n,))."""
+    E, c, w0, R = (np.asarray(x)[..., None] for x in (nr.E, nr.c, w0, R))
     q_max = np.abs(nr.p0) + np.abs(nr.p1) * R
-    return abs(nr.E) * (nr.k / abs(w0)) * q_max + (abs(nr.E) + abs(nr.c)) * np.abs(nr.p1)
+    return np.abs(E) * (nr.k / np.abs(w0)) * q_max + (np.abs(E) + np.abs(c)) * np.abs(nr.p1)
 
 
 def _bisect(f: Callable[[np.ndarray], np.ndarray], lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
@@ -108,17 +151,86 @@ def _bisect(f: Callable[[np.ndarray], np.ndarray], lo: np.ndarray, hi: np.ndarra
     return 0.5 * (lo + hi)
 
 
-def _zeros(nr: Neuron, w0: float, R: float, period: float) -> list[np.ndarray]:
-    """Zeros of T_l(k; ·) on [-R, R] for each of the three pairs l: grid points where T_l is exactly 0, and one
-    bisected zero per strict sign change between neighbouring grid points (``_PER_PERIOD`` per ``period``).
-    The three pairs share the grid and are bracketed and bisected together."""
-    n = int(math.ceil(2 * R / period * _PER_PERIOD)) + 2
-    grid = np.linspace(-R, R, n)
-    pairs = np.arange(3)[:, None]
-    signs = np.sign(T(nr, np.broadcast_to(pairs, (3, n)), np.broadcast_to(grid, (3, n)), w0))
-    rows, idx = np.nonzero(signs[:, :-1] * signs[:, 1:] < 0)
-    found = _bisect(lambda b: T(nr, rows, b, w0), grid[idx], grid[idx + 1]) if idx.size else np.zeros(0)
-    return [np.sort(np.concatenate([grid[signs[l] == 0], found[rows == l]])) for l in range(3)]
+def _ragged(lo: np.ndarray, hi: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Points ``np.linspace(lo[i], hi[i], counts[i])`` for every i (counts ≥ 2), concatenated: (owner i, value)."""
+    owner = np.repeat(np.arange(lo.size), counts)
+    index = np.arange(owner.size) - np.repeat(np.cumsum(counts) - counts, counts)
+    step = (hi - lo) / (counts - 1)
+    values = lo[owner] + index * step[owner]
+    values[np.cumsum(counts) - 1] = hi  # the last point exactly, as linspace
+    return owner, values
+
+
+def _zeros(nb: Neurons, w0: np.ndarray, R: np.ndarray, period: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Zeros of T_l(k; ·) on [-R, R] of each sample s and pair l: grid points where T_l is exactly 0, and one
+    bisected zero per strict sign change between neighbouring grid points (``_PER_PERIOD`` per ``period``). All
+    samples and pairs share one bisection. Returns (s, l, b), sorted by s, then l, then b."""
+    counts = np.ceil(2 * R / period * _PER_PERIOD).astype(np.int64) + 2
+    owner, grid = _ragged(-R, R, counts)
+    s, l = np.broadcast_to(owner, (3, owner.size)), np.broadcast_to(np.arange(3)[:, None], (3, owner.size))
+    signs = np.sign(nb.T(s, l, np.broadcast_to(grid, (3, owner.size)), w0))
+    rows, idx = np.nonzero((signs[:, :-1] * signs[:, 1:] < 0) & (owner[:-1] == owner[1:]))
+    found = _bisect(lambda b: nb.T(owner[idx], rows, b, w0), grid[idx], grid[idx + 1]) if idx.size else np.zeros(0)
+    exact_l, exact_i = np.nonzero(signs == 0)
+    zs = np.concatenate([owner[exact_i], owner[idx]])
+    zl = np.concatenate([exact_l, rows])
+    zb = np.concatenate([grid[exact_i], found])
+    order = np.lexsort((zb, zl, zs))
+    return zs[order], zl[order], zb[order]
+
+
+def _merge_grouped(g: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`merge` within each group: intervals (g, lo, hi) → the merged ones, sorted by g, then lo. Empty
+    intervals (hi ≤ lo) are dropped; an interval starting at or before the running end of its group's run joins it."""
+    keep = hi > lo
+    g, lo, hi = g[keep], lo[keep], hi[keep]
+    if not g.size:
+        return g, lo, hi
+    order = np.lexsort((lo, g))
+    g, lo, hi = g[order], lo[order], hi[order]
+    # the running maximum of hi within each group, by integer keys: group · K + rank of hi (groups ascend)
+    values, rank = np.unique(hi, return_inverse=True)
+    K = values.size
+    running = values[np.maximum.accumulate(g.astype(np.int64) * K + rank) - g.astype(np.int64) * K]
+    starts = np.flatnonzero(np.concatenate([[True], (g[1:] != g[:-1]) | (lo[1:] > running[:-1])]))
+    return g[starts], lo[starts], np.maximum.reduceat(hi, starts)
+
+
+def _certify(
+    h: Callable[[np.ndarray, np.ndarray], np.ndarray],
+    lipschitz: np.ndarray,
+    g: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    cell: np.ndarray,
+) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], np.ndarray]:
+    """:func:`certified_sublevel_set` on arrays: segments (g, lo, hi) with starting cells of width ``cell`` (per
+    segment), h(g, b) and ``lipschitz[g]`` per group. Returns the merged intervals (g, lo, hi) and the length left
+    undecided per group, shape lipschitz.shape."""
+    undecided = np.zeros(lipschitz.shape[0])
+    keep = hi > lo
+    g, lo, hi, cell = g[keep], lo[keep], hi[keep], cell[keep]
+    counts = np.maximum(1, np.ceil((hi - lo) / cell)).astype(np.int64) + 1  # edges per segment
+    owner, edges = _ragged(lo, hi, counts)
+    inner = owner[:-1] == owner[1:]
+    gs, cs, rs = g[owner[:-1][inner]], 0.5 * (edges[:-1] + edges[1:])[inner], 0.5 * np.diff(edges)[inner]
+    pieces: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    for depth in range(_MAX_DEPTH + 1):
+        if not gs.size:
+            break
+        v = h(gs, cs)
+        sure = np.abs(v) > lipschitz[gs] * rs
+        take = (sure | (depth == _MAX_DEPTH)) & (v <= 0)
+        pieces.append((gs[take], cs[take] - rs[take], cs[take] + rs[take]))
+        if depth == _MAX_DEPTH:
+            np.add.at(undecided, gs[~sure], 2 * rs[~sure])
+            break
+        gs, cs, rs = gs[~sure], cs[~sure], rs[~sure] / 2
+        gs, cs, rs = np.concatenate([gs, gs]), np.concatenate([cs - rs, cs + rs]), np.concatenate([rs, rs])
+    if not pieces:
+        return (np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0)), undecided
+    merged = _merge_grouped(*(np.concatenate(x) for x in zip(*pieces)))
+    return merged, undecided
 
 
 def certified_sublevel_set(
@@ -145,34 +257,13 @@ def certified_sublevel_set(
     Returns:
         (intervals, undecided): per l, the merged intervals [lo, hi] where h ≤ 0; the total length left undecided.
     """
-    l_list, c_list, r_list = [], [], []
-    for l, lo, hi in segments:
-        if hi <= lo:
-            continue
-        n = max(1, int(math.ceil((hi - lo) / cell)))
-        edges = np.linspace(lo, hi, n + 1)
-        l_list.append(np.full(n, l))
-        c_list.append(0.5 * (edges[:-1] + edges[1:]))
-        r_list.append(0.5 * np.diff(edges))
-    pieces: list[list[tuple[float, float]]] = [[] for _ in lipschitz]
-    if not l_list:
-        return pieces, 0.0
-    ls, cs, rs = np.concatenate(l_list), np.concatenate(c_list), np.concatenate(r_list)
-    undecided = 0.0
-    for depth in range(_MAX_DEPTH + 1):
-        v = h(ls, cs)
-        sure = np.abs(v) > lipschitz[ls] * rs
-        take = (sure | (depth == _MAX_DEPTH)) & (v <= 0)
-        for l, c, r in zip(ls[take], cs[take], rs[take]):
-            pieces[l].append((c - r, c + r))
-        if depth == _MAX_DEPTH:
-            undecided = float(2 * rs[~sure].sum())
-            break
-        ls, cs, rs = ls[~sure], cs[~sure], rs[~sure] / 2
-        if not ls.size:
-            break
-        ls, cs, rs = np.concatenate([ls, ls]), np.concatenate([cs - rs, cs + rs]), np.concatenate([rs, rs])
-    return [merge(p) for p in pieces], undecided
+    table = np.array(segments, dtype=float).reshape(-1, 3)
+    (g, lo, hi), undecided = _certify(h, np.asarray(lipschitz), table[:, 0].astype(np.int64), table[:, 1], table[:, 2],
+                                      np.full(table.shape[0], float(cell)))
+    intervals: list[list[tuple[float, float]]] = [[] for _ in lipschitz]
+    for l, a, b in zip(g.tolist(), lo.tolist(), hi.tolist()):
+        intervals[l].append((a, b))
+    return intervals, float(undecided.sum())
 
 
 @cache
@@ -267,28 +358,157 @@ class Windows:
             out[l] = log_sum_exp(parts)
         return out
 
-    def union(self) -> tuple[list[tuple[float, float]], np.ndarray]:
-        """The union over the three pairs: merged wide intervals, and the thin windows outside them (a thin
-        window inside another pair's wide interval, or at the centre of a longer one, is counted once)."""
-        merged = merge([iv for l in range(3) for iv in self.wide[l]])
-        thin = np.concatenate(self.thin)
-        if thin.size:
-            thin = thin[np.argsort(-thin[:, 1], kind="stable")]  # longest first: duplicates keep the longest
-            _, first = np.unique(thin[:, 0], return_index=True)
-            thin = thin[np.sort(first)]
-            inside = np.array([any(lo <= c <= hi for lo, hi in merged) for c in thin[:, 0]], dtype=bool)
-            thin = thin[~inside]
-        return merged, thin.reshape(-1, 2)
+
+@dataclass(frozen=True)
+class WindowBatch:
+    """The bad windows of n samples (:func:`window_lengths_batch`), as flat tables.
+
+    ``wide``: (s, l, lo, hi) merged certified intervals of sample s and pair l, sorted by s, l, lo; ``thin``:
+    (s, l, centre, log length) of the windows measured to first order (or at 80 digits), sorted by s, l, centre;
+    ``undecided``: per sample, the length the certification left to its cells' centres."""
+
+    n: int
+    wide: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+    thin: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+    undecided: np.ndarray
+
+    def log_lengths(self) -> np.ndarray:
+        """log of each sample's and pair's total length, shape (n, 3) (-inf where empty)."""
+        s, l, lo, hi = self.wide
+        wide = np.zeros((self.n, 3))
+        np.add.at(wide, (s, l), hi - lo)
+        ts, tl, _, log_len = self.thin
+        with np.errstate(divide="ignore"):
+            return _log_add_at(np.log(wide), ts * 3 + tl, log_len)
+
+    def union(self) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """The union over each sample's three pairs: merged wide intervals (s, lo, hi), and the thin windows outside
+        them (s, centre, log length): a thin window inside another pair's wide interval, or at the centre of a
+        longer one of the same sample, is counted once."""
+        s, _, lo, hi = self.wide
+        merged = _merge_grouped(s, lo, hi)
+        ts, _, centre, log_len = self.thin
+        order = np.lexsort((-log_len, centre, ts))  # per sample and centre, the longest first
+        ts, centre, log_len = ts[order], centre[order], log_len[order]
+        first = np.concatenate([[True], (ts[1:] != ts[:-1]) | (centre[1:] != centre[:-1])]) if ts.size else np.zeros(0, bool)
+        ts, centre, log_len = ts[first], centre[first], log_len[first]
+        outside = ~_inside(merged, ts, centre)
+        return merged, (ts[outside], centre[outside], log_len[outside])
+
+    def at(self, i: int) -> Windows:
+        """Sample i's :class:`Windows`."""
+        s, l, lo, hi = self.wide
+        wide: list[list[tuple[float, float]]] = [[] for _ in range(3)]
+        for pair, a, b in zip(l[s == i].tolist(), lo[s == i].tolist(), hi[s == i].tolist()):
+            wide[pair].append((a, b))
+        ts, tl, centre, log_len = self.thin
+        thin = [np.column_stack([centre[(ts == i) & (tl == pair)], log_len[(ts == i) & (tl == pair)]]) for pair in range(3)]
+        return Windows(wide, thin, float(self.undecided[i]))
 
 
-def window_lengths(setting: Setting, a0: float, w0: float, others: tuple, R: float) -> Windows:
-    """Bad windows in b_0 ∈ [-R, R] of the three pairs (a, w, b) of neuron 0, the rest fixed (module docstring).
+def _log_add_at(log_base: np.ndarray, flat: np.ndarray, log_values: np.ndarray) -> np.ndarray:
+    """log(exp(log_base) + Σ exp(log_values) added at the flat indices), without overflow or underflow."""
+    out = log_base.reshape(-1).copy()
+    if log_values.size:
+        top = out.copy()
+        np.maximum.at(top, flat, log_values)
+        top = np.where(np.isfinite(top), top, 0.0)
+        total = np.where(np.isfinite(out), np.exp(out - top), 0.0)
+        np.add.at(total, flat, np.exp(log_values - top[flat]))
+        with np.errstate(divide="ignore"):
+            out = top + np.log(total)
+    return out.reshape(log_base.shape)
+
+
+def _inside(merged: tuple[np.ndarray, np.ndarray, np.ndarray], s: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Whether each point x of sample s lies in one of the sample's merged intervals (s, lo, hi), which are
+    disjoint and sorted by s, then lo: the last interval of the sample starting at or before x, found by
+    searchsorted on integer keys (sample · K + rank among all the values)."""
+    ms, lo, hi = merged
+    if not ms.size or not s.size:
+        return np.zeros(s.shape, dtype=bool)
+    values, rank = np.unique(np.concatenate([lo, x]), return_inverse=True)
+    K = values.size
+    key_lo = ms.astype(np.int64) * K + rank[: lo.size]
+    key_x = s.astype(np.int64) * K + rank[lo.size :]
+    j = np.searchsorted(key_lo, key_x, side="right") - 1
+    jj = np.maximum(j, 0)
+    return (j >= 0) & (ms[jj] == s) & (x <= hi[jj])
+
+
+def window_lengths_batch(setting: Setting, a0: np.ndarray, w0: np.ndarray, others: tuple, R: np.ndarray) -> WindowBatch:
+    """Bad windows in b_0 ∈ [-R, R] of the three pairs (a, w, b) of neuron 0, the rest fixed (module docstring),
+    for n samples at once: every step (grids, bisection, certification) runs on all of them together; only a zero
+    whose window needs 80 digits (T2 nearly vanishing there) is measured on its own.
 
     Bad means h_l(b) = |T_l(k1; b)| - ε |T_l(k2; b)| ≤ 0. Zeros b_n of T_l(k1) whose first-order half-width
     ε|T2(b_n)|/|T1'(b_n)| is below 1e-7 of the k2 period are thin: that formula (80-digit mpmath where T2(b_n)
     nearly vanishes) measures them, inside a zone of ±1e-3 period around b_n where T1 is linear to 1e-2 and
     ε|T2| flat (checked: ε sup|T2'| ≤ 1e-3 |T1'(b_n)|). Everything else — wide windows, and windows with no
-    zero of T1 — is found by :func:`certified_sublevel_set` on [-R, R] minus the zones.
+    zero of T1 — is certified (:func:`certified_sublevel_set`) on [-R, R] minus the zones.
+
+    Args:
+        setting: Theorem 1's setting (k1 < k2, f̂ at both).
+        a0, w0: neuron 0's output and input weights (w0 ≠ 0), shape (n,).
+        others: (a, w, b) of the other m - 1 neurons, three arrays of shape (n, m - 1).
+        R: the segments' half-lengths (> 0), shape (n,): what the ball leaves to b_0 once the rest is drawn.
+
+    Returns:
+        the :class:`WindowBatch`.
+    """
+    n = a0.shape[0]
+    n1 = neurons(setting, setting.k1, complex(setting.fhat1), a0, w0, others)
+    n2 = neurons(setting, setting.k2, complex(setting.fhat2), a0, w0, others)
+    log_eps = n1.log_sinh - n2.log_sinh
+    eps = np.exp(log_eps)
+    period, period2 = 2 * math.pi * np.abs(w0) / setting.k1, 2 * math.pi * np.abs(w0) / setting.k2
+    lip1, lip2 = lipschitz(n1, w0, R), lipschitz(n2, w0, R)
+    zone = _ZONE * period2
+    zs, zl, zb = _zeros(n1, w0, R, period)
+    keep = np.abs(zb) < R[zs]
+    zs, zl, zb = zs[keep], zl[keep], zb[keep]
+    v2, d1 = np.abs(n2.T(zs, zl, zb, w0)), np.abs(n1.dT(zs, zl, zb, w0))
+    with np.errstate(divide="ignore"):
+        log_half = log_eps[zs] + np.log(v2) - np.log(d1)
+    is_thin = (log_half < np.log(PERTURBATIVE * period2[zs])) & (eps[zs] * lip2[zs, zl] <= _ZONE * d1)
+    group = zs * 3 + zl
+    apart = (group[1:] != group[:-1]) | (np.diff(zb) > 2 * zone[zs[1:]])  # zones must not overlap
+    is_thin &= np.concatenate([[True], apart]) & np.concatenate([apart, [True]])
+    scale2 = np.abs(np.conj(n2.E[zs]) * (n2.p0[zs, zl] + n2.p1[zs, zl] * zb)) + 1e-300
+    log_len = np.log(2) + log_half
+    for i in np.flatnonzero(is_thin & (v2 < _COINCIDENT * scale2)):  # where T2 nearly vanishes too: 80 digits
+        s = zs[i]
+        others_mp = tuple(tuple(float(v) for v in arr[s]) for arr in others)
+        t2m, d1m, log_eps_m, scale_m = mp_T_values(setting, int(zl[i]), float(a0[s]), float(w0[s]), others_mp, float(zb[i]))
+        if t2m <= _MP_ZERO * scale_m * mpmath.exp(-abs(mpmath.pi * setting.k1 / (2 * float(w0[s])))):  # an exact zero
+            log_len[i] = -np.inf
+        else:
+            log_len[i] = math.log(2) + float(log_eps_m + mpmath.log(t2m) - mpmath.log(d1m))
+    measured = is_thin & np.isfinite(log_len)
+    thin = (zs[measured], zl[measured], zb[measured], log_len[measured])
+    # the segments: each sample's [-R, R] for each pair, minus the thin zeros' zones
+    ts, tl, tb = zs[is_thin], zl[is_thin], zb[is_thin]
+    groups = np.arange(3 * n)
+    g_lo = np.concatenate([groups, ts * 3 + tl])
+    g_hi = np.concatenate([ts * 3 + tl, groups])
+    lo = np.concatenate([-np.repeat(R, 3), tb + zone[ts]])
+    hi = np.concatenate([tb - zone[ts], np.repeat(R, 3)])
+    lo_order, hi_order = np.lexsort((lo, g_lo)), np.lexsort((hi, g_hi))
+    seg_g = g_lo[lo_order]
+    bound = np.repeat(R, 3)[seg_g]
+    seg_lo, seg_hi = np.clip(lo[lo_order], -bound, bound), np.clip(hi[hi_order], -bound, bound)
+
+    def h(g: np.ndarray, b: np.ndarray) -> np.ndarray:
+        s, l = g // 3, g % 3
+        return np.abs(n1.T(s, l, b, w0)) - eps[s] * np.abs(n2.T(s, l, b, w0))
+
+    (wg, wlo, whi), undecided = _certify(h, (lip1 + eps[:, None] * lip2).reshape(-1), seg_g, seg_lo, seg_hi, period2[seg_g // 3] / 32)
+    return WindowBatch(n, (wg // 3, wg % 3, wlo, whi), thin, undecided.reshape(n, 3).sum(axis=1))
+
+
+def window_lengths(setting: Setting, a0: float, w0: float, others: tuple, R: float) -> Windows:
+    """:func:`window_lengths_batch` for one sample: the bad windows in b_0 ∈ [-R, R] of the three pairs (a, w, b)
+    of neuron 0, the rest fixed.
 
     Args:
         setting: Theorem 1's setting (k1 < k2, f̂ at both).
@@ -299,46 +519,9 @@ def window_lengths(setting: Setting, a0: float, w0: float, others: tuple, R: flo
     Returns:
         the :class:`Windows`: certified wide intervals and measured thin windows per pair, and the undecided length.
     """
-    n1 = neuron(setting, setting.k1, complex(setting.fhat1), a0, w0, others)
-    n2 = neuron(setting, setting.k2, complex(setting.fhat2), a0, w0, others)
-    log_eps = n1.log_sinh - n2.log_sinh
-    eps = math.exp(log_eps)
-    period = 2 * math.pi * abs(w0) / setting.k1
-    period2 = 2 * math.pi * abs(w0) / setting.k2
-    lip1, lip2 = lipschitz(n1, w0, R), lipschitz(n2, w0, R)
-    zone = _ZONE * period2
-    thin: list[np.ndarray] = [np.zeros((0, 2))] * 3
-    segments: list[tuple[int, float, float]] = []
-    for l, zeros in enumerate(_zeros(n1, w0, R, period)):
-        zeros = zeros[np.abs(zeros) < R]
-        v2, d1 = np.abs(T(n2, l, zeros, w0)), np.abs(dT(n1, l, zeros, w0))
-        with np.errstate(divide="ignore"):
-            log_half = log_eps + np.log(v2) - np.log(d1)
-        is_thin = (log_half < math.log(PERTURBATIVE * period2)) & (eps * lip2[l] <= _ZONE * d1)
-        gaps = np.diff(zeros)  # zones must not overlap
-        is_thin &= np.concatenate([[True], gaps > 2 * zone]) & np.concatenate([gaps > 2 * zone, [True]])
-        scale2 = np.abs(np.conj(n2.E) * (n2.p0[l] + n2.p1[l] * zeros)) + 1e-300
-        rows = []
-        for i in np.flatnonzero(is_thin):
-            if v2[i] < _COINCIDENT * scale2[i]:
-                others_mp = tuple(tuple(float(v) for v in arr) for arr in others)
-                t2m, d1m, log_eps_m, scale_m = mp_T_values(setting, l, a0, w0, others_mp, float(zeros[i]))
-                if t2m <= _MP_ZERO * scale_m * mpmath.exp(-abs(mpmath.pi * setting.k1 / (2 * w0))):  # an exact zero
-                    continue
-                rows.append((zeros[i], math.log(2) + float(log_eps_m + mpmath.log(t2m) - mpmath.log(d1m))))
-            else:
-                rows.append((zeros[i], math.log(2) + float(log_half[i])))
-        if rows:
-            thin[l] = np.array(rows)
-        cuts = np.concatenate([[-R], np.column_stack([zeros[is_thin] - zone, zeros[is_thin] + zone]).ravel(), [R]])
-        cuts = np.clip(cuts, -R, R)
-        segments += [(l, lo, hi) for lo, hi in zip(cuts[0::2], cuts[1::2])]
-
-    def h(ls: np.ndarray, bb: np.ndarray) -> np.ndarray:
-        return np.abs(T(n1, ls, bb, w0)) - eps * np.abs(T(n2, ls, bb, w0))
-
-    wide, undecided = certified_sublevel_set(h, lip1 + eps * lip2, segments, period2 / 32)
-    return Windows(wide, thin, undecided)
+    batch = tuple(np.asarray(x, dtype=float).reshape(1, -1) for x in others)
+    one = lambda x: np.array([x], dtype=float)
+    return window_lengths_batch(setting, one(a0), one(w0), batch, one(R)).at(0)
 
 
 def merge(intervals: list[tuple[float, float]]) -> list[tuple[float, float]]:
@@ -401,8 +584,11 @@ def leading_order_windows(setting: Setting, span: int = 3) -> list[Window]:
     return windows
 
 
-def log_eps(setting: Setting, w: float) -> float:
-    return float(log_abs_sinh(math.pi * setting.k1 / (2 * w)) - log_abs_sinh(math.pi * setting.k2 / (2 * w)))
+def log_eps(setting: Setting, w: Any) -> Any:
+    """log ε(w) = log|sinh z1| - log|sinh z2|, z_i = π k_i/(2w): a float for a float w, an array for an array."""
+    w = np.asarray(w, dtype=float)
+    out = log_abs_sinh(math.pi * setting.k1 / (2 * w)) - log_abs_sinh(math.pi * setting.k2 / (2 * w))
+    return float(out) if np.ndim(out) == 0 else out
 
 
 @cache
