@@ -322,3 +322,15 @@ def test_pick_draws_each_samples_items_in_proportion():
         share = weights[items]
         assert np.all(np.abs(counts - 40_000 * share) <= 5 * np.sqrt(40_000 * share * (1 - share)))
     assert np.array_equal(_pick(np.zeros(0, dtype=int), np.zeros(0), 3, rng), [-1, -1, -1])
+
+
+@pytest.mark.parametrize("a0, w0, R, message", [
+    (0.3, 0.0, 0.1, "w0 must be nonzero"),
+    (0.3, 0.05, -0.1, "R (the half-length"),
+    (float("nan"), 0.05, 0.1, "a0"),
+])
+def test_window_lengths_refuses_bad_input_in_one_line(a0, w0, R, message):
+    from fptheory._checks import InputError
+
+    with pytest.raises(InputError, match=message.replace("(", r"\(")):
+        window_lengths(Setting(1, 1.0, 3.0, 1), a0, w0, ((), (), ()), R)
