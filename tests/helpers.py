@@ -21,6 +21,14 @@ def z_score(x: float, se_x: float, y: float, se_y: float) -> float:
     return (x - y) / se if se > 0 else (0.0 if x == y else math.copysign(math.inf, x - y))
 
 
+def rare_se(estimate: Estimate, towards: float) -> float:
+    """The standard error a rare estimate's 95% interval claims on the side facing ``towards``: that half-width
+    over Φ⁻¹(0.975). The interval is corrected for skewness (wider above), so a z against a reference uses
+    the side the reference lies on."""
+    half = estimate.ci_high - estimate.fraction if towards > estimate.fraction else estimate.fraction - estimate.ci_low
+    return half / 1.959963984540054
+
+
 def plain_se(estimate: Estimate) -> float:
     """Binomial standard error of a plain Monte-Carlo fraction."""
     p = estimate.fraction
@@ -90,8 +98,7 @@ def rare_against_plain(theorem: int, estimator, draws: int, *, seed: int, rare_s
             passed_over += 1
             continue
         rare = estimator(setting, anchor.delta, rare_samples, seed=int(rng.integers(2**31)))
-        se_rare = rare.fraction * rare.rel_se if rare.rel_se is not None else 0.0
-        z = z_score(rare.fraction, se_rare, anchor.plain.fraction, plain_se(anchor.plain))
+        z = z_score(rare.fraction, rare_se(rare, anchor.plain.fraction), anchor.plain.fraction, plain_se(anchor.plain))
         out.append(Draw(setting, anchor.delta, anchor.plain, rare, z))
     return out, passed_over
 

@@ -1,12 +1,13 @@
 """The importance-sampling core (fptheory.numeric._importance): the weights' diagnostics against distributions
-with a known tail, the plain pilot against plain Monte Carlo, and the guided proposal's guarantees."""
+with a known tail, the skewness-corrected interval's coverage on skewed laws drawn at random, the plain pilot
+against plain Monte Carlo, and the guided proposal's guarantees."""
 
 import math
 
 import helpers
 import numpy as np
 import pytest
-from scipy.stats import genpareto
+from scipy.stats import genpareto, norm
 
 from fptheory.numeric import rare_estimate, rare_estimate_theorem2
 from fptheory.numeric._importance import (
@@ -18,10 +19,57 @@ from fptheory.numeric._importance import (
     guide,
     pilot_sizes,
     plain_pilot,
+    skew_corrected_interval,
     u_grid,
     weight_diagnostics,
 )
 from fptheory.numeric._sets import Setting, plain_estimate
+
+
+def test_skew_corrected_interval_solves_halls_transformation():
+    """The ends are where Hall's g (written out here: T + aT² + a²T³/3 + b, a = γ/(3√n), b = γ/(6√n)) of the
+    studentized mean √n(x̄ - μ)/s equals ∓Φ⁻¹(0.975) (scipy), to 1e-9, on random right- and left-skewed samples; a symmetric
+    sample gives the normal interval."""
+    z = norm.ppf(0.975)
+    rng = np.random.default_rng(5)
+    for _ in range(20):
+        n = int(rng.integers(5, 500))
+        x = rng.lognormal(0.0, rng.uniform(0.1, 2.0), n) * rng.choice([-1.0, 1.0])
+        mean, low, high = skew_corrected_interval(x)
+        s = x.std(ddof=1)
+        gamma = np.mean((x - x.mean()) ** 3) / np.mean((x - x.mean()) ** 2) ** 1.5
+        a, b = gamma / (3 * math.sqrt(n)), gamma / (6 * math.sqrt(n))
+        g = lambda t: t + a * t**2 + a**2 * t**3 / 3 + b
+        assert mean == pytest.approx(x.mean(), rel=1e-14)
+        assert g(math.sqrt(n) * (mean - low) / s) == pytest.approx(z, abs=1e-9)
+        assert g(math.sqrt(n) * (mean - high) / s) == pytest.approx(-z, abs=1e-9)
+    y = rng.standard_normal(100)
+    x = np.concatenate([y, -y]) + 3.0
+    mean, low, high = skew_corrected_interval(x)
+    half = z * x.std(ddof=1) / math.sqrt(x.size)
+    assert (low, high) == pytest.approx((mean - half, mean + half), rel=1e-12)
+
+
+def test_skew_corrected_interval_covers_skewed_means():
+    """Twelve right-skewed laws with known means drawn at random — lognormal (σ in [0.5, 1.2]) and the
+    importance-sampling shape Bernoulli(p) · exponential (p in [0.01, 0.2]) — at n in [200, 1000], 2000 samples
+    each: the interval misses on each side at most 4.5% of the time (2.5% nominal; 0.35% binomial s.e.), while
+    the normal interval, on the same samples, misses above more than 6% of the time on some of them (it reached 16%)."""
+    rng = np.random.default_rng(2026)
+    normal_above = []
+    for law in range(12):
+        n = int(rng.integers(200, 1000))
+        if law % 2 == 0:
+            sigma = rng.uniform(0.5, 1.2)
+            x, mu = rng.lognormal(0.0, sigma, (2000, n)), math.exp(sigma**2 / 2)
+        else:
+            p, scale = 10 ** rng.uniform(-2, math.log10(0.2)), rng.uniform(0.3, 3.0)
+            x, mu = (rng.random((2000, n)) < p) * rng.exponential(scale, (2000, n)), p * scale
+        ends = np.array([skew_corrected_interval(row)[1:] for row in x])
+        below, above = np.mean(mu < ends[:, 0]), np.mean(mu > ends[:, 1])
+        assert below <= 0.045 and above <= 0.045, (law, n, below, above)
+        normal_above.append(np.mean(mu > x.mean(axis=1) + 1.96 * x.std(axis=1, ddof=1) / math.sqrt(n)))
+    assert max(normal_above) > 0.06, normal_above
 
 
 @pytest.mark.parametrize("shape", [0.3, 0.8, 1.2])
@@ -131,5 +179,5 @@ def test_draw_rest_weighs_by_scipy_densities_and_draws_choices_bins(dim, integra
 def test_rare_where_the_leading_order_misses_the_set(setting, delta, estimator):
     rare = estimator(setting, delta, 400, seed=11)
     plain = plain_estimate(setting, delta, 400_000, seed=12)
-    z = helpers.z_score(rare.fraction, rare.fraction * rare.rel_se, plain.fraction, helpers.plain_se(plain))
+    z = helpers.z_score(rare.fraction, helpers.rare_se(rare, plain.fraction), plain.fraction, helpers.plain_se(plain))
     assert abs(z) <= 3.5, (rare, plain)

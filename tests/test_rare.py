@@ -91,7 +91,7 @@ def test_complex_fhat_window_at_b_zero():
     plain = plain_estimate(setting, 0.5, 400_000, seed=12)
     rare = rare_estimate(setting, 0.5, 400, seed=11)
     assert plain.hits >= 2000
-    assert abs(helpers.z_score(rare.fraction, rare.fraction * rare.rel_se, plain.fraction, helpers.plain_se(plain))) <= Z_MAX
+    assert abs(helpers.z_score(rare.fraction, helpers.rare_se(rare, plain.fraction), plain.fraction, helpers.plain_se(plain))) <= Z_MAX
     for name in ("a", "w", "b"):
         p_plain, rel = plain.per_pair[name], rare.per_pair[f"{name}_rel_se"]
         se_pair = math.sqrt(p_plain * (1 - p_plain) / (plain.samples * setting.m))

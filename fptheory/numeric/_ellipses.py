@@ -34,7 +34,7 @@ reports as 0 at small δ: nothing near the leading-order structure, and nothing 
 The rest (|w_0|, and the other 3m - 3 coordinates y) is drawn from a piecewise-constant proposal over
 (u = |w_0|/δ, t = |y|²/(δ²(1 - u²))) built from the leading-order ellipses and guided by the bad points of a
 plain pilot (:func:`fptheory.numeric._importance.guide`), fixed before the importance draws; the weights f/q
-make the estimate unbiased, with a normal 95% interval.
+make the estimate unbiased, with a 95% interval corrected for the values' skewness (Hall 1992).
 """
 
 from __future__ import annotations

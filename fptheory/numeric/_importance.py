@@ -1,7 +1,7 @@
 """The importance-sampling core both rare-event estimators share (docs/theory.md §6): a piecewise-constant
 proposal over (u, t) — u = |w_0|/δ, t the share of the remaining radius taken by the other coordinates — its
 grid, a plain Monte-Carlo pilot whose hits guide it where the leading order does not describe the set, the
-weighted mean with its normal interval, and the weights' diagnostics (effective sample size, largest share,
+weighted mean with its skewness-corrected interval, and the weights' diagnostics (effective sample size, largest share,
 Pareto k̂)."""
 
 from __future__ import annotations
@@ -266,19 +266,70 @@ def guide(proposal: Proposal, pilot: PilotHits, integrated: int, dim: int) -> Pr
     return dataclasses.replace(proposal, prob=prob / prob.sum())
 
 
+Z95 = 1.959963984540054  # the standard normal's 97.5% quantile
+
+
+def skew_corrected_interval(x: Float[np.ndarray, " n"], z: float = Z95) -> tuple[float, float, float]:
+    """The mean of x with a two-sided interval at normal quantile ``z`` that allows for the sample's skewness:
+    (mean, low, high).
+
+    A weighted mean whose values are right-skewed (an importance sample that rarely hits a region the proposal
+    underweights) is low when its sample standard deviation s is low, so the normal interval x̄ ± z s/√n misses
+    the truth above it far more often than the nominal 2.5%. For the studentized mean T = √n (x̄ - μ)/s,
+    P(T ≤ t) = Φ(t) + γ (2t² + 1) φ(t)/(6√n) + O(1/n) with γ the skewness of x (Edgeworth). Hall's
+    transformation (P. Hall 1992, "On the removal of skewness by transformation", J. R. Statist. Soc. B 54(1),
+    221-228)
+
+        g(T) = T + a T² + a² T³/3 + b = ((1 + aT)³ - 1)/(3a) + b,   a = γ/(3√n),  b = γ/(6√n),
+
+    is monotone and N(0, 1) to O(1/n), so μ ∈ [x̄ - (s/√n) g⁻¹(z), x̄ - (s/√n) g⁻¹(-z)] with
+    g⁻¹(q) = ((1 + 3a(q - b))^{1/3} - 1)/a, γ estimated by the sample's m₃/m₂^{3/2}. With γ = 0 it is the normal
+    interval; with γ > 0 it reaches further up than down. (Tested for coverage on skewed laws drawn at random,
+    tests/test_importance.py.)
+
+    Args:
+        x: the n ≥ 2 values, shape (n,).
+        z: the normal quantile (1.96 for 95%).
+
+    Returns:
+        (mean, low, high); low may be negative (the caller clips).
+    """
+    n = x.size
+    mean = float(x.mean())
+    centred = x - mean
+    m2 = float(np.mean(centred**2))
+    se = math.sqrt(m2 * n / (n - 1) / n)
+    gamma = float(np.mean(centred**3)) / m2**1.5 if m2 > 0 else 0.0
+    a, b = gamma / (3 * math.sqrt(n)), gamma / (6 * math.sqrt(n))
+
+    def g_inverse(q: float) -> float:
+        u = 3 * a * (q - b)
+        if a == 0:
+            return q - b
+        # (1 + u)^{1/3} - 1 without cancellation for small u (γ near 0); the real cube root beyond u = -1
+        return (math.expm1(math.log1p(u) / 3) if abs(u) < 0.5 else float(np.cbrt(1 + u)) - 1) / a
+
+    return mean, mean - se * g_inverse(z), mean - se * g_inverse(-z)
+
+
 def mean_ci(log_values: Float[np.ndarray, " n"]) -> tuple[float, float, float, float]:
-    """Mean of exp(log_values) with a normal 95% interval; returns (log mean, low, high, rel. s.e.)."""
+    """Mean of exp(log_values) with its 95% interval (:func:`skew_corrected_interval`), in log-safe form:
+    (log mean, low / mean, high / mean, relative standard error s/(√n mean)). The interval is
+    mean · [low / mean, high / mean], the lower factor clipped at 0; with n = 1 or nothing hit, the factors are
+    (0, inf) and the relative error inf."""
     n = log_values.size
     finite = np.isfinite(log_values)
     if not finite.any():
-        return -math.inf, 0.0, 0.0, math.inf
+        return -math.inf, 0.0, math.inf, math.inf
     top = log_values[finite].max()
     scaled = np.where(finite, np.exp(log_values - top), 0.0)
     mean = scaled.mean()
-    se = scaled.std(ddof=1) / math.sqrt(n) if n > 1 else math.inf
-    rel = se / mean
     log_mean = top + math.log(mean)
-    return log_mean, math.exp(log_mean) * max(0.0, 1 - 1.96 * rel), math.exp(log_mean) * (1 + 1.96 * rel), rel
+    if n < 2:
+        return log_mean, 0.0, math.inf, math.inf
+    _, low, high, = skew_corrected_interval(scaled)
+    rel = scaled.std(ddof=1) / math.sqrt(n) / mean
+    return log_mean, max(0.0, low / mean), high / mean, rel
 
 
 def weight_diagnostics(log_values: Float[np.ndarray, " n"]) -> tuple[float | None, float | None, float | None]:
@@ -288,7 +339,7 @@ def weight_diagnostics(log_values: Float[np.ndarray, " n"]) -> tuple[float | Non
     single sample carrying the estimate. k̂ is the shape of a generalized Pareto distribution fitted (maximum
     likelihood, scipy) to the M = min(n/5, 3√n) largest x above the next one, as in Pareto-smoothed importance
     sampling (Vehtari, Simpson, Gelman, Yao, Gabry 2024, JMLR 25(72), arXiv:1507.02646): for k̂ < 1/2 the
-    variance is finite and the normal interval sound; above 0.7 the estimate may be far off with a small
+    variance is finite and the interval sound; above 0.7 the estimate may be far off with a small
     reported error. None where nothing was hit (or, for k̂, where fewer than 5 tail values are nonzero).
 
     Args:
@@ -354,20 +405,23 @@ def guided_samples(
 
 
 def make_estimate(delta: float, samples: int, m: int, log_values: np.ndarray, per_pair: dict | None = None) -> Estimate:
-    """m · mean(exp(log_values)) with its normal 95% interval, as an Estimate (None where nothing was hit)."""
+    """m · mean(exp(log_values)) with its 95% interval (:func:`mean_ci`: corrected for the values' skewness), as an
+    Estimate (None where nothing was hit)."""
     log_mean, low, high, rel = mean_ci(log_values)
     log_total = log_mean + math.log(m)
+    fraction = math.exp(log_total)
     ess, share, pareto_k = weight_diagnostics(log_values)
+    finite = math.isfinite(log_total)
     return Estimate(
         delta=float(delta),
-        fraction=math.exp(log_total),
-        ci_low=low * m,
-        ci_high=high * m,
+        fraction=fraction,
+        ci_low=fraction * low,
+        ci_high=fraction * high if finite and math.isfinite(high) else 0.0,
         samples=samples,
         method="rare",
-        log10_fraction=log_total / math.log(10) if math.isfinite(log_total) else None,
-        log10_ci=((log_total + math.log(1 - 1.96 * rel)) / math.log(10) if rel < 1 / 1.96 else None,
-                  (log_total + math.log1p(1.96 * rel)) / math.log(10)) if math.isfinite(log_total) else None,
+        log10_fraction=log_total / math.log(10) if finite else None,
+        log10_ci=((log_total + math.log(low)) / math.log(10) if low > 0 else None,
+                  (log_total + math.log(high)) / math.log(10)) if finite and math.isfinite(high) else None,
         rel_se=rel if math.isfinite(rel) else None,
         per_pair=per_pair or {},
         ess=ess,

@@ -16,8 +16,10 @@ Given the rest, b_0 is uniform on [-R, R], so ℓ/(2R) is the exact conditional 
 The rest is sampled with (u, t) = (|w_0|/δ, share of the remaining radius) drawn from a piecewise-constant
 proposal built from the leading-order windows (each tilted by its e^{-rate/(δu)}), mixed with the true law
 and guided by the bad points of a plain pilot (:func:`fptheory.numeric._importance.guide`), and the other
-coordinates uniform given (u, t). The estimate mean(f/q · ℓ/(2R)) is unbiased; its interval is the
-normal one from the weighted sample (relative standard error reported).
+coordinates uniform given (u, t). The estimate mean(f/q · ℓ/(2R)) is unbiased; its 95% interval is
+the weighted sample's, corrected for the values' skewness (:func:`fptheory.numeric._importance.skew_corrected_interval`:
+a broad set that the proposal underweights makes them right-skewed, and the normal interval then misses above
+it; the relative standard error s/(√n x̄) is reported as well).
 
 The union over all (l, j) uses p_∪ = Σ_j E[1_{U_j} / S] (S = number of neurons with some bad pair), which
 by symmetry is m · E[f/q · ℓ_U/(2R) / S] with ℓ_U the merged windows of the three pairs of neuron 0 and S
@@ -158,7 +160,8 @@ def rare_estimate(
 
     Returns:
         an :class:`Estimate`: ``fraction`` (the union; ``log10_fraction`` and ``log10_ci`` also where it
-        underflows), a normal 95% interval, ``rel_se``, the weights' ``ess``, ``max_share`` and ``pareto_k``
+        underflows), a 95% interval corrected for skewness (wider above), ``rel_se`` (s/(√n x̄)), the weights'
+        ``ess``, ``max_share`` and ``pareto_k``
         (with a ``warning`` when they make the interval doubtful), and ``per_pair`` (the fraction of each single
         pair Q_lj, equal for all j; ``per_pair["sum"]`` = m Σ_l).
     """
