@@ -36,24 +36,33 @@ def _rate(setting: Setting, backend: str, samples: int) -> float:
     return samples / (time.perf_counter() - start)
 
 
-def _batches_rate(m: int, samples: int, kernel: Callable, size: int | None = None) -> float:
-    """Samples per second of ``kernel(theta)`` on the ball's points, drawn and decided in one jitted float64 function
-    per batch of ``size`` (by default the counter's; compiled before timing), ``samples`` in all."""
+def _timed_rate(batch: Callable, samples: int, size: int) -> float:
+    """Samples per second of the jitted ``batch(key)`` (``size`` samples each), compiled before timing, over
+    ``samples`` samples with fresh keys."""
     import jax
 
-    from fptheory.numeric._ball import chunks, sample_ball_jax
+    from fptheory.numeric._ball import chunks
+
+    jax.block_until_ready(batch(jax.random.PRNGKey(0)))
+    start = time.perf_counter()
+    key = jax.random.PRNGKey(1)
+    for _ in chunks(samples, size):
+        key, sub = jax.random.split(key)
+        jax.block_until_ready(batch(sub))
+    return samples / (time.perf_counter() - start)
+
+
+def _batches_rate(m: int, samples: int, kernel: Callable, size: int | None = None) -> float:
+    """Samples per second of ``kernel(theta)`` on the ball's points, drawn and decided in one jitted float64 function
+    per batch of ``size`` (by default the counter's), ``samples`` in all."""
+    import jax
+
+    from fptheory.numeric._ball import sample_ball_jax
     from fptheory.numeric._sets import plain_chunk
 
     with jax.enable_x64(True):
         size = size or plain_chunk(m, "jax")
-        batch = jax.jit(lambda key: kernel(sample_ball_jax(key, size, 3 * m, 0.5)))
-        jax.block_until_ready(batch(jax.random.PRNGKey(0)))
-        start = time.perf_counter()
-        key = jax.random.PRNGKey(1)
-        for _ in chunks(samples, size):
-            key, sub = jax.random.split(key)
-            jax.block_until_ready(batch(sub))
-        return samples / (time.perf_counter() - start)
+        return _timed_rate(jax.jit(lambda key: kernel(sample_ball_jax(key, size, 3 * m, 0.5))), samples, size)
 
 
 def _byte_bound(m: int) -> int:
@@ -75,18 +84,11 @@ def _counter_rate(setting: Setting, samples: int, size: int) -> float:
     """The jax counter (:func:`fptheory.numeric._sets._jax_counter`) alone, batches of ``size``, at δ = 0.5."""
     import jax
 
-    from fptheory.numeric._ball import chunks
     from fptheory.numeric._sets import _jax_counter
 
     with jax.enable_x64(True):
         count = _jax_counter(setting, size)
-        jax.block_until_ready(count(jax.random.PRNGKey(0), 0.5))
-        start = time.perf_counter()
-        key = jax.random.PRNGKey(1)
-        for _ in chunks(samples, size):
-            key, sub = jax.random.split(key)
-            jax.block_until_ready(count(sub, 0.5))
-        return samples / (time.perf_counter() - start)
+        return _timed_rate(lambda key: count(key, 0.5), samples, size)
 
 
 def _batch_sizes(m: int) -> dict[str, int]:

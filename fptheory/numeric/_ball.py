@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from functools import cache
 from typing import Any
 
 import numpy as np
-from scipy.special import gammaln
 
 from fptheory._checks import InputError
 from fptheory._typing import Array, Float
@@ -62,13 +62,20 @@ def chunks(total: int, size: int) -> Iterator[int]:
         total -= size
 
 
+@cache
+def log_coordinate_normaliser(dim: int) -> float:
+    """log Γ(d/2+1) - ½ log π - log Γ((d+1)/2): the log normaliser of one coordinate's density in the unit
+    ``dim``-ball (:func:`log_coordinate_density`)."""
+    return math.lgamma(dim / 2 + 1) - 0.5 * math.log(math.pi) - math.lgamma((dim + 1) / 2)
+
+
 def log_coordinate_density(x: Float[np.ndarray, "*shape"], dim: int, radius: float) -> Float[np.ndarray, "*shape"]:
     """log of the density of one coordinate of a uniform point in the ``dim``-ball of ``radius``.
 
     ``f(x) = Γ(d/2+1) / (sqrt(π) Γ((d+1)/2) ρ^d) · (ρ² - x²)^{(d-1)/2}`` on [-ρ, ρ].
     """
     x = np.asarray(x, dtype=float)
-    log_norm = gammaln(dim / 2 + 1) - 0.5 * math.log(math.pi) - gammaln((dim + 1) / 2) - dim * math.log(radius)
+    log_norm = log_coordinate_normaliser(dim) - dim * math.log(radius)
     with np.errstate(divide="ignore", invalid="ignore"):
         inside = np.abs(x) < radius
         return np.where(inside, log_norm + (dim - 1) / 2 * np.log(np.where(inside, radius**2 - x**2, 1.0)), -np.inf)

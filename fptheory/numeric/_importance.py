@@ -17,7 +17,7 @@ import numpy as np
 
 from fptheory._checks import InputError, check_seed
 from fptheory._typing import Float
-from fptheory.numeric._ball import chunks, log_coordinate_density, sample_ball, sphere_points
+from fptheory.numeric._ball import chunks, log_coordinate_density, log_coordinate_normaliser, sample_ball, sphere_points
 from fptheory.numeric._sets import Estimate, Setting, bad_pairs, bad_theorem2, check_delta, plain_chunk, split_parameters
 
 if TYPE_CHECKING:
@@ -99,7 +99,7 @@ def t_grid(dim: int, integrated: int, t_bins: int = 48) -> tuple[np.ndarray, np.
 def _log_normalisers(dim: int, integrated: int) -> tuple[float, float]:
     """log of the normalising constants of u's density (one coordinate of the unit ball in R^dim, folded to
     u = |x| ≥ 0) and of t's Beta(p/2, integrated/2 + 1) density, p = dim - 1 - integrated (p > 0)."""
-    log_u = math.log(2) + math.lgamma(dim / 2 + 1) - 0.5 * math.log(math.pi) - math.lgamma((dim + 1) / 2)
+    log_u = math.log(2) + log_coordinate_normaliser(dim)
     p = dim - 1 - integrated
     a, b = p / 2, integrated / 2 + 1
     log_t = math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) if p > 0 else 0.0
