@@ -15,7 +15,7 @@ from fptheory.numeric._importance import (
     PILOT_SHARE,
     PilotHits,
     Proposal,
-    draw_rest,
+    draw_rests,
     guide,
     pilot_sizes,
     plain_pilot,
@@ -141,10 +141,10 @@ def test_guide_bounds_weights_and_follows_the_hits():
 
 
 @pytest.mark.parametrize("dim, integrated", [(3, 1), (6, 2), (30, 1), (9, 2)])
-def test_draw_rest_weighs_by_scipy_densities_and_draws_choices_bins(dim, integrated):
-    """draw_rest's log weight, over random proposals, equals log(true/proposal) from scipy's densities (u: one
-    coordinate of the unit ball, folded; t: Beta(p/2, integrated/2 + 1)) to 1e-13, and it draws the bin that
-    numpy's Generator.choice draws from the same stream."""
+def test_draw_rests_weighs_by_scipy_densities_and_draws_choices_bins(dim, integrated):
+    """draw_rests' log weight, one draw at a time over random proposals, equals log(true/proposal) from scipy's
+    densities (u: one coordinate of the unit ball, folded; t: Beta(p/2, integrated/2 + 1)) to 1e-13, and it draws
+    the bin that numpy's Generator.choice draws from the same stream."""
     from scipy.stats import beta as beta_dist
 
     from fptheory.numeric._ball import log_coordinate_density
@@ -156,7 +156,8 @@ def test_draw_rest_weighs_by_scipy_densities_and_draws_choices_bins(dim, integra
     delta, p = 0.3, dim - 1 - integrated
     ours, reference = np.random.default_rng(1), np.random.default_rng(1)
     for _ in range(500):
-        w0, y, R, log_weight = draw_rest(proposal, dim, integrated, delta, ours)
+        w0s, ys, Rs, log_weights = draw_rests(proposal, dim, integrated, delta, 1, ours)
+        w0, y, R, log_weight = float(w0s[0]), ys[0], float(Rs[0]), float(log_weights[0])
         flat = int(reference.choice(prob.size, p=proposal.prob.ravel()))
         i, j = divmod(flat, prob.shape[1])
         u = reference.uniform(u_edges[i], u_edges[i + 1])

@@ -44,7 +44,6 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
 
 import mpmath
 import numpy as np
@@ -53,7 +52,7 @@ from scipy.special import logsumexp
 from fptheory._checks import InputError
 from fptheory.numeric._importance import (
     Proposal,
-    draw_rest,
+    draw_rests,
     guided_samples,
     log_inverse_disc,
     make_estimate,
@@ -61,21 +60,23 @@ from fptheory.numeric._importance import (
     t_mid,
     u_grid,
 )
-from fptheory.numeric._sets import Estimate, Setting, bad_theorem2
-from fptheory.numeric._stable import log_abs_loss_gradient, log_sum_exp, reduced_gradient_powers
+from fptheory.numeric._sets import Estimate, Setting, bad_theorem2, plain_chunk
+from fptheory.numeric._stable import log_abs_loss_gradient, reduced_gradient_powers
 from fptheory.numeric._windows import (
+    _T,
     PERTURBATIVE,
-    T,
+    Neurons,
+    _log_add_at,
     check_linear_in_b,
     leading_order_windows,
     log_eps,
     log_floor,
     mp_reduced,
-    neuron,
+    neurons,
 )
 from fptheory.symbolic._network import reduced_gradient
 
-__all__ = ["Ellipse", "bad_ellipses", "bad_area", "rare_estimate_theorem2"]
+__all__ = ["Ellipse", "EllipseBatch", "bad_ellipses", "bad_ellipses_batch", "bad_area", "bad_area_batch", "rare_estimate_theorem2"]
 
 _BOX = 2.5  # box half-widths, in units of the leading-order ellipse's bounding box
 _BOX_POINTS = 256
@@ -92,13 +93,15 @@ class Ellipse:
     half_a: float
 
 
-def _log_others_sq(setting: Setting, k: float, fhat: complex, others: tuple) -> float:
-    """log |∇_{others} L(k)|² at a_0 = 0 (neuron 0 then adds nothing to ĥ), -inf for m = 1."""
-    if not len(others[0]):
-        return -math.inf
-    a_o, w_o, b_o = (np.asarray(v, dtype=float)[None] for v in others)
-    logs = log_abs_loss_gradient(np.array([k]), a_o, w_o, b_o, np.array([complex(fhat)]))
-    return log_sum_exp(2 * logs)
+def _log_others_sq(setting: Setting, k: float, fhat: complex, others: tuple) -> np.ndarray:
+    """log |∇_{others} L(k)|² at a_0 = 0 (neuron 0 then adds nothing to ĥ) for n samples (``others``: three
+    (n, m - 1) arrays), shape (n,); -inf for m = 1."""
+    a_o, w_o, b_o = others
+    n = a_o.shape[0]
+    if not a_o.shape[1]:
+        return np.full(n, -math.inf)
+    logs = log_abs_loss_gradient(np.full(n, k), a_o, w_o, b_o, np.full(n, complex(fhat)))  # (3, n, m - 1)
+    return np.asarray(logsumexp(2 * logs, axis=(0, 2)))
 
 
 @cache
@@ -116,23 +119,102 @@ def _base_phases(setting: Setting, sign_w: float) -> tuple[mpmath.mpf, mpmath.mp
         return out[0], out[1]
 
 
-def _k2_factor(setting: Setting, chi1: mpmath.mpf, chi2: mpmath.mpf, n: int, x: float) -> float:
-    """|cos(r(χ1⁰ + π/2 + nπ) - χ2⁰ + x)|, r = k2/k1: the k2 factor at the n-th zero of the k1 factor, with the
-    base phase at 50 digits (so a zero of both factors, with f̂'s phases exactly such, gives exactly |sin x|)."""
+@cache
+def _k2_base(setting: Setting, sign_w: float, n: int) -> tuple[mpmath.mpf, float, float]:
+    """The k2 factor's phase at the n-th zero of the k1 factor, r(χ1⁰ + π/2 + nπ) - χ2⁰ (r = k2/k1), at 50
+    digits: (the phase, |cos| of it, the phase mod 2π as a float)."""
+    chi1, chi2 = _base_phases(setting, sign_w)
     with mpmath.workdps(50):
         base = mpmath.mpf(setting.k2) / mpmath.mpf(setting.k1) * (chi1 + mpmath.pi / 2 + n * mpmath.pi) - chi2
-        cos_base = mpmath.cos(base)
-        if abs(cos_base) < 1e-30:
-            return abs(math.sin(x))
-        if abs(cos_base) < 1e-8:
-            return float(abs(mpmath.cos(base + x)))
-        return abs(math.cos(float(mpmath.fmod(base, 2 * mpmath.pi)) + x))
+        return base, float(abs(mpmath.cos(base))), float(mpmath.fmod(base, 2 * mpmath.pi))
 
 
-def _unscaled(nr: Any, w0: float) -> Any:
-    """The neuron's reduced gradients as P_l = Q_l/|w0|^{n_l}: the bad set of Theorem 2 sums over the pairs."""
-    factor = np.abs(w0) ** -np.array(reduced_gradient_powers(), dtype=float)
-    return dataclasses.replace(nr, p0=nr.p0 * factor, p1=nr.p1 * factor)
+def _k2_factors(setting: Setting, sign_w: np.ndarray, n: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """|cos(r(χ1⁰ + π/2 + nπ) - χ2⁰ + x)| for each zero (arrays of one shape): the k2 factor at the n-th zero of
+    the k1 factor, with the base phase at 50 digits (so a zero of both factors, with f̂'s phases exactly such,
+    gives exactly |sin x|; a base within 1e-8 of a zero of cos is finished at 50 digits too). One 50-digit
+    phase per distinct (sign, n), cached."""
+    out = np.empty(x.shape)
+    keys, index = np.unique(np.stack([sign_w, n]), axis=1, return_inverse=True)
+    index = index.reshape(-1)
+    for i, (sign, zero) in enumerate(keys.T):
+        sel = index == i
+        base, cos_base, base_float = _k2_base(setting, float(sign), int(zero))
+        if cos_base < 1e-30:
+            out[sel] = np.abs(np.sin(x[sel]))
+        elif cos_base < 1e-8:
+            with mpmath.workdps(50):
+                out[sel] = [float(abs(mpmath.cos(base + float(xi)))) for xi in x[sel]]
+        else:
+            out[sel] = np.abs(np.cos(base_float + x[sel]))
+    return out
+
+
+@dataclass(frozen=True)
+class EllipseBatch:
+    """The leading-order bad ellipses of n samples as flat arrays: sample ``s``, centre (0, ``b_n``), ``log_area``
+    and bounding half-widths ``half_b``, ``half_a``, sorted by sample and centre."""
+
+    s: np.ndarray
+    b_n: np.ndarray
+    log_area: np.ndarray
+    half_b: np.ndarray
+    half_a: np.ndarray
+
+    def at(self, i: int) -> list[Ellipse]:
+        sel = np.flatnonzero(self.s == i)
+        return [Ellipse(float(self.b_n[j]), float(self.log_area[j]), float(self.half_b[j]), float(self.half_a[j])) for j in sel]
+
+
+def bad_ellipses_batch(setting: Setting, w0: np.ndarray, others: tuple, R: np.ndarray) -> EllipseBatch:
+    """:func:`bad_ellipses` for n samples at once: ``w0`` and ``R`` of shape (n,), ``others`` three (n, m - 1)
+    arrays."""
+    n = w0.shape[0]
+    k1, k2 = setting.k1, setting.k2
+    f1, f2 = complex(setting.fhat1), complex(setting.fhat2)
+    powers = np.array(reduced_gradient_powers(), dtype=float)
+
+    def unscaled(nb: Neurons) -> Neurons:  # P_l = Q_l/|w0|^{n_l}: the bad set of Theorem 2 sums over the pairs
+        factor = np.abs(w0)[:, None] ** -powers[None, :]
+        return dataclasses.replace(nb, p0=nb.p0 * factor, p1=nb.p1 * factor)
+
+    n1 = unscaled(neurons(setting, k1, f1, np.ones(n), w0, others))
+    n2 = unscaled(neurons(setting, k2, f2, np.ones(n), w0, others))
+    kappa_c = n1.c  # c ∝ a: its value at a = 1 gives κ = ∂T_a/∂a = Re(conj(c) P_a)
+    sign = np.where(w0 > 0, 1.0, -1.0)
+    chi1_0 = np.where(sign > 0, float(_base_phases(setting, 1.0)[0]), float(_base_phases(setting, -1.0)[0]))
+    d1 = np.angle(1 - (n1.E + f1) / f1)
+    d2 = np.angle(1 - (n2.E + f2) / f2)
+    chi1 = chi1_0 + d1
+    x = k2 / k1 * d1 - d2
+    span = R * k1 / np.abs(w0)
+    lo = np.ceil((-span - chi1 - math.pi / 2) / math.pi)
+    hi = np.floor((span - chi1 - math.pi / 2) / math.pi)
+    counts = np.maximum(hi - lo + 1, 0).astype(int)
+    s = np.repeat(np.arange(n), counts)
+    nn = lo[s] + (np.arange(s.size) - np.repeat(np.cumsum(counts) - counts, counts))
+    zeros = w0[s] / k1 * (chi1[s] + math.pi / 2 + nn * math.pi)
+    keep = np.abs(zeros) < R[s]
+    s, nn, zeros = s[keep], nn[keep], zeros[keep]
+    with np.errstate(divide="ignore"):
+        log_e1 = np.log(np.abs(n1.E)) + np.log(np.abs(n1.p0[:, 0]))
+        log_e2 = np.log(np.abs(n2.E)) + np.log(np.abs(n2.p0[:, 0]))
+        log_d1 = log_e1 + np.log(k1 / np.abs(w0))
+        d1_abs = np.exp(log_d1)
+        q1 = np.hypot(*(_T(k1, n1.E[s], 0j, n1.p0[s, l], n1.p1[s, l], zeros, w0[s]) for l in (1, 2)))
+        kappa = np.real(np.conj(kappa_c) * n1.p0[:, 0])
+        log_eps2 = 2 * (n1.log_sinh - n2.log_sinh)
+        log_n1 = 2 * n1.log_sinh + _log_others_sq(setting, k1, f1, others)
+        log_n2 = 2 * n1.log_sinh + _log_others_sq(setting, k2, f2, others)
+        factor = _k2_factors(setting, sign[s], nn, x[s])
+        log_t2 = np.where(factor > 0, log_e2[s] + np.log(factor), -np.inf)
+        log_p = np.logaddexp(log_eps2[s] + 2 * log_t2, log_n2[s])
+        ok = (log_n1[s] < log_p) & (q1 > 0)
+        s, zeros, q1, log_p = s[ok], zeros[ok], q1[ok], log_p[ok]
+        log_r2 = log_p + np.log1p(-np.exp(log_n1[s] - log_p))
+    r = np.exp(0.5 * log_r2)
+    return EllipseBatch(s, zeros, math.log(math.pi) + log_r2 - log_d1[s] - np.log(q1),
+                        r * np.hypot(q1, kappa[s]) / (d1_abs[s] * q1), r / q1)
 
 
 def bad_ellipses(setting: Setting, w0: float, others: tuple, R: float) -> list[Ellipse]:
@@ -154,54 +236,92 @@ def bad_ellipses(setting: Setting, w0: float, others: tuple, R: float) -> list[E
         one :class:`Ellipse` per zero b_n inside the disc where the set is present: centre (0, b_n), log area,
         bounding half-widths.
     """
-    n1 = _unscaled(neuron(setting, setting.k1, complex(setting.fhat1), 1.0, w0, others), w0)
-    n2 = _unscaled(neuron(setting, setting.k2, complex(setting.fhat2), 1.0, w0, others), w0)
-    kappa_c = n1.c  # c ∝ a: its value at a = 1 gives κ = ∂T_a/∂a = Re(conj(c) P_a)
-    n1, n2 = dataclasses.replace(n1, c=0j), dataclasses.replace(n2, c=0j)
-    chi1_0, chi2_0 = _base_phases(setting, math.copysign(1.0, w0))
-    deltas = [float(np.angle(1 - (n.E + complex(f)) / complex(f))) for n, f in ((n1, setting.fhat1), (n2, setting.fhat2))]
-    chi1 = float(chi1_0) + deltas[0]
-    x = setting.k2 / setting.k1 * deltas[0] - deltas[1]
-    span = R * setting.k1 / abs(w0)
-    lo, hi = math.ceil((-span - chi1 - math.pi / 2) / math.pi), math.floor((span - chi1 - math.pi / 2) / math.pi)
-    ns = np.arange(lo, hi + 1)
-    zeros = w0 / setting.k1 * (chi1 + math.pi / 2 + ns * math.pi)
-    keep = np.abs(zeros) < R
-    ns, zeros = ns[keep], zeros[keep]
-    if not zeros.size:
-        return []
-    log_e1 = math.log(abs(n1.E)) + math.log(abs(n1.p0[0]))
-    log_e2 = math.log(abs(n2.E)) + math.log(abs(n2.p0[0]))
-    log_d1 = log_e1 + math.log(setting.k1 / abs(w0))
-    d1 = math.exp(log_d1)
-    q1 = np.hypot(T(n1, 1, zeros, w0), T(n1, 2, zeros, w0))
-    kappa = float(np.real(np.conj(kappa_c) * n1.p0[0]))
-    log_eps = n1.log_sinh - n2.log_sinh
-    log_n1 = 2 * n1.log_sinh + _log_others_sq(setting, setting.k1, setting.fhat1, others)
-    log_n2 = 2 * n1.log_sinh + _log_others_sq(setting, setting.k2, setting.fhat2, others)
-    out = []
-    for n, b_n, q in zip(ns, zeros, q1):
-        factor = _k2_factor(setting, chi1_0, chi2_0, int(n), x)
-        log_t2 = log_e2 + math.log(factor) if factor > 0 else -math.inf
-        log_p = np.logaddexp(2 * log_eps + 2 * log_t2, log_n2)
-        if not (log_n1 < log_p and q > 0):
-            continue
-        log_r2 = float(log_p + np.log1p(-np.exp(log_n1 - log_p)))
-        r = math.exp(0.5 * log_r2)
-        out.append(Ellipse(float(b_n), math.log(math.pi) + log_r2 - log_d1 - math.log(q), r * math.hypot(q, kappa) / (d1 * q), r / q))
-    return out
+    batch = tuple(np.asarray(v, dtype=float).reshape(1, -1) for v in others)
+    return bad_ellipses_batch(setting, np.array([float(w0)]), batch, np.array([float(R)])).at(0)
 
 
-def _is_thin(e: Ellipse, period2: float, R: float) -> bool:
-    return e.half_b < PERTURBATIVE * period2 and e.half_a < PERTURBATIVE * R
+def _members(setting: Setting, s: np.ndarray, a0: np.ndarray, b0: np.ndarray, w0: np.ndarray, others: tuple) -> np.ndarray:
+    """Theorem 2's bad indicator at points (a0, b0) of samples s (arrays of one shape), the rest of sample s."""
+    shape = a0.shape
+    s, a0, b0 = s.reshape(-1), a0.reshape(-1), b0.reshape(-1)
+    out = np.empty(s.size, dtype=bool)
+    step = plain_chunk(setting.m)  # memory bounded by bytes at any width
+    for lo in range(0, s.size, step):
+        i = slice(lo, lo + step)
+        a = np.column_stack([a0[i], others[0][s[i]]])
+        w = np.column_stack([w0[s[i]], others[1][s[i]]])
+        b = np.column_stack([b0[i], others[2][s[i]]])
+        out[i] = np.asarray(bad_theorem2(setting, a, w, b))
+    return out.reshape(shape)
 
 
-def _members(setting: Setting, a0: np.ndarray, b0: np.ndarray, w0: float, others: tuple) -> np.ndarray:
-    n = a0.size
-    a = np.column_stack([a0, np.broadcast_to(others[0], (n, len(others[0])))])
-    w = np.column_stack([np.full(n, w0), np.broadcast_to(others[1], (n, len(others[1])))])
-    b = np.column_stack([b0, np.broadcast_to(others[2], (n, len(others[2])))])
-    return np.asarray(bad_theorem2(setting, a, w, b))
+def _padded(s: np.ndarray, n: int, columns: tuple[np.ndarray, ...], fill: tuple[float, ...]) -> tuple[np.ndarray, ...]:
+    """Per-sample tables (n, K) of the items of each sample (``s`` sorted), K the most any sample has; ``fill``
+    where a sample has fewer."""
+    first = np.searchsorted(s, np.arange(n))
+    rank = np.arange(s.size) - first[s]
+    width = int(rank.max()) + 1 if s.size else 0
+    tables = []
+    for col, value in zip(columns, fill):
+        table = np.full((n, width), value)
+        table[s, rank] = col
+        tables.append(table)
+    return tuple(tables)
+
+
+def _in_boxes(table: tuple[np.ndarray, ...], s: np.ndarray, bb: np.ndarray, aa: np.ndarray) -> np.ndarray:
+    """How many of sample s's boxes |b - centre| ≤ half_b, |a| ≤ half_a (a padded table, half-width -1 where
+    there is none) hold each point (b, a)."""
+    centre, half_b, half_a = table
+    count = np.zeros(bb.shape)
+    for j in range(centre.shape[1]):
+        count += (np.abs(bb - centre[s, j]) <= half_b[s, j]) & (np.abs(aa) <= half_a[s, j])
+    return count
+
+
+def bad_area_batch(setting: Setting, w0: np.ndarray, others: tuple, R: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """:func:`bad_area` for n samples at once (``w0``, ``R`` of shape (n,), ``others`` three (n, m - 1) arrays):
+    every step runs on all samples' ellipses, boxes and disc points together. Returns the log areas, (n,)."""
+    n = w0.shape[0]
+    eb = bad_ellipses_batch(setting, w0, others, R)
+    period2 = 2 * math.pi * np.abs(w0) / setting.k2
+    thin = (eb.half_b < PERTURBATIVE * period2[eb.s]) & (eb.half_a < PERTURBATIVE * R[eb.s])
+    log_area = _log_add_at(np.full(n, -math.inf), eb.s[thin], eb.log_area[thin])
+    thin_table = _padded(eb.s[thin], n, (eb.b_n[thin], eb.half_b[thin], eb.half_a[thin]), (0.0, -1.0, -1.0))
+    ws, centre = eb.s[~thin], eb.b_n[~thin]
+    hb, ha = _BOX * eb.half_b[~thin], _BOX * eb.half_a[~thin]
+
+    def box_points(i: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        si = np.broadcast_to(ws[i][:, None], (i.size, _BOX_POINTS))
+        bb = centre[i][:, None] + hb[i][:, None] * rng.uniform(-1, 1, (i.size, _BOX_POINTS))
+        aa = ha[i][:, None] * rng.uniform(-1, 1, (i.size, _BOX_POINTS))
+        return si, bb, aa, _members(setting, si, aa, bb, w0, others) & (aa**2 + bb**2 < R[si] ** 2)
+
+    growing = np.arange(ws.size)
+    for _ in range(8):  # pilot: a box grows while the set reaches its outer fifth
+        if not growing.size:
+            break
+        _, bb, aa, hit = box_points(growing)
+        reach = (hit & ((np.abs(bb - centre[growing][:, None]) > 0.8 * hb[growing][:, None])
+                        | (np.abs(aa) > 0.8 * ha[growing][:, None]))).any(axis=1)
+        growing = growing[reach]
+        hb[growing], ha[growing] = 2 * hb[growing], 2 * ha[growing]
+    boxes = _padded(ws, n, (centre, hb, ha), (0.0, -1.0, -1.0))
+    all_boxes = np.arange(ws.size)
+    si, bb, aa, hit = box_points(all_boxes)  # fresh points: the boxes' sizes did not depend on them
+    hit &= _in_boxes(thin_table, si, bb, aa) == 0
+    share = np.where(hit, 1.0 / np.maximum(_in_boxes(boxes, si, bb, aa), 1.0), 0.0).mean(axis=1)
+    found = share > 0
+    with np.errstate(divide="ignore"):
+        log_area = _log_add_at(log_area, ws[found], np.log(4 * hb[found] * ha[found] * share[found]))
+    sd = np.broadcast_to(np.arange(n)[:, None], (n, _DISC_POINTS))
+    radius = R[:, None] * np.sqrt(rng.uniform(size=(n, _DISC_POINTS)))
+    angle = rng.uniform(0, 2 * math.pi, (n, _DISC_POINTS))
+    bb, aa = radius * np.cos(angle), radius * np.sin(angle)
+    outside = _members(setting, sd, aa, bb, w0, others) & (_in_boxes(boxes, sd, bb, aa) == 0) & (_in_boxes(thin_table, sd, bb, aa) == 0)
+    share = outside.mean(axis=1)
+    found = share > 0
+    return _log_add_at(log_area, np.flatnonzero(found), np.log(math.pi * R[found] ** 2 * share[found]))
 
 
 def bad_area(setting: Setting, w0: float, others: tuple, R: float, rng: np.random.Generator) -> float:
@@ -212,7 +332,8 @@ def bad_area(setting: Setting, w0: float, others: tuple, R: float, rng: np.rando
     hits reach its outer fifth); a point in several boxes counts 1/(number of boxes). The rest of the disc —
     outside every box and every thin ellipse's bounding box — by uniform points of the disc, so that bad
     points far from the leading-order structure (other neurons' gradients, a set wider than its box) are
-    counted too. Each part is an unbiased estimate of its own region's bad area.
+    counted too. Each part is an unbiased estimate of its own region's bad area. (One sample of
+    :func:`bad_area_batch`.)
 
     Args:
         setting: Theorem 2's setting (k1 < k2, f̂ at both).
@@ -224,52 +345,8 @@ def bad_area(setting: Setting, w0: float, others: tuple, R: float, rng: np.rando
     Returns:
         the natural log of the estimated area (-inf where none is bad).
     """
-    ellipses = bad_ellipses(setting, w0, others, R)
-    period2 = 2 * math.pi * abs(w0) / setting.k2
-    thin = [e for e in ellipses if _is_thin(e, period2, R)]
-    wide = [e for e in ellipses if not _is_thin(e, period2, R)]
-    parts = [e.log_area for e in thin]
-
-    def box_points(centre: float, hb: float, ha: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        bb = centre + hb * rng.uniform(-1, 1, _BOX_POINTS)
-        aa = ha * rng.uniform(-1, 1, _BOX_POINTS)
-        return bb, aa, _members(setting, aa, bb, w0, others) & (aa**2 + bb**2 < R * R)
-
-    boxes = []
-    for e in wide:
-        hb, ha = _BOX * e.half_b, _BOX * e.half_a
-        for _ in range(8):  # pilot: the box grows while the set reaches its outer fifth
-            bb, aa, hit = box_points(e.b_n, hb, ha)
-            if not (hit & ((np.abs(bb - e.b_n) > 0.8 * hb) | (np.abs(aa) > 0.8 * ha))).any():
-                break
-            hb, ha = 2 * hb, 2 * ha
-        boxes.append((e.b_n, hb, ha))
-
-    def inside_count(bb: np.ndarray, aa: np.ndarray) -> np.ndarray:
-        count = np.zeros(bb.shape)
-        for c, hb, ha in boxes:
-            count += (np.abs(bb - c) <= hb) & (np.abs(aa) <= ha)
-        return count
-
-    def in_thin(bb: np.ndarray, aa: np.ndarray) -> np.ndarray:
-        out = np.zeros(bb.shape, dtype=bool)
-        for e in thin:
-            out |= (np.abs(bb - e.b_n) <= e.half_b) & (np.abs(aa) <= e.half_a)
-        return out
-
-    for c, hb, ha in boxes:
-        bb, aa, hit = box_points(c, hb, ha)  # fresh points: the box's size did not depend on them
-        hit &= ~in_thin(bb, aa)
-        if hit.any():
-            share = np.where(hit, 1.0 / np.maximum(inside_count(bb, aa), 1.0), 0.0).mean()
-            parts.append(math.log(4 * hb * ha * share))
-    radius = R * np.sqrt(rng.uniform(size=_DISC_POINTS))
-    angle = rng.uniform(0, 2 * math.pi, _DISC_POINTS)
-    bb, aa = radius * np.cos(angle), radius * np.sin(angle)
-    outside = _members(setting, aa, bb, w0, others) & (inside_count(bb, aa) == 0) & ~in_thin(bb, aa)
-    if outside.any():
-        parts.append(math.log(math.pi * R * R * outside.mean()))
-    return log_sum_exp(parts)
+    batch = tuple(np.asarray(v, dtype=float).reshape(1, -1) for v in others)
+    return float(bad_area_batch(setting, np.array([float(w0)]), batch, np.array([float(R)]), rng)[0])
 
 
 @cache
@@ -301,24 +378,22 @@ def _initial_proposal(setting: Setting, delta: float, t_bins: int = 48) -> Propo
     return Proposal(u_edges, t_edges, prob / prob.sum(), np.exp(log_true))
 
 
-def _sample(setting: Setting, delta: float, proposal: Proposal, rng: np.random.Generator) -> tuple:
-    """One draw of the rest: w0, the other neurons, R, and log(true density / proposal density)."""
+def _rare_batch(setting: Setting, delta: float, proposal: Proposal, rng: np.random.Generator, count: int) -> np.ndarray:
+    """``count`` draws: per draw, log(P(bad | rest) · [neuron 0 has the largest |w|]) plus log(f/q), shape
+    (count, 1)."""
     m = setting.m
-    w0, y, R, log_weight = draw_rest(proposal, 3 * m, 2, delta, rng)
+    w0, y, R, log_weight = draw_rests(proposal, 3 * m, 2, delta, count, rng)
     # y = (a_1..a_{m-1}, w_1..w_{m-1}, b_1..b_{m-1}); (a_0, b_0) are integrated over the disc of radius R
-    others = (y[: m - 1], y[m - 1 : 2 * m - 2], y[2 * m - 2 :])
-    return w0, others, R, log_weight
-
-
-def _rare_sample(setting: Setting, delta: float, proposal: Proposal, rng: np.random.Generator) -> tuple[float, float]:
-    """log(P(bad | rest) · [neuron 0 has the largest |w|]) and the log weight."""
-    w0, others, R, log_weight = _sample(setting, delta, proposal, rng)
-    if R <= 0 or (len(others[1]) and np.max(np.abs(others[1])) > abs(w0)):
-        return -math.inf, log_weight
-    if 2 * log_eps(setting, w0) < log_floor(setting, delta, 2, "a"):  # contribution < e^-80 of the best window's
-        return -math.inf, log_weight
-    log_area = bad_area(setting, w0, others, R, rng)
-    return log_area - math.log(math.pi * R * R), log_weight
+    others = (y[:, : m - 1], y[:, m - 1 : 2 * m - 2], y[:, 2 * m - 2 :])
+    largest = ~(np.abs(others[1]) > np.abs(w0)[:, None]).any(axis=1)
+    out = np.full(count, -math.inf)
+    with np.errstate(divide="ignore", invalid="ignore"):  # w0 = 0 (u drawn at a bin's edge 0) is skipped
+        # a draw whose best window contributes below e^-80 of the best one's is skipped
+        live = np.flatnonzero((R > 0) & largest & (2 * log_eps(setting, w0) >= log_floor(setting, delta, 2, "a")))
+    if live.size:
+        rest = tuple(x[live] for x in others)
+        out[live] = bad_area_batch(setting, w0[live], rest, R[live], rng) - np.log(math.pi * R[live] ** 2)
+    return (out + log_weight)[:, None]
 
 
 def rare_estimate_theorem2(
@@ -349,7 +424,7 @@ def rare_estimate_theorem2(
     check_linear_in_b()
 
     def draw(proposal: Proposal, rng: np.random.Generator, count: int) -> np.ndarray:
-        return np.array([sum(_rare_sample(setting, delta, proposal, rng)) for _ in range(count)]).reshape(count, 1)
+        return _rare_batch(setting, delta, proposal, rng, count)
 
     values = guided_samples(setting, delta, samples, seed=seed, initial=_initial_proposal, integrated=2, draw=draw,
                             progress=progress)

@@ -129,7 +129,8 @@ def draw_rests(
     p = dim - 1 - integrated coordinates y (count, p), uniform given w0 and t, the radius R (count,) left to the
     integrated ones, and log(true density / proposal density) of (u, t) (count,). u = |w0|/δ and t are uniform
     within the drawn bin. The densities' normalisers are cached; no scipy call per draw. The stream is used
-    in the order bins, u, signs, t, directions, so that one draw takes the values :func:`draw_rest` always took."""
+    in the order bins, u, signs, t, directions: with count = 1, the bin is the one ``rng.choice(bins, p=prob)``
+    draws, then ``rng.uniform`` for u, sign and t (tests/test_importance.py checks it)."""
     flat = proposal.cdf.searchsorted(rng.random(count), side="right")
     i, j = np.divmod(flat, proposal.prob.shape[1])
     u = rng.uniform(proposal.u_edges[i], proposal.u_edges[i + 1])
@@ -147,14 +148,6 @@ def draw_rests(
     R = np.sqrt(np.maximum(rho2 * (1 - t), 0.0))
     width = (proposal.u_edges[i + 1] - proposal.u_edges[i]) * (proposal.t_edges[j + 1] - proposal.t_edges[j])
     return w0, y, R, log_true - np.log(proposal.prob[i, j] / width)
-
-
-def draw_rest(
-    proposal: Proposal, dim: int, integrated: int, delta: float, rng: np.random.Generator
-) -> tuple[float, np.ndarray, float, float]:
-    """One draw of :func:`draw_rests`: w0, y (p,), R and the log weight."""
-    w0, y, R, log_weight = draw_rests(proposal, dim, integrated, delta, 1, rng)
-    return float(w0[0]), y[0], float(R[0]), float(log_weight[0])
 
 
 @dataclass(frozen=True)
@@ -372,8 +365,15 @@ def check_run(setting: Setting, delta: float, samples: int) -> None:
 
 
 #: Draws per call of a rare estimator's ``draw``: the batched window search (:func:`fptheory.numeric.window_lengths_batch`)
-#: runs on this many samples at once.
+#: and ellipse areas run on this many samples at once, fewer for wide networks (DRAW_BATCH_NEURONS sample-neurons
+#: at most), so that memory stays bounded at any width m.
 DRAW_BATCH = 128
+DRAW_BATCH_NEURONS = 1 << 16
+
+
+def draw_batch(m: int) -> int:
+    """Draws per batch for width m: DRAW_BATCH, fewer beyond DRAW_BATCH_NEURONS/DRAW_BATCH neurons (at least 1)."""
+    return max(1, min(DRAW_BATCH, DRAW_BATCH_NEURONS // m))
 
 
 def guided_samples(
@@ -388,7 +388,7 @@ def guided_samples(
     progress: Callable[[int, int], None] | None,
 ) -> np.ndarray:
     """The run both rare estimators share: check the input, draw the plain pilot (:func:`plain_pilot`), mix its
-    hits into the ``initial(setting, delta)`` proposal (:func:`guide`), then ``samples`` draws, DRAW_BATCH at a
+    hits into the ``initial(setting, delta)`` proposal (:func:`guide`), then ``samples`` draws, :func:`draw_batch` at a
     time, of ``draw(proposal, rng, count)`` — the draws' weighted log contributions, shape (count, V), the last
     column the estimated set's — shape (samples, V). The proposal is fixed before any draw, so the mean is
     unbiased."""
@@ -396,7 +396,7 @@ def guided_samples(
     rng = np.random.default_rng(check_seed(seed))
     proposal = guide(initial(setting, float(delta)), plain_pilot(setting, delta, rng), integrated, 3 * setting.m)
     rows, done = [], 0
-    for count in chunks(samples, DRAW_BATCH):
+    for count in chunks(samples, draw_batch(setting.m)):
         rows.append(draw(proposal, rng, count))
         done += count
         if progress:
