@@ -160,7 +160,7 @@ def main() -> None:
     for setting, estimator, deltas in ((Setting(1, 1.0, 3.0, 1), rare_estimate, (0.2, 0.1, 0.066, 0.05)),
                                        (Setting(2, 1.0, 3.0, 1, 1.0, 1j), rare_estimate_theorem2, (0.4, 0.2, 0.13, 0.1))):
         print(f"\nrare-event estimator, Theorem {setting.theorem}{' union' if setting.theorem == 1 else ''}, k1 = 1, "
-              f"k2 = 3, m = 1, f̂ = ({setting.fhat1:g}, {setting.fhat2:g}) (to 10% relative s.e.)")
+              f"k2 = 3, m = 1, f̂ = ({setting.fhat1}, {setting.fhat2}) (to 10% relative s.e.)")
         print(f"{'delta':>7} {'fraction':>10} {'samples':>8} {'rel. s.e.':>9} {'seconds':>8} {'s per decade':>13}")
         for delta in deltas:
             pilot = estimator(setting, delta, 200, seed=2)
@@ -169,7 +169,7 @@ def main() -> None:
             est = estimator(setting, delta, samples, seed=3)
             seconds = time.perf_counter() - start
             decades = -math.log10(est.fraction)
-            print(f"{delta:7.3f} {est.fraction:10.2e} {samples:8d} {est.rel_se:9.3f} {seconds:8.1f} {seconds / decades:13.2f}")
+            print(f"{delta:7.3f} {est.fraction:10.2e} {samples:8d} {est.rel_se:9.3f} {seconds:8.2f} {seconds / decades:13.3f}")
 
 if __name__ == "__main__":
     main()
