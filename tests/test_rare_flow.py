@@ -69,6 +69,19 @@ def test_batched_bad_area_against_hit_or_miss_of_the_disc():
         checked += 1
 
 
+@pytest.mark.parametrize("w0, R, message", [
+    (0.0, 0.5, "w0 must be nonzero"),
+    (0.1, -1.0, "R (the radius of the (a_0, b_0) disc)"),
+    (float("nan"), 0.5, "w0"),
+])
+def test_bad_area_refuses_bad_input_in_one_line(w0, R, message):
+    from fptheory._checks import InputError
+    from fptheory.numeric import bad_area
+
+    with pytest.raises(InputError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        bad_area(Setting(2, 1.0, 2.0, 1, 1.0, 1j), w0, NONE, R, np.random.default_rng(0))
+
+
 @pytest.mark.parametrize("k1, k2", [(1.0, 3.0), (1.0, 2.0)])
 def test_closed_zeros_leave_no_bad_set(k1, k2):
     """With f̂ real and k2/k1 ∈ {2, 3} every zero of the k1 factor is a zero of the k2 factor (docs/theory.md §4),

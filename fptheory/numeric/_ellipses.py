@@ -67,6 +67,7 @@ from fptheory.numeric._windows import (
     PERTURBATIVE,
     Neurons,
     _log_add_at,
+    check_batch,
     check_linear_in_b,
     leading_order_windows,
     log_eps,
@@ -169,6 +170,7 @@ class EllipseBatch:
 def bad_ellipses_batch(setting: Setting, w0: np.ndarray, others: tuple, R: np.ndarray) -> EllipseBatch:
     """:func:`bad_ellipses` for n samples at once: ``w0`` and ``R`` of shape (n,), ``others`` three (n, m - 1)
     arrays."""
+    check_batch(w0, others, R, radius="the radius of the (a_0, b_0) disc")
     n = w0.shape[0]
     k1, k2 = setting.k1, setting.k2
     f1, f2 = complex(setting.fhat1), complex(setting.fhat2)
@@ -321,7 +323,8 @@ def bad_area_batch(setting: Setting, w0: np.ndarray, others: tuple, R: np.ndarra
     outside = _members(setting, sd, aa, bb, w0, others) & (_in_boxes(boxes, sd, bb, aa) == 0) & (_in_boxes(thin_table, sd, bb, aa) == 0)
     share = outside.mean(axis=1)
     found = share > 0
-    return _log_add_at(log_area, np.flatnonzero(found), np.log(math.pi * R[found] ** 2 * share[found]))
+    with np.errstate(divide="ignore"):  # R = 0: an empty disc
+        return _log_add_at(log_area, np.flatnonzero(found), np.log(math.pi * R[found] ** 2 * share[found]))
 
 
 def bad_area(setting: Setting, w0: float, others: tuple, R: float, rng: np.random.Generator) -> float:

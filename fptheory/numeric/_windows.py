@@ -437,18 +437,23 @@ def _inside(merged: tuple[np.ndarray, np.ndarray, np.ndarray], s: np.ndarray, x:
     return (j >= 0) & (ms[jj] == s) & (x <= hi[jj])
 
 
-def _check_batch(a0: np.ndarray, w0: np.ndarray, others: tuple, R: np.ndarray) -> None:
-    """One-line errors for a batch the search cannot take: shapes, w0 = 0, R < 0, non-finite entries."""
-    n = np.shape(a0)[0] if np.ndim(a0) == 1 else -1
-    if n < 0 or np.shape(w0) != (n,) or np.shape(R) != (n,):
-        raise InputError(f"a0, w0 and R must have one shape (n,); got {np.shape(a0)}, {np.shape(w0)}, {np.shape(R)}")
+def check_batch(w0: np.ndarray, others: tuple, R: np.ndarray, *, a0: np.ndarray | None = None,
+                radius: str = "the half-length of b_0's segment") -> None:
+    """One-line errors for a batch of conditional samples the searches cannot take: shapes, w0 = 0, R < 0,
+    non-finite entries (``a0`` where the sample has one; ``radius`` says what R is)."""
+    n = np.shape(w0)[0] if np.ndim(w0) == 1 else -1
+    names = "a0, w0 and R" if a0 is not None else "w0 and R"
+    if n < 0 or np.shape(R) != (n,) or (a0 is not None and np.shape(a0) != (n,)):
+        shapes = ([np.shape(a0)] if a0 is not None else []) + [np.shape(w0), np.shape(R)]
+        raise InputError(f"{names} must have one shape (n,); got {', '.join(map(str, shapes))}")
     if len(others) != 3 or any(np.ndim(x) != 2 or np.shape(x)[0] != n or np.shape(x)[1] != np.shape(others[0])[1] for x in others):
         raise InputError(f"others must be three arrays of one shape (n, m - 1) = ({n}, m - 1); got {[np.shape(x) for x in others]}")
-    for name, value in (("a0", a0), ("w0", w0), ("R", R), ("others", np.concatenate([np.ravel(x) for x in others]))):
+    values = ([("a0", a0)] if a0 is not None else []) + [("w0", w0), ("R", R)]
+    for name, value in values + [("others", np.concatenate([np.ravel(x) for x in others]))]:
         as_finite(name, value)
     check_nonzero("w0", w0, "ψ = b k/w0 and z = πk/(2 w0)")
     if np.any(np.asarray(R) < 0):
-        raise InputError(f"R (the half-length of b_0's segment) must be >= 0; got {float(np.min(R))}")
+        raise InputError(f"R ({radius}) must be >= 0; got {float(np.min(R))}")
 
 
 def window_lengths_batch(setting: Setting, a0: np.ndarray, w0: np.ndarray, others: tuple, R: np.ndarray) -> WindowBatch:
@@ -471,7 +476,7 @@ def window_lengths_batch(setting: Setting, a0: np.ndarray, w0: np.ndarray, other
     Returns:
         the :class:`WindowBatch`.
     """
-    _check_batch(a0, w0, others, R)
+    check_batch(w0, others, R, a0=a0)
     n = a0.shape[0]
     n1 = neurons(setting, setting.k1, complex(setting.fhat1), a0, w0, others)
     n2 = neurons(setting, setting.k2, complex(setting.fhat2), a0, w0, others)
