@@ -74,6 +74,7 @@ from fptheory.numeric._windows import (
     log_floor,
     mp_reduced,
     neurons,
+    ragged_index,
 )
 from fptheory.symbolic._network import reduced_gradient
 
@@ -193,8 +194,8 @@ def bad_ellipses_batch(setting: Setting, w0: np.ndarray, others: tuple, R: np.nd
     lo = np.ceil((-span - chi1 - math.pi / 2) / math.pi)
     hi = np.floor((span - chi1 - math.pi / 2) / math.pi)
     counts = np.maximum(hi - lo + 1, 0).astype(int)
-    s = np.repeat(np.arange(n), counts)
-    nn = lo[s] + (np.arange(s.size) - np.repeat(np.cumsum(counts) - counts, counts))
+    s, index = ragged_index(counts)
+    nn = lo[s] + index
     zeros = w0[s] / k1 * (chi1[s] + math.pi / 2 + nn * math.pi)
     keep = np.abs(zeros) < R[s]
     s, nn, zeros = s[keep], nn[keep], zeros[keep]

@@ -36,8 +36,10 @@ class Proposal:
     prob: np.ndarray
     true: np.ndarray  # the true law's probability of each bin
 
-    def log_density(self, i: int, j: int) -> float:
-        return math.log(self.prob[i, j] / ((self.u_edges[i + 1] - self.u_edges[i]) * (self.t_edges[j + 1] - self.t_edges[j])))
+    def log_density(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """log of the proposal's density of (u, t) in bins (i, j) (arrays of one shape)."""
+        width = (self.u_edges[i + 1] - self.u_edges[i]) * (self.t_edges[j + 1] - self.t_edges[j])
+        return np.log(self.prob[i, j] / width)
 
     @cached_property
     def cdf(self) -> np.ndarray:
@@ -146,8 +148,7 @@ def draw_rests(
         log_true += log_t + _xlogy(p / 2 - 1, t) + _xlog1py(integrated / 2, -t)  # Beta(p/2, integrated/2 + 1)
         y = sphere_points(count, p, rng) * np.sqrt(rho2 * t)[:, None]
     R = np.sqrt(np.maximum(rho2 * (1 - t), 0.0))
-    width = (proposal.u_edges[i + 1] - proposal.u_edges[i]) * (proposal.t_edges[j + 1] - proposal.t_edges[j])
-    return w0, y, R, log_true - np.log(proposal.prob[i, j] / width)
+    return w0, y, R, log_true - proposal.log_density(i, j)
 
 
 @dataclass(frozen=True)

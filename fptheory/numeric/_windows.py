@@ -152,10 +152,15 @@ def _bisect(f: Callable[[np.ndarray], np.ndarray], lo: np.ndarray, hi: np.ndarra
     return 0.5 * (lo + hi)
 
 
+def ragged_index(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For counts[i] items of each i, concatenated: (owner i, index 0 … counts[i] - 1 within it)."""
+    owner = np.repeat(np.arange(counts.size), counts)
+    return owner, np.arange(owner.size) - np.repeat(np.cumsum(counts) - counts, counts)
+
+
 def _ragged(lo: np.ndarray, hi: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Points ``np.linspace(lo[i], hi[i], counts[i])`` for every i (counts ≥ 2), concatenated: (owner i, value)."""
-    owner = np.repeat(np.arange(lo.size), counts)
-    index = np.arange(owner.size) - np.repeat(np.cumsum(counts) - counts, counts)
+    owner, index = ragged_index(counts)
     step = (hi - lo) / (counts - 1)
     values = lo[owner] + index * step[owner]
     values[np.cumsum(counts) - 1] = hi  # the last point exactly, as linspace
