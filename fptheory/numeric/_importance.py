@@ -292,7 +292,7 @@ def skew_corrected_interval(x: Float[np.ndarray, " n"], z: float = Z95) -> tuple
     mean = float(x.mean())
     centred = x - mean
     m2 = float(np.mean(centred**2))
-    se = math.sqrt(m2 * n / (n - 1) / n)
+    se = math.sqrt(m2 / (n - 1))  # s/√n, s with ddof = 1
     gamma = float(np.mean(centred**3)) / m2**1.5 if m2 > 0 else 0.0
     a, b = gamma / (3 * math.sqrt(n)), gamma / (6 * math.sqrt(n))
 
@@ -321,9 +321,9 @@ def mean_ci(log_values: Float[np.ndarray, " n"]) -> tuple[float, float, float, f
     log_mean = top + math.log(mean)
     if n < 2:
         return log_mean, 0.0, math.inf, math.inf
-    _, low, high, = skew_corrected_interval(scaled)
-    rel = scaled.std(ddof=1) / math.sqrt(n) / mean
-    return log_mean, max(0.0, low / mean), high / mean, rel
+    _, low, high = skew_corrected_interval(scaled)
+    rel = float(scaled.std(ddof=1)) / math.sqrt(n) / mean
+    return log_mean, max(0.0, float(low / mean)), float(high / mean), rel
 
 
 def weight_diagnostics(log_values: Float[np.ndarray, " n"]) -> tuple[float | None, float | None, float | None]:
