@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # One short device check (a machine with an NVIDIA GPU and jax[cuda]; not run by CI): the JAX code paths run on
 # the GPU and agree with the same code on the CPU; samples/s of the jitted plain counter (benchmarks/gpu_plain.py)
-# and a full-scale f1d run, GPU against CPU on the same machine. Usage: bash benchmarks/gpu_check.sh OUT_FOLDER
+# and a full-scale f1d run, GPU against CPU on the same machine; the counter's two layouts by width
+# (benchmarks/gpu_layout.py). Usage: bash benchmarks/gpu_check.sh OUT_FOLDER
 # (PLAIN_ONLY=1: the counter alone)
 set -uo pipefail
 out=${1:?usage: gpu_check.sh OUT_FOLDER}
 export PYTHONUNBUFFERED=1 PYTHONPATH=$PWD XLA_PYTHON_CLIENT_PREALLOCATE=false
 nvidia-smi --query-gpu=name,memory.total --format=csv,noheader
 python3 benchmarks/gpu_plain.py
+python3 benchmarks/gpu_layout.py
 [ "${PLAIN_ONLY:-0}" = 1 ] && exit 0
 python3 -m pytest -p no:cacheprovider -q -n 0 tests/test_fused.py tests/test_train.py tests/test_stable.py tests/test_dft.py \
     tests/test_compiled.py tests/test_network.py tests/test_theory_vs_training.py 2>&1 | tail -15

@@ -1,6 +1,7 @@
 """The plain counter's fused kernels (Theorem 1's pairs, Theorem 2's set) decide every sample as the reference
 evaluator does, on the same samples, for settings drawn at random (widths, frequencies, targets, and radii from
-where gradients underflow to where the bad set is large); its polynomial sine and cosine agree with numpy's."""
+where gradients underflow to where the bad set is large), in either layout of the arrays; its polynomial sine and
+cosine agree with numpy's."""
 
 from __future__ import annotations
 
@@ -30,6 +31,10 @@ def _compare_on_random_settings(theorem: int, rng: np.random.Generator) -> tuple
         reference = np.asarray(reference_fn(setting, a, w, b))
         fused = np.asarray(jax.jit(lambda a, w, b: fused_fn(k1, k2, f1, f2, a, w, b))(a, w, b))
         assert np.array_equal(fused, reference), (k1, k2, m, f1, f2, delta, int((fused != reference).sum()))
+        # the same kernel on (m, n) arrays, as the counter lays them out on a GPU
+        leading = np.asarray(jax.jit(lambda a, w, b: fused_fn(k1, k2, f1, f2, a.T, w.T, b.T, width_axis=0))(a, w, b))
+        leading = leading.swapaxes(1, 2) if theorem == 1 else leading
+        assert np.array_equal(leading, reference), (k1, k2, m, f1, f2, delta, int((leading != reference).sum()))
         compared, bad = compared + reference.size, bad + int(reference.sum())
     return compared, bad
 
@@ -64,3 +69,21 @@ def test_jax_counter_counts_what_numpy_counts_on_the_same_points(rng):
     pairs = np.asarray(bad_pairs(setting, *split_parameters(theta, 3)))
     assert estimate.hits == int(pairs.any(axis=(0, 2)).sum()) > 100
     assert estimate.per_pair["b"] == pairs[2].sum() / (5000 * 3)
+
+
+def test_width_leading_counter_draws_and_counts_what_the_row_counter_does(x64):
+    """The counter with its arrays laid out width first (a GPU's choice at small m) draws the transpose of the
+    row counter's points, to rounding, and counts the same hits on them, for both theorems."""
+    from fptheory.numeric._ball import sample_ball_jax
+    from fptheory.numeric._sets import _jax_counter
+
+    key = jax.random.PRNGKey(4)
+    rows = np.asarray(jax.jit(lambda k: sample_ball_jax(k, 3000, 12, 2.0))(key))
+    columns = np.asarray(jax.jit(lambda k: sample_ball_jax(k, 3000, 12, 2.0, transposed=True))(key))
+    assert columns.shape == (12, 3000)
+    np.testing.assert_allclose(columns.T, rows, rtol=1e-14, atol=0)
+    for theorem, m, delta in ((1, 4, 1.5), (1, 1, 2.0), (2, 1, 4.0)):
+        setting = Setting(theorem, 1.0, 3.0, m, 0.8 + 0.1j, 0.5 - 0.5j)
+        by_rows, by_width = (_jax_counter(setting, 4000, leading)(key, delta) for leading in (False, True))
+        assert int(by_rows[0]) == int(by_width[0]) > 20
+        assert np.array_equal(np.asarray(by_rows[1]), np.asarray(by_width[1]))

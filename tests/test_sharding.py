@@ -19,7 +19,11 @@ for theorem, m, delta in ((1, 4, 1.0), (2, 3, 4.0)):
     e = plain_estimate(s, delta, 3 * 2**12 + 7, seed=3, backend="jax", chunk=2**12)  # the last chunk: 7 samples, unsplit
     with jax.enable_x64(True):
         text = _jax_counter(s, 2**12).lower(jax.random.PRNGKey(0), delta).compile().as_text()
-    out[theorem] = [e.hits, e.per_pair, "num_partitions=2" in text]
+    with jax.enable_x64(True):  # the width-first layout (a GPU's choice at small m), split the other way
+        leading = _jax_counter(s, 2**12, True)(jax.random.PRNGKey(5), delta)
+        text_leading = _jax_counter(s, 2**12, True).lower(jax.random.PRNGKey(0), delta).compile().as_text()
+    out[theorem] = [e.hits, e.per_pair, "num_partitions=2" in text, int(leading[0]), [int(x) for x in leading[1]],
+                    "num_partitions=2" in text_leading]
 print(json.dumps(out))
 """
 
@@ -37,5 +41,7 @@ def test_plain_counter_on_two_devices_counts_what_one_device_counts():
     assert one["devices"] == 1 and two["devices"] == 2
     for theorem in ("1", "2"):
         assert one[theorem][2] is False and two[theorem][2] is True  # split across the two devices
+        assert one[theorem][5] is False and two[theorem][5] is True
         assert two[theorem][:2] == one[theorem][:2]  # the same hits, and per pair
-        assert one[theorem][0] > 0  # something to count
+        assert two[theorem][3:5] == one[theorem][3:5]  # and in the width-first layout
+        assert one[theorem][0] > 0 and one[theorem][3] > 0  # something to count

@@ -87,29 +87,34 @@ def _gradient_parts() -> tuple[tuple[Any, Any], ...]:
     return tuple((compiled(sp.re(exprs[name][0])), compiled(sp.im(exprs[name][0]))) for name in PARAMETERS)
 
 
-def _width_sum(x: Any) -> Any:
-    """``x.sum(axis=-1, keepdims=True)`` of an (n, m) array, as a matrix-vector product with ones. XLA's CPU
-    compiler fuses the elementwise work that feeds a reduction into the reduction's loop, where it runs several
-    times slower than in an elementwise loop; it does not fuse it into a dot (at m = 10 the whole kernel ran
-    1.6 times faster, benchmarks/bench_fused_parts.py)."""
+def _width_sum(x: Any, width_axis: int) -> Any:
+    """The sum over the width of an (n, m) array (``width_axis`` -1) or an (m, n) one (0), kept as a length-1
+    axis. The (n, m) sum is a matrix-vector product with ones: XLA's CPU compiler fuses the elementwise work that
+    feeds a reduction into the reduction's loop, where it runs several times slower than in an elementwise loop;
+    it does not fuse it into a dot (at m = 10 the whole kernel ran 1.6 times faster,
+    benchmarks/bench_fused_parts.py). The (m, n) sum adds rows, which a GPU does well."""
     import jax.numpy as jnp
 
+    if width_axis == 0:
+        return x.sum(axis=0, keepdims=True)
     return jnp.dot(x, jnp.ones(x.shape[-1], x.dtype))[:, None]
 
 
-def _frequency_parts(k: float, fhat: complex, a: Any, w: Any, b: Any) -> tuple[list[Any], Any, Any]:
-    """T_l(k) for l = a, w, b, each (n, m), |z| and ε_z (n, m) for one frequency k, in real arithmetic: with
+def _frequency_parts(k: float, fhat: complex, a: Any, w: Any, b: Any, width_axis: int) -> tuple[list[Any], Any, Any]:
+    """T_l(k) for l = a, w, b, |z| and ε_z for one frequency k, each of a's shape, in real arithmetic: with
     ``D = ĥ - f̂ = R + iI``, ``ĥ = Σ_j -iπ a_j/|w_j| e^{iψ_j}/sinh z_j``, ``conj(D) e^{iψ} = (R cos ψ + I sin ψ) +
     i (R sin ψ - I cos ψ)`` and ``T_l = Re(conj(D) e^{iψ} Q_l)``."""
     import jax.numpy as jnp
 
+    if width_axis not in (0, -1):
+        raise ValueError(f"width_axis must be 0 or -1; got {width_axis!r}")
     z = math.pi * k / (2 * w)
     az = jnp.abs(z)
     eps = -jnp.expm1(-2 * az)
     coef = jnp.sign(z) * 2 * jnp.exp(-az) / eps * (math.pi * a / jnp.abs(w))  # π a/|w| / sinh z
     cos, sin = sincos(_reduced_phase_dd(b, k, w, jnp))
-    R = _width_sum(coef * sin) - fhat.real
-    I = -_width_sum(coef * cos) - fhat.imag
+    R = _width_sum(coef * sin, width_axis) - fhat.real
+    I = -_width_sum(coef * cos, width_axis) - fhat.imag
     small = az <= 0.5
     az_big = jnp.where(small, 1.0, az)
     g = jnp.where(small, _horner(_series_coeffs(), az * az), az_big * (2 - eps) / eps - 1)
@@ -126,7 +131,15 @@ def _frequency_parts(k: float, fhat: complex, a: Any, w: Any, b: Any) -> tuple[l
 
 
 def bad_pairs_fused(
-    k1: float, k2: float, fhat1: complex, fhat2: complex, a: Float[Array, "n m"], w: Float[Array, "n m"], b: Float[Array, "n m"]
+    k1: float,
+    k2: float,
+    fhat1: complex,
+    fhat2: complex,
+    a: Float[Array, "n m"],
+    w: Float[Array, "n m"],
+    b: Float[Array, "n m"],
+    *,
+    width_axis: int = -1,
 ) -> Bool[Array, "3 n m"]:
     """Theorem 1's bad pairs ``|∂L(k1)/∂θ_lj| ≤ |∂L(k2)/∂θ_lj|`` (Xu et al. 2020, arXiv:1901.06523, Theorem 1),
     for use inside jitted float64 jax code (the caller enables float64).
@@ -135,22 +148,31 @@ def bad_pairs_fused(
         k1, k2: the two frequencies, 0 < k1 < k2 (Python floats).
         fhat1, fhat2: the target's transform there (Python complex).
         a, w, b: the parameters of n networks of width m, each (n, m), w ≠ 0 with |k2/w| ≤ 1e300.
+        width_axis: -1, or 0 for parameters given as (m, n) arrays (faster on a GPU at small m).
 
     Returns:
-        boolean (3, n, m), l = a, w, b on the leading axis: the same verdicts as
+        boolean (3, n, m), or (3, m, n) with width_axis 0; l = a, w, b on the leading axis: the same verdicts as
         :func:`fptheory.numeric._sets.bad_pairs`.
     """
     import jax.numpy as jnp
 
-    t1, az1, eps1 = _frequency_parts(k1, fhat1, a, w, b)
-    t2, az2, eps2 = _frequency_parts(k2, fhat2, a, w, b)
+    t1, az1, eps1 = _frequency_parts(k1, fhat1, a, w, b, width_axis)
+    t2, az2, eps2 = _frequency_parts(k2, fhat2, a, w, b, width_axis)
     r = jnp.exp(az1 - az2) * (eps1 / eps2)
     # per pair, stacked as booleans: stacking the (n, m) values first made the kernel 2.5 times slower at m = 1
     return jnp.stack([jnp.abs(x1) <= jnp.abs(x2) * r for x1, x2 in zip(t1, t2)])
 
 
 def bad_theorem2_fused(
-    k1: float, k2: float, fhat1: complex, fhat2: complex, a: Float[Array, "n m"], w: Float[Array, "n m"], b: Float[Array, "n m"]
+    k1: float,
+    k2: float,
+    fhat1: complex,
+    fhat2: complex,
+    a: Float[Array, "n m"],
+    w: Float[Array, "n m"],
+    b: Float[Array, "n m"],
+    *,
+    width_axis: int = -1,
 ) -> Bool[Array, " n"]:
     """The complement of Theorem 2's S, ``|∇L(k1)| < |∇L(k2)|`` (Xu et al. 2020, arXiv:1901.06523, Theorem 2), for
     use inside jitted float64 jax code: :func:`fptheory.numeric._sets.bad_theorem2`'s log-domain sums over the
@@ -161,6 +183,7 @@ def bad_theorem2_fused(
         k1, k2: the two frequencies, 0 < k1 < k2 (Python floats).
         fhat1, fhat2: the target's transform there (Python complex).
         a, w, b: the parameters of n networks of width m, each (n, m), w ≠ 0 with |k2/w| ≤ 1e300.
+        width_axis: -1, or 0 for parameters given as (m, n) arrays.
 
     Returns:
         boolean (n,): the same verdicts as :func:`fptheory.numeric._sets.bad_theorem2`.
@@ -171,7 +194,8 @@ def bad_theorem2_fused(
     log_scale = jnp.stack([-n * log_w for n in reduced_gradient_powers()])
 
     def log_norm2(k: float, fhat: complex) -> Any:
-        t, az, eps = _frequency_parts(k, fhat, a, w, b)
-        return log_sum_exp2(jnp.log(jnp.abs(jnp.stack(t))) + log_scale - (az + jnp.log(eps) - _LOG2), jnp)
+        t, az, eps = _frequency_parts(k, fhat, a, w, b, width_axis)
+        x = jnp.log(jnp.abs(jnp.stack(t))) + log_scale - (az + jnp.log(eps) - _LOG2)
+        return log_sum_exp2(x.swapaxes(1, 2) if width_axis == 0 else x, jnp)
 
     return log_norm2(k1, fhat1) < log_norm2(k2, fhat2)

@@ -17,7 +17,7 @@ where the gradients themselves underflow (|∂L/∂θ| ~ e^{-π k/(2|w|)} with |
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -285,31 +285,38 @@ def _count_numpy(setting: Setting, theta: np.ndarray) -> tuple[int, np.ndarray]:
 
 
 @cache
-def _jax_counter(setting: Setting, size: int) -> Callable:
+def _jax_counter(setting: Setting, size: int, width_leading: bool = False) -> Callable:
     """The jitted counter of a batch of ``size`` points: it draws them and decides them in one kernel (by
-    :mod:`fptheory.numeric._fused`: the reference's verdicts with few transcendentals)."""
+    :mod:`fptheory.numeric._fused`: the reference's verdicts with few transcendentals). With ``width_leading`` the
+    points and the kernel's arrays are laid out (3m, size) and (m, size), not (size, 3m) and (size, m): the same
+    points (to rounding) and verdicts, several times faster on a GPU at small m (:func:`width_leads`)."""
     import jax
     import jax.numpy as jnp
 
-    dim = 3 * setting.m
+    dim, m = 3 * setting.m, setting.m
 
     devices = jax.local_devices()
     sharding = None
     if len(devices) > 1 and size % len(devices) == 0:  # the samples split across the local devices
         from jax.sharding import Mesh, NamedSharding, PartitionSpec
 
-        sharding = NamedSharding(Mesh(np.array(devices), ("samples",)), PartitionSpec("samples", None))
+        spec = PartitionSpec(None, "samples") if width_leading else PartitionSpec("samples", None)
+        sharding = NamedSharding(Mesh(np.array(devices), ("samples",)), spec)
 
     @jax.jit
     def count(key: Any, delta: Any) -> tuple[Any, Any]:
-        theta = sample_ball_jax(key, size, dim, delta)
+        theta = sample_ball_jax(key, size, dim, delta, transposed=width_leading)
         if sharding is not None:  # jax's partitionable generator draws the same values however they are split
             theta = jax.lax.with_sharding_constraint(theta, sharding)
-        a, w, b = split_parameters(theta, setting.m)
+        if width_leading:
+            a, w, b, axis = theta[:m], theta[m : 2 * m], theta[2 * m :], 0
+        else:
+            (a, w, b), axis = split_parameters(theta, m), -1
+        fhats = complex(setting.fhat1), complex(setting.fhat2)
         if setting.theorem == 1:
-            pairs = bad_pairs_fused(setting.k1, setting.k2, complex(setting.fhat1), complex(setting.fhat2), a, w, b)
-            return pair_counts(pairs, jnp)
-        bad = bad_theorem2_fused(setting.k1, setting.k2, complex(setting.fhat1), complex(setting.fhat2), a, w, b)
+            pairs = bad_pairs_fused(setting.k1, setting.k2, *fhats, a, w, b, width_axis=axis)
+            return pair_counts(pairs.swapaxes(1, 2) if width_leading else pairs, jnp)
+        bad = bad_theorem2_fused(setting.k1, setting.k2, *fhats, a, w, b, width_axis=axis)
         return jnp.count_nonzero(bad), jnp.zeros(3, dtype=int)
 
     return count
@@ -344,6 +351,20 @@ def _on_accelerator() -> bool:
 
     device = getattr(jax.config, "jax_default_device", None) or jax.devices()[0]
     return getattr(device, "platform", device) != "cpu"
+
+
+#: Widths up to which the jax counter on an accelerator lays its arrays out width first (``_jax_counter``'s
+#: ``width_leading``): the widest at which that layout won on an H200 (benchmarks/gpu_layout.py measures both
+#: layouts at m = 1 to 100; at 30 and beyond the rows won).
+ACCELERATOR_WIDTH_LEADING_MAX_M = 20
+
+
+def width_leads(m: int) -> bool:
+    """Whether the jax counter lays out its arrays width first here: on an accelerator, for m ≤
+    ACCELERATOR_WIDTH_LEADING_MAX_M. A GPU reduces the short rows of an (n, m) array (the sums over the width, the
+    ball's norms) slowly, and adds the rows of an (m, n) one fast; a CPU keeps (n, m) and its dot products over
+    the width."""
+    return _on_accelerator() and m <= ACCELERATOR_WIDTH_LEADING_MAX_M
 
 
 #: Sample-neuron pairs per batch of the jax counter on a CPU: its work arrays (a few dozen float64 arrays of
@@ -415,12 +436,20 @@ def plain_estimate(
     elif backend == "jax":
         import jax
 
-        with jax.enable_x64(True):  # the counter computes in float64; the caller's jax settings stay as they are
+        leading = width_leads(setting.m)
+
+        def dispatched() -> Iterator[tuple[Any, int]]:
             key = jax.random.PRNGKey(seed)
             for size in chunks(samples, chunk):
                 key, sub = jax.random.split(key)
-                counter = _jax_counter(setting, size)
-                h, p = counter(sub, delta)
+                yield _jax_counter(setting, size, leading)(sub, delta), size
+
+        with jax.enable_x64(True):  # the counter computes in float64; the caller's jax settings stay as they are
+            batches = dispatched()
+            batch = next(batches, None)
+            while batch is not None:
+                (h, p), size = batch
+                batch = next(batches, None)  # the next batch is queued before this one's counts are read
                 hits, pair_hits, done = hits + int(h), pair_hits + np.asarray(p), done + size
                 if progress:
                     progress(done, samples)
