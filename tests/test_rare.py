@@ -75,7 +75,7 @@ def test_rare_agrees_with_plain_on_random_settings():
 
 @pytest.mark.slow
 def test_rare_agrees_with_plain_on_many_random_settings():
-    """The same property on 150 draws (about 6 minutes on 2 cores), for the whole family: every |z| within the
+    """The same property on 150 draws, for the whole family: every |z| within the
     Bonferroni bound at 1% (3.99), and at most 10% beyond 1.96 (helpers.assert_calibrated); pytest -s prints
     every draw's z."""
     draws, passed_over = helpers.rare_against_plain(1, rare_estimate, 150, seed=1001)
