@@ -339,8 +339,9 @@ def check_width(m: int) -> None:
                          f"of plain Monte Carlo; m must be at most {MAX_SAMPLE_BYTES // _BYTES_PER_SAMPLE_NEURON}")
 
 
-#: A batch of the jax counter on an accelerator may take this much of its memory: CPU-sized batches (about
-#: 10^5 samples) leave a GPU mostly idle (benchmarks/gpu_check.sh: 3.7e6 samples/s on an H100 with them).
+#: A batch of the jax counter on an accelerator may take this much of its memory (plain_estimate queues a second
+#: batch behind the one running, so up to twice this): CPU-sized batches (about 10^5 samples) leave a GPU mostly
+#: idle (benchmarks/gpu_plain.py prints the rate with each device's own batches).
 ACCELERATOR_CHUNK_BYTES = 4 * 2**30
 
 
