@@ -19,7 +19,7 @@ for theorem, m, delta in ((1, 4, 1.0), (2, 3, 4.0)):
     e = plain_estimate(s, delta, 3 * 2**12 + 7, seed=3, backend="jax", chunk=2**12)  # the last chunk: 7 samples, unsplit
     with jax.enable_x64(True):
         text = _jax_counter(s, 2**12).lower(jax.random.PRNGKey(0), delta).compile().as_text()
-    with jax.enable_x64(True):  # the width-first layout (a GPU's choice at small m), split the other way
+        # the width-first layout (a GPU's choice at small m), split the other way
         leading = _jax_counter(s, 2**12, True)(jax.random.PRNGKey(5), delta)
         text_leading = _jax_counter(s, 2**12, True).lower(jax.random.PRNGKey(0), delta).compile().as_text()
     out[theorem] = [e.hits, e.per_pair, "num_partitions=2" in text, int(leading[0]), [int(x) for x in leading[1]],

@@ -294,6 +294,7 @@ def _jax_counter(setting: Setting, size: int, width_leading: bool = False) -> Ca
     import jax.numpy as jnp
 
     dim, m = 3 * setting.m, setting.m
+    axis = 0 if width_leading else -1
 
     devices = jax.local_devices()
     sharding = None
@@ -308,10 +309,7 @@ def _jax_counter(setting: Setting, size: int, width_leading: bool = False) -> Ca
         theta = sample_ball_jax(key, size, dim, delta, transposed=width_leading)
         if sharding is not None:  # jax's partitionable generator draws the same values however they are split
             theta = jax.lax.with_sharding_constraint(theta, sharding)
-        if width_leading:
-            a, w, b, axis = theta[:m], theta[m : 2 * m], theta[2 * m :], 0
-        else:
-            (a, w, b), axis = split_parameters(theta, m), -1
+        a, w, b = theta.reshape(3, m, size) if width_leading else split_parameters(theta, m)
         fhats = complex(setting.fhat1), complex(setting.fhat2)
         if setting.theorem == 1:
             pairs = bad_pairs_fused(setting.k1, setting.k2, *fhats, a, w, b, width_axis=axis)
