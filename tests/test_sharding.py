@@ -1,6 +1,7 @@
 """The jitted plain Monte-Carlo counter splits its samples across all local JAX devices, and counts exactly the hits
 of the single-device run for the same seed (JAX's partitionable generator draws the same values however they are
-split). CPU devices stand in for accelerators: XLA_FLAGS=--xla_force_host_platform_device_count=2, in a fresh
+split). Training in seed blocks spreads the blocks over the devices and gives each run's records bit for bit as on
+one device. CPU devices stand in for accelerators: XLA_FLAGS=--xla_force_host_platform_device_count=2, in a fresh
 interpreter since XLA reads its flags at start."""
 
 from __future__ import annotations
@@ -28,10 +29,26 @@ print(json.dumps(out))
 """
 
 
-def counts(devices: int) -> dict:
+TRAIN = """
+import json, jax, numpy as np
+from fptheory.train import MLP, TrainSpec, train
+x = np.linspace(-1, 1, 64)
+net = MLP((1, 32, 32, 1), "tanh")
+keys = jax.random.split(jax.random.PRNGKey(0), 5)
+out = {"devices": len(jax.local_devices())}
+for name, spec in (("adam", TrainSpec(60, 20, 1e-2)), ("sgd", TrainSpec(60, 20, 5e-2, "sgd", 16))):
+    for block in (1, 2):
+        h = train(net.apply, net.init, x[:, None], np.sin(3 * x) + np.sin(7 * x), keys=keys, spec=spec,
+                  eval_x=x[:, None], eval_points=x, frequencies=np.array([3.0, 7.0]), seed_block=block)
+        out[f"{name} {block}"] = [h.devices, h.loss.tolist(), np.abs(h.spectrum).tolist(), h.params[-1]["W"].tolist()]
+print(json.dumps(out))
+"""
+
+
+def counts(devices: int, code: str = CODE) -> dict:
     env = {k: v for k, v in os.environ.items() if k != "XLA_FLAGS"}
     env["XLA_FLAGS"] = f"--xla_force_host_platform_device_count={devices}"
-    done = subprocess.run([sys.executable, "-c", CODE], env=env, capture_output=True, text=True, timeout=300)
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 
@@ -45,3 +62,13 @@ def test_plain_counter_on_two_devices_counts_what_one_device_counts():
         assert two[theorem][:2] == one[theorem][:2]  # the same hits, and per pair
         assert two[theorem][3:5] == one[theorem][3:5]  # and in the width-first layout
         assert one[theorem][0] > 0 and one[theorem][3] > 0  # something to count
+
+
+def test_seed_blocks_on_two_devices_train_what_one_device_trains():
+    """Five runs in blocks of two (and of one), full-batch Adam and minibatch SGD in float32: on two devices the
+    blocks alternate between them, and every run's losses, spectra and final weights equal the one-device run's."""
+    one, two = counts(1, TRAIN), counts(2, TRAIN)
+    assert one.pop("devices") == 1 and two.pop("devices") == 2
+    for way in one:
+        assert one[way][0] == 1 and two[way][0] == 2, way
+        assert two[way][1:] == one[way][1:], way

@@ -71,6 +71,7 @@ class History:
     params: Any  # per-record parameters (leaves of shape (S, R, ...)) when asked for, else the final ones (S, ...)
     diverged_at: int | None = None
     seconds: float = 0.0
+    devices: int = 1  # the local JAX devices the runs were spread over (``seed_block``)
 
 
 def make_optimizer(spec: TrainSpec) -> optax.GradientTransformation:
@@ -125,6 +126,7 @@ def train(
     record_params: bool = False,
     targets_per_run: bool = False,
     chunk_records: int = 20,
+    seed_block: int | None = None,
     progress: Callable[[int, int, float], None] | None = None,
 ) -> History:
     """Train S networks at once (vmapped over seeds, jitted steps in ``lax.scan``) and record, every
@@ -146,11 +148,19 @@ def train(
         objective: ``objective(params, xb, yb)``; default ½ mean (h(x) - y)².
         record_params: keep the parameters of every record (else the final ones only).
         chunk_records: records per compiled chunk (progress is reported between chunks).
+        seed_block: runs trained together in one vmapped program. None (the default): all S runs in one program
+            on the default device. An integer G: the runs go in blocks of G consecutive keys (the last block
+            filled up with copies of the last key, whose runs are dropped), and the blocks go round all local
+            JAX devices, so D devices train D blocks at once. Every block, on every device, runs the same
+            compiled program, so each run's records are the same, bit for bit, on one device or several. They
+            can differ from the records of the same key under another G: XLA compiles a vmapped program for
+            its batch size, and training amplifies float32 rounding (``benchmarks/sharded_training.py``).
         progress: called as ``progress(done_steps, total_steps, eta_seconds)`` after each chunk.
 
     Returns:
         a :class:`History`: steps (R,), loss (S, R), outputs (S, R, n_eval[, c]), spectrum (S, R[, c], K),
-        parameters, the step where a run's loss first became non-finite (records stop before it), seconds.
+        parameters, the step where a run's loss first became non-finite (records stop before it), seconds,
+        and the number of devices used.
         ``InputError`` before any compilation for bad shapes, non-finite data, or a run too large for memory.
     """
     with contextlib.ExitStack() as scope:
@@ -160,6 +170,8 @@ def train(
         dtype = jnp.float32 if spec.dtype == "float32" else jnp.float64
         keys = jnp.asarray(keys)
         seeds = keys.shape[0]
+        if seed_block is not None:
+            check_counts(seed_block=seed_block)
         if not (np.all(np.isfinite(np.asarray(x))) and np.all(np.isfinite(np.asarray(y)))):
             raise InputError("the data x or the target y holds NaN or infinity")
         x, y = jnp.asarray(x, dtype=dtype), jnp.asarray(y, dtype=dtype)
@@ -212,7 +224,10 @@ def train(
             params = jax.tree_util.tree_map(lambda v: jnp.asarray(v, dtype=dtype), init(key=key, dtype=dtype))
             return (params, optimizer.init(params), y_s), observe(data, params, y_s), params
 
-        if seeds == 1:  # no vmap: a batch axis of one makes XLA's CPU matmuls batched and slower (2-3x)
+        block = seeds if seed_block is None else seed_block
+        blocks = -(-seeds // block)
+        padded = blocks * block  # the last block filled with copies of the last run, dropped from the history
+        if block == 1:  # no vmap: a batch axis of one makes XLA's CPU matmuls batched and slower (2-3x)
             squeeze = lambda t: jax.tree_util.tree_map(lambda v: v[0], t)
             expand = lambda t: jax.tree_util.tree_map(lambda v: v[None], t)
             start_v = jax.jit(lambda d, k, y_s: expand(start(d, k[0], y_s[0])))
@@ -222,41 +237,60 @@ def train(
             chunk_v = jax.jit(jax.vmap(chunk, in_axes=(None, 0, 0)))
         data = (x, eval_x)
         n_records = spec.steps // spec.record_every
-        check_memory(jax.eval_shape(lambda d, k, y_s: start(d, k, y_s), data, keys[0], ys[0]), seeds, n_records, spec,
+        check_memory(jax.eval_shape(lambda d, k, y_s: start(d, k, y_s), data, keys[0], ys[0]), padded, n_records, spec,
                      record_params)
-        carry, first, first_params = start_v(data, keys, ys)
-        step_keys = jax.vmap(lambda k: jax.random.split(jax.random.fold_in(k, 1), n_records * spec.record_every))(keys)
-        step_keys = step_keys.reshape(seeds, n_records, spec.record_every, -1)
-        losses, outputs, spectra = ([np.asarray(first[i])[:, None]] for i in range(3))
+        fill = padded - seeds
+        keys = jnp.concatenate([keys, jnp.repeat(keys[-1:], fill, axis=0)]) if fill else keys
+        ys = jnp.concatenate([ys, jnp.repeat(ys[-1:], fill, axis=0)]) if fill else ys
+        # Blocks go round the local devices; each device runs the same compiled program on each of its blocks.
+        devices: list = [None] if seed_block is None else jax.local_devices()[:blocks]
+        on = {i: data if d is None else jax.device_put(data, d) for i, d in enumerate(devices)}
+        where = [b % len(devices) for b in range(blocks)]
+
+        def part(tree: Any, b: int) -> Any:
+            piece = jax.tree_util.tree_map(lambda v: v[b * block : (b + 1) * block], tree)
+            return piece if devices[where[b]] is None else jax.device_put(piece, devices[where[b]])
+
+        def gather(parts: list) -> Any:  # the blocks' results, on the host, padding dropped
+            return jax.tree_util.tree_map(lambda *v: np.concatenate([np.asarray(u) for u in v])[:seeds], *parts)
+
+        started = [start_v(on[where[b]], part(keys, b), part(ys, b)) for b in range(blocks)]
+        carries = [s[0] for s in started]
+        first, first_params = gather([s[1] for s in started]), gather([s[2] for s in started])
+        split = jax.vmap(lambda k: jax.random.split(jax.random.fold_in(k, 1), n_records * spec.record_every))(keys)
+        step_keys = np.asarray(split).reshape(padded, n_records, spec.record_every, -1)
+        losses, outputs, spectra = ([first[i][:, None]] for i in range(3))
         params_rec: list = []
         if record_params:
-            params_rec.append(jax.tree_util.tree_map(lambda v: np.asarray(v)[:, None], first_params))
+            params_rec.append(jax.tree_util.tree_map(lambda v: v[:, None], first_params))
         began = time.perf_counter()
         done_records, diverged_at = 0, None
         if not np.all(np.isfinite(losses[0])):
             raise InputError("the loss at initialisation is not finite")
         while done_records < n_records:
             size = min(chunk_records, n_records - done_records)
-            carry, ((loss, out, spec_k), p_rec) = chunk_v(data, carry, step_keys[:, done_records : done_records + size])
-            loss = np.asarray(loss)
-            out_ok = np.isfinite(np.asarray(out)).reshape(seeds, size, -1).all(axis=(0, 2))
+            keys_c = step_keys[:, done_records : done_records + size]
+            ran = [chunk_v(on[where[b]], carries[b], part(keys_c, b)) for b in range(blocks)]  # all dispatched, then read
+            carries = [r[0] for r in ran]
+            (loss, out, spec_k), p_rec = gather([r[1] for r in ran])
+            out_ok = np.isfinite(out).reshape(seeds, size, -1).all(axis=(0, 2))
             bad = ~np.all(np.isfinite(loss), axis=0) | ~out_ok
             if bad.any():
                 first_bad = int(np.argmax(bad))
                 diverged_at = (done_records + first_bad + 1) * spec.record_every
                 keep = first_bad
                 losses.append(loss[:, :keep])
-                outputs.append(np.asarray(out)[:, :keep])
-                spectra.append(np.asarray(spec_k)[:, :keep])
+                outputs.append(out[:, :keep])
+                spectra.append(spec_k[:, :keep])
                 if record_params:
-                    params_rec.append(jax.tree_util.tree_map(lambda v: np.asarray(v)[:, :keep], p_rec))
+                    params_rec.append(jax.tree_util.tree_map(lambda v: v[:, :keep], p_rec))
                 done_records += keep
                 break
             losses.append(loss)
-            outputs.append(np.asarray(out))
-            spectra.append(np.asarray(spec_k))
+            outputs.append(out)
+            spectra.append(spec_k)
             if record_params:
-                params_rec.append(jax.tree_util.tree_map(np.asarray, p_rec))
+                params_rec.append(p_rec)
             done_records += size
             if progress:
                 elapsed = time.perf_counter() - began
@@ -264,7 +298,7 @@ def train(
         if record_params:
             params = jax.tree_util.tree_map(lambda *parts: np.concatenate(parts, axis=1), *params_rec)
         else:
-            params = jax.tree_util.tree_map(np.asarray, carry[0])
+            params = gather([c[0] for c in carries])
         return History(
             steps=np.arange(done_records + 1) * spec.record_every,
             loss=np.concatenate(losses, axis=1),
@@ -274,4 +308,5 @@ def train(
             params=params,
             diverged_at=diverged_at,
             seconds=time.perf_counter() - began,
+            devices=len(devices),
         )
