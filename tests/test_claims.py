@@ -68,6 +68,13 @@ FULL_SCALE_FINDINGS: dict[str, str] = {
 }
 
 
+#: Findings whose statistic is a ratio of measured seconds: the verdict depends on the machine and its load (the
+#: hybrid's time ratio was 0.9-1.2 on most runs, and at most 0.8 in one slow-tier run on a 2-core machine busy
+#: with other work). The slow test does not ask for their verdict; it checks the part of the finding that no clock
+#: decides.
+TIMED_FINDINGS = frozenset({"poisson-hybrid-faster"})
+
+
 #: Claims whose full-scale run takes more than ten minutes of a 2-core machine (docs/results.md gives each claim's
 #: time): the slow tier, which CI runs within its 90 minutes, leaves them to the `full` tier.
 HEAVIEST_AT_FULL_SCALE = frozenset({"manifold-winding", "multistage-machine-precision", "noise-frequency-dip",
@@ -82,7 +89,10 @@ def _verify_at_full_scale(claim_ids: list[str], out: Any) -> None:
     outcomes = verify([c for c in select(None) if c.id in claim_ids], quick=False, out=out, jobs=2)
     assert not [o.id for o in outcomes if o.verdict == "error"], [o.key for o in outcomes if o.verdict == "error"]
     failing = {o.id: o.key for o in outcomes if o.verdict == "fails"}
-    assert set(failing) == set(FULL_SCALE_FINDINGS) & set(claim_ids), failing
+    assert set(failing) - TIMED_FINDINGS == (set(FULL_SCALE_FINDINGS) & set(claim_ids)) - TIMED_FINDINGS, failing
+    hybrid = [o.evidence for o in outcomes if o.id == "poisson-hybrid-faster"]
+    # whatever the clock said: a hybrid reached the target, at more estimated flops than the faster pure method
+    assert all(e["time_ratio"] is not None and e["work_ratio"] is not None and e["work_ratio"] > 1 for e in hybrid), hybrid
 
 
 def test_heaviest_claims_are_registered():
