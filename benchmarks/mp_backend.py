@@ -56,7 +56,7 @@ def main() -> None:
         runs = [(_run(m, delta, samples, True), _run(m, delta, samples, False)) for _ in range(ROUNDS)]
         ratios = [python["seconds"] / gmpy["seconds"] for gmpy, python in runs]
         same = all(gmpy["fraction"] == python["fraction"] and gmpy["rel_se"] == python["rel_se"] for gmpy, python in runs)
-        for i, name in enumerate(("gmpy", "python")):
+        for i in range(2):  # gmpy, then Python integers
             backend = {run[i]["backend"] for run in runs}
             seconds = statistics.median(run[i]["seconds"] for run in runs)
             ratio = f"{statistics.median(ratios):.2f} [{min(ratios):.2f}, {max(ratios):.2f}]" if i else ""
