@@ -45,7 +45,7 @@ print(json.dumps(out))
 """
 
 
-def counts(devices: int, code: str = CODE) -> dict:
+def run_on(devices: int, code: str = CODE) -> dict:
     env = {k: v for k, v in os.environ.items() if k != "XLA_FLAGS"}
     env["XLA_FLAGS"] = f"--xla_force_host_platform_device_count={devices}"
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
@@ -54,7 +54,7 @@ def counts(devices: int, code: str = CODE) -> dict:
 
 
 def test_plain_counter_on_two_devices_counts_what_one_device_counts():
-    one, two = counts(1), counts(2)
+    one, two = run_on(1), run_on(2)
     assert one["devices"] == 1 and two["devices"] == 2
     for theorem in ("1", "2"):
         assert one[theorem][2] is False and two[theorem][2] is True  # split across the two devices
@@ -67,7 +67,7 @@ def test_plain_counter_on_two_devices_counts_what_one_device_counts():
 def test_seed_blocks_on_two_devices_train_what_one_device_trains():
     """Five runs in blocks of two (and of one), full-batch Adam and minibatch SGD in float32: on two devices the
     blocks alternate between them, and every run's losses, spectra and final weights equal the one-device run's."""
-    one, two = counts(1, TRAIN), counts(2, TRAIN)
+    one, two = run_on(1, TRAIN), run_on(2, TRAIN)
     assert one.pop("devices") == 1 and two.pop("devices") == 2
     for way in one:
         assert one[way][0] == 1 and two[way][0] == 2, way

@@ -243,13 +243,14 @@ def train(
         keys = jnp.concatenate([keys, jnp.repeat(keys[-1:], fill, axis=0)]) if fill else keys
         ys = jnp.concatenate([ys, jnp.repeat(ys[-1:], fill, axis=0)]) if fill else ys
         # Blocks go round the local devices; each device runs the same compiled program on each of its blocks.
+        # device None is the default device, uncommitted (the one-block default path).
         devices: list = [None] if seed_block is None else jax.local_devices()[:blocks]
-        on = {i: data if d is None else jax.device_put(data, d) for i, d in enumerate(devices)}
+        on = [jax.device_put(data, d) for d in devices]
         where = [b % len(devices) for b in range(blocks)]
 
         def part(tree: Any, b: int) -> Any:
             piece = jax.tree_util.tree_map(lambda v: v[b * block : (b + 1) * block], tree)
-            return piece if devices[where[b]] is None else jax.device_put(piece, devices[where[b]])
+            return jax.device_put(piece, devices[where[b]])
 
         def gather(parts: list) -> Any:  # the blocks' results, on the host, padding dropped
             return jax.tree_util.tree_map(lambda *v: np.concatenate([np.asarray(u) for u in v])[:seeds], *parts)
