@@ -413,7 +413,8 @@ def _parser() -> _Parser:
     measure.add_argument("--method", choices=("plain", "rare"), default="plain")
     measure.add_argument("--samples", type=int, help="samples per δ (default 1e6 plain, 2000 rare; --quick: 1e5, 300)")
     measure.add_argument("--seed", type=int, default=0)
-    measure.add_argument("--backend", choices=("numpy", "jax"), default="numpy", help="for method plain")
+    measure.add_argument("--backend", choices=("numpy", "jax"), default="numpy",
+                         help="jax: jitted float64 on all local JAX devices (for method rare, its plain pilot)")
     measure.add_argument("--quick", action="store_true", help="fewer samples")
     measure.add_argument("--out", required=True, help="write DIR/result.json and DIR/measure.png")
     measure.add_argument("--json", action="store_true", help="print result.json to stdout")

@@ -134,3 +134,19 @@ def test_accelerator_chunks_are_bounded_by_their_own_budget(monkeypatch):
     counts = {sets.plain_estimate(setting, 1.0, 3000, seed=4, chunk=1000, backend="jax").hits for _ in range(2)}
     monkeypatch.undo()
     assert counts == {sets.plain_estimate(setting, 1.0, 3000, seed=4, chunk=1000, backend="jax").hits}
+
+
+def test_measure_passes_its_backend_to_the_rare_estimators():
+    """`fptheory measure --method rare --backend jax` estimates with the JAX pilot: the experiment's point is the
+    estimator's own with backend "jax" (seed and δ as the experiment sets them), not numpy's; an unknown backend
+    is refused by the config."""
+    from fptheory.experiments.measure import MeasureConfig, run
+    from fptheory.numeric import rare_estimate
+
+    config = MeasureConfig(theorem=1, k1=1.0, k2=3.0, m=2, deltas=(0.6,), method="rare", samples=40, seed=5,
+                           backend="jax")
+    point = run(config).points[0]
+    assert point == rare_estimate(config.setting, 0.6, 40, seed=5, backend="jax")
+    assert point != rare_estimate(config.setting, 0.6, 40, seed=5)
+    with pytest.raises(ValueError, match=r"^backend must be 'numpy' or 'jax'; got 'gpu'$"):
+        MeasureConfig(backend="gpu")

@@ -1,8 +1,9 @@
 """The jitted plain Monte-Carlo counter splits its samples across all local JAX devices, and counts exactly the hits
 of the single-device run for the same seed (JAX's partitionable generator draws the same values however they are
-split). Training in seed blocks spreads the blocks over the devices and gives each run's records bit for bit as on
-one device. CPU devices stand in for accelerators: XLA_FLAGS=--xla_force_host_platform_device_count=2, in a fresh
-interpreter since XLA reads its flags at start."""
+split). The rare estimators' JAX pilot finds the same neurons on two devices as on one. Training in seed blocks
+spreads the blocks over the devices and gives each run's records bit for bit as on one device. CPU devices stand in
+for accelerators: XLA_FLAGS=--xla_force_host_platform_device_count=2, in a fresh interpreter since XLA reads its
+flags at start."""
 
 from __future__ import annotations
 
@@ -45,6 +46,24 @@ print(json.dumps(out))
 """
 
 
+PILOT = """
+import json, jax, numpy as np
+from fptheory.numeric import rare_estimate, rare_estimate_theorem2
+from fptheory.numeric._importance import _jax_pilot_batch, plain_pilot
+from fptheory.numeric._sets import Setting, jax_cpu_chunk
+out = {"devices": len(jax.local_devices())}
+for theorem, m, delta in ((1, 2, 1.0), (2, 3, 2.5)):
+    s = Setting(theorem, 1.0, 3.0, m, 1.0, 0.5 + 0.5j)
+    p = plain_pilot(s, delta, np.random.default_rng(0), key=jax.random.PRNGKey(4))
+    e = (rare_estimate if theorem == 1 else rare_estimate_theorem2)(s, delta, 50, seed=4, backend="jax")
+    with jax.enable_x64(True):
+        text = _jax_pilot_batch(s, jax_cpu_chunk(m)).lower(jax.random.PRNGKey(0), delta).compile().as_text()
+    out[theorem] = ["num_partitions=2" in text, p.samples, p.u.tolist(), p.t.tolist(), p.weight.tolist(), e.fraction,
+                    e.ci_low, e.ci_high]
+print(json.dumps(out))
+"""
+
+
 def run_on(devices: int, code: str = CODE) -> dict:
     env = {k: v for k, v in os.environ.items() if k != "XLA_FLAGS"}
     env["XLA_FLAGS"] = f"--xla_force_host_platform_device_count={devices}"
@@ -72,3 +91,14 @@ def test_seed_blocks_on_two_devices_train_what_one_device_trains():
     for way in one:
         assert one[way][0] == 1 and two[way][0] == 2, way
         assert two[way][1:] == one[way][1:], way
+
+
+def test_rare_pilot_on_two_devices_finds_what_one_device_finds():
+    """The rare estimators' JAX pilot (backend "jax") splits its batches across two devices and finds the same
+    carrying neurons with the same u, t and weights as on one; both estimates (Theorems 1 and 2) are the same."""
+    one, two = run_on(1, PILOT), run_on(2, PILOT)
+    assert one.pop("devices") == 1 and two.pop("devices") == 2
+    for theorem in one:
+        assert one[theorem][0] is False and two[theorem][0] is True  # split across the two devices
+        assert two[theorem][1:] == one[theorem][1:], theorem
+        assert len(one[theorem][2]) > 20 and one[theorem][5] > 0  # something found

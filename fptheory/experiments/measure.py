@@ -45,6 +45,8 @@ class MeasureConfig:
         _ = self.setting  # validates theorem, k1, k2, m, f̂
         if self.method not in METHODS:
             raise InputError(f"method must be one of {', '.join(METHODS)}; got {self.method!r}")
+        if self.backend not in ("numpy", "jax"):
+            raise InputError(f"backend must be 'numpy' or 'jax'; got {self.backend!r}")
         if not self.deltas:
             raise InputError("deltas must hold at least one δ > 0")
         for d in self.deltas:
@@ -95,7 +97,8 @@ def run(config: MeasureConfig, *, progress: Callable[[str, int, int], None] | No
             points.append(plain_estimate(setting, float(delta), config.samples, seed=seed, backend=config.backend, progress=report))
         else:
             estimator = rare_estimate if setting.theorem == 1 else rare_estimate_theorem2
-            points.append(estimator(setting, float(delta), config.samples, seed=seed, progress=report))
+            points.append(estimator(setting, float(delta), config.samples, seed=seed, backend=config.backend,
+                                    progress=report))
     fit, notes = None, []
     for p in points:
         if p.fraction == 0:

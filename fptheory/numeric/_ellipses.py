@@ -406,6 +406,7 @@ def rare_estimate_theorem2(
     samples: int,
     *,
     seed: int,
+    backend: str = "numpy",
     progress: Callable[[int, int], None] | None = None,
 ) -> Estimate:
     """Theorem 2's bad fraction ``μ(S^c ∩ B_δ)/μ(B_δ)``, S^c = {|∇L(k1)| < |∇L(k2)|} (Xu et al. 2020, arXiv:1901.06523, Theorem 2;
@@ -418,6 +419,9 @@ def rare_estimate_theorem2(
         samples: number of importance draws (≥ 2), after a plain pilot of 20,000 to 200,000 points
             (:func:`fptheory.numeric._importance.plain_pilot`) that guides the proposal and is not averaged.
         seed: in [0, 2^32).
+        backend: "numpy", or "jax": the pilot's points drawn and decided in jitted float64 batches on all local JAX
+            devices, identical on one and several devices (a different sample from numpy's, so a different
+            estimate, equal in law); the draws stay numpy's.
         progress: called as ``progress(done, samples)``.
 
     Returns:
@@ -431,5 +435,5 @@ def rare_estimate_theorem2(
         return _rare_batch(setting, delta, proposal, rng, count)
 
     values = guided_samples(setting, delta, samples, seed=seed, initial=_initial_proposal, integrated=2, draw=draw,
-                            progress=progress)
+                            progress=progress, backend=backend)
     return make_estimate(delta, samples, setting.m, values[:, 0])

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any
@@ -18,7 +18,18 @@ import numpy as np
 from fptheory._checks import InputError, check_seed
 from fptheory._typing import Float
 from fptheory.numeric._ball import chunks, log_coordinate_density, log_coordinate_normaliser, sample_ball, sphere_points
-from fptheory.numeric._sets import Estimate, Setting, bad_pairs, bad_theorem2, check_delta, plain_chunk, split_parameters
+from fptheory.numeric._fused import bad_pairs_fused, bad_theorem2_fused
+from fptheory.numeric._sets import (
+    Estimate,
+    Setting,
+    bad_pairs,
+    bad_theorem2,
+    ball_batch_jax,
+    check_delta,
+    jax_cpu_chunk,
+    plain_chunk,
+    split_parameters,
+)
 
 if TYPE_CHECKING:
     from fptheory.numeric._windows import Window
@@ -183,34 +194,44 @@ def pilot_sizes(m: int) -> tuple[int, ...]:
     return tuple(max(PILOT_MIN_POINTS, int(size * scale)) for size in PILOT_SIZES)
 
 
-def plain_pilot(setting: Setting, delta: float, rng: np.random.Generator) -> PilotHits:
+def plain_pilot(setting: Setting, delta: float, rng: np.random.Generator, *, key: Any = None) -> PilotHits:
     """Uniform points of B_δ, and the (u, t) coordinates of the neurons that carry the set where they hit it.
 
     For neuron j, u = |w_j|/δ and t = |y|²/(δ² - w_j²) with y every coordinate but w_j and the integrated ones
     (b_j for Theorem 1, a_j and b_j for Theorem 2): the coordinates of the rare estimators' proposals. Bad
     points of a plain sample are exact draws from the optimal (zero-variance) importance density, so their
-    (u, t) show where a proposal should put its mass, whatever the leading order says."""
+    (u, t) show where a proposal should put its mass, whatever the leading order says.
+
+    The points come from ``rng`` and are decided by the reference evaluator (numpy). With a JAX ``key`` they are
+    drawn and decided in jitted float64 batches of :func:`fptheory.numeric._sets.jax_cpu_chunk` points by the plain
+    counter's kernel, split across all local devices (:func:`_jax_pilot_batch`); the batches have the same size on
+    every kind of device, so a seed draws the same points, to rounding, on a CPU and on a GPU, and ``rng`` only
+    picks the subset kept."""
     m = setting.m
+    if key is None:
+        def stage(size: int) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+            for count in chunks(size, plain_chunk(m)):
+                yield _pilot_hits(setting, sample_ball(count, 3 * m, delta, rng), delta)
+    else:
+        import jax
+
+        batch = jax_cpu_chunk(m)
+
+        def stage(size: int) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+            nonlocal key
+            for count in chunks(size, batch):  # a short last batch: the first points of a full one
+                with jax.enable_x64(True):  # float64 in its own scope; the caller's jax settings stay as they are
+                    key, sub = jax.random.split(key)
+                    carrier, u, t, weight = _jax_pilot_batch(setting, batch)(sub, delta)
+                    i, j = np.nonzero(np.asarray(carrier)[:count])
+                    yield np.asarray(u)[i, j], np.asarray(t)[i, j], np.asarray(weight)[i, j]
+
     us, ts, weights, done = [], [], [], 0
     for size in pilot_sizes(m):
-        for count in chunks(size, plain_chunk(m)):
-            theta = sample_ball(count, 3 * m, delta, rng)
-            a, w, b = split_parameters(theta, m)
-            if setting.theorem == 1:
-                carrier = np.asarray(bad_pairs(setting, a, w, b)).any(axis=0)
-                weight = 1.0 / np.maximum(carrier.sum(axis=1, keepdims=True), 1)
-                integrated_sq = b * b
-            else:
-                largest = np.abs(w) == np.abs(w).max(axis=1, keepdims=True)
-                carrier = np.asarray(bad_theorem2(setting, a, w, b))[:, None] & largest
-                weight = np.ones((count, 1))
-                integrated_sq = a * a + b * b
-            i, j = np.nonzero(carrier)
-            wij = w[i, j]
-            rest = np.sum(theta[i] ** 2, axis=1) - wij**2 - integrated_sq[i, j]
-            us.append(np.abs(wij) / delta)
-            ts.append(np.clip(rest / np.maximum(delta**2 - wij**2, 1e-300), 0.0, 1.0))
-            weights.append(np.broadcast_to(weight, carrier.shape)[i, j])
+        for u_hit, t_hit, weight_hit in stage(size):
+            us.append(u_hit)
+            ts.append(t_hit)
+            weights.append(weight_hit)
         done += size
         hits = sum(x.size for x in us)
         if hits == 0 or hits >= PILOT_ENOUGH:
@@ -221,6 +242,60 @@ def plain_pilot(setting: Setting, delta: float, rng: np.random.Generator) -> Pil
         keep = rng.choice(u.size, PILOT_KEEP, replace=False)
         u, t, weight = u[keep], t[keep], weight[keep]
     return PilotHits(u, t, weight, done, fraction)
+
+
+def _pilot_hits(setting: Setting, theta: np.ndarray, delta: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(u, t, weight) of each neuron that carries the set at the points ``theta`` (n, 3m), by the reference
+    evaluator, in the order of (point, neuron)."""
+    a, w, b = split_parameters(theta, setting.m)
+    if setting.theorem == 1:
+        carrier = np.asarray(bad_pairs(setting, a, w, b)).any(axis=0)
+        weight = 1.0 / np.maximum(carrier.sum(axis=1, keepdims=True), 1)
+        integrated_sq = b * b
+    else:
+        largest = np.abs(w) == np.abs(w).max(axis=1, keepdims=True)
+        carrier = np.asarray(bad_theorem2(setting, a, w, b))[:, None] & largest
+        weight = np.ones((theta.shape[0], 1))
+        integrated_sq = a * a + b * b
+    i, j = np.nonzero(carrier)
+    wij = w[i, j]
+    rest = np.sum(theta[i] ** 2, axis=1) - wij**2 - integrated_sq[i, j]
+    t = np.clip(rest / np.maximum(delta**2 - wij**2, 1e-300), 0.0, 1.0)
+    return np.abs(wij) / delta, t, np.broadcast_to(weight, carrier.shape)[i, j]
+
+
+@cache
+def _jax_pilot_batch(setting: Setting, size: int) -> Callable[[Any, Any], tuple[Any, Any, Any, Any]]:
+    """The pilot's jitted batch: ``hits(key, delta)`` draws ``size`` points of B_δ, split across all local devices
+    (:func:`fptheory.numeric._sets.ball_batch_jax`), decides them with the plain counter's kernel
+    (:mod:`fptheory.numeric._fused`: the reference's verdicts) and returns, per point and neuron, whether the neuron
+    carries the set and its u, t and weight as :func:`_pilot_hits` computes them, each (size, m). Called with
+    float64 enabled."""
+    import jax
+    import jax.numpy as jnp
+
+    m = setting.m
+    draw = ball_batch_jax(3 * m, size)
+    fhats = complex(setting.fhat1), complex(setting.fhat2)
+
+    @jax.jit
+    def hits(key: Any, delta: Any) -> tuple[Any, Any, Any, Any]:
+        theta = draw(key, delta)
+        a, w, b = split_parameters(theta, m)
+        if setting.theorem == 1:
+            carrier = bad_pairs_fused(setting.k1, setting.k2, *fhats, a, w, b).any(axis=0)
+            weight = 1.0 / jnp.maximum(carrier.sum(axis=1, keepdims=True), 1)
+            integrated_sq = b * b
+        else:
+            largest = jnp.abs(w) == jnp.abs(w).max(axis=1, keepdims=True)
+            carrier = bad_theorem2_fused(setting.k1, setting.k2, *fhats, a, w, b)[:, None] & largest
+            weight = jnp.ones((size, 1))
+            integrated_sq = a * a + b * b
+        rest = jnp.sum(theta * theta, axis=1, keepdims=True) - w * w - integrated_sq
+        t = jnp.clip(rest / jnp.maximum(delta**2 - w * w, 1e-300), 0.0, 1.0)
+        return carrier, jnp.abs(w) / delta, t, jnp.broadcast_to(weight, w.shape)
+
+    return hits
 
 
 def _box_overlap(points: np.ndarray, weights: np.ndarray, cdf_edges: np.ndarray) -> np.ndarray:
@@ -359,10 +434,12 @@ def weight_diagnostics(log_values: Float[np.ndarray, " n"]) -> tuple[float | Non
     return ess, share, float(shape)
 
 
-def check_run(setting: Setting, delta: float, samples: int) -> None:
+def check_run(setting: Setting, delta: float, samples: int, backend: str = "numpy") -> None:
     check_delta(setting, delta, "rare")
     if not isinstance(samples, int) or isinstance(samples, bool) or samples < 2:
         raise InputError(f"samples must be an integer >= 2; got {samples!r}")
+    if backend not in ("numpy", "jax"):
+        raise InputError(f"backend must be 'numpy' or 'jax'; got {backend!r}")
 
 
 #: Draws per call of a rare estimator's ``draw``: the batched window search (:func:`fptheory.numeric.window_lengths_batch`)
@@ -387,15 +464,22 @@ def guided_samples(
     integrated: int,
     draw: Callable[[Proposal, np.random.Generator, int], np.ndarray],
     progress: Callable[[int, int], None] | None,
+    backend: str = "numpy",
 ) -> np.ndarray:
     """The run both rare estimators share: check the input, draw the plain pilot (:func:`plain_pilot`), mix its
     hits into the ``initial(setting, delta)`` proposal (:func:`guide`), then ``samples`` draws, :func:`draw_batch` at a
     time, of ``draw(proposal, rng, count)`` — the draws' weighted log contributions, shape (count, V), the last
     column the estimated set's — shape (samples, V). The proposal is fixed before any draw, so the mean is
-    unbiased."""
-    check_run(setting, delta, samples)
+    unbiased. With ``backend`` "jax" the pilot's points come from the JAX key of ``seed`` and are decided on all
+    local devices (:func:`plain_pilot`); the draws stay numpy's."""
+    check_run(setting, delta, samples, backend)
     rng = np.random.default_rng(check_seed(seed))
-    proposal = guide(initial(setting, float(delta)), plain_pilot(setting, delta, rng), integrated, 3 * setting.m)
+    key = None
+    if backend == "jax":
+        import jax
+
+        key = jax.random.PRNGKey(seed)
+    proposal = guide(initial(setting, float(delta)), plain_pilot(setting, delta, rng, key=key), integrated, 3 * setting.m)
     rows, done = [], 0
     for count in chunks(samples, draw_batch(setting.m)):
         rows.append(draw(proposal, rng, count))

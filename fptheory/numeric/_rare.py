@@ -144,6 +144,7 @@ def rare_estimate(
     samples: int,
     *,
     seed: int,
+    backend: str = "numpy",
     progress: Callable[[int, int], None] | None = None,
 ) -> Estimate:
     """Theorem 1's bad fraction ``μ(∪_lj Q_lj ∩ B_δ)/μ(B_δ)`` (Xu et al. 2020, arXiv:1901.06523, Theorem 1; docs/theory.md §6), by
@@ -156,6 +157,9 @@ def rare_estimate(
         samples: number of importance draws (≥ 2), after a plain pilot of 20,000 to 200,000 points
             (:func:`fptheory.numeric._importance.plain_pilot`) that guides the proposal and is not averaged.
         seed: in [0, 2^32).
+        backend: "numpy", or "jax": the pilot's points drawn and decided in jitted float64 batches on all local JAX
+            devices, identical on one and several devices (a different sample from numpy's, so a different
+            estimate, equal in law); the draws stay numpy's.
         progress: called as ``progress(done, samples)``.
 
     Returns:
@@ -173,7 +177,7 @@ def rare_estimate(
         return _rare_batch(setting, delta, proposal, rng, count)
 
     values = guided_samples(setting, delta, samples, seed=seed, initial=_initial_proposal, integrated=1, draw=draw,
-                            progress=progress)
+                            progress=progress, backend=backend)
     log_pairs, log_union = values[:, :3], values[:, 3]
     per_pair: dict[str, Any] = {}
     for l, name in enumerate(PAIR_NAMES):

@@ -284,6 +284,28 @@ def _count_numpy(setting: Setting, theta: np.ndarray) -> tuple[int, np.ndarray]:
     return int(np.count_nonzero(bad_theorem2(setting, a, w, b))), np.zeros(3, dtype=int)
 
 
+def ball_batch_jax(dim: int, size: int, width_leading: bool = False) -> Callable[[Any, Any], Any]:
+    """``draw(key, delta)``: ``size`` uniform points of B_δ ⊂ R^dim (:func:`fptheory.numeric.sample_ball_jax`), shape
+    (size, dim), or (dim, size) ``width_leading``, for use inside jitted code, split across all local JAX devices
+    where ``size`` divides evenly among them. JAX's partitionable generator draws the same values however they
+    are split, so the points (and whatever is decided on them) are those of the one-device run."""
+    import jax
+
+    devices = jax.local_devices()
+    sharding = None
+    if len(devices) > 1 and size % len(devices) == 0:
+        from jax.sharding import Mesh, NamedSharding, PartitionSpec
+
+        spec = PartitionSpec(None, "samples") if width_leading else PartitionSpec("samples", None)
+        sharding = NamedSharding(Mesh(np.array(devices), ("samples",)), spec)
+
+    def draw(key: Any, delta: Any) -> Any:
+        theta = sample_ball_jax(key, size, dim, delta, transposed=width_leading)
+        return theta if sharding is None else jax.lax.with_sharding_constraint(theta, sharding)
+
+    return draw
+
+
 @cache
 def _jax_counter(setting: Setting, size: int, width_leading: bool = False) -> Callable:
     """The jitted counter of a batch of ``size`` points: it draws them and decides them in one kernel (by
@@ -293,22 +315,13 @@ def _jax_counter(setting: Setting, size: int, width_leading: bool = False) -> Ca
     import jax
     import jax.numpy as jnp
 
-    dim, m = 3 * setting.m, setting.m
+    m = setting.m
     axis = 0 if width_leading else -1
-
-    devices = jax.local_devices()
-    sharding = None
-    if len(devices) > 1 and size % len(devices) == 0:  # the samples split across the local devices
-        from jax.sharding import Mesh, NamedSharding, PartitionSpec
-
-        spec = PartitionSpec(None, "samples") if width_leading else PartitionSpec("samples", None)
-        sharding = NamedSharding(Mesh(np.array(devices), ("samples",)), spec)
+    draw = ball_batch_jax(3 * m, size, width_leading)
 
     @jax.jit
     def count(key: Any, delta: Any) -> tuple[Any, Any]:
-        theta = sample_ball_jax(key, size, dim, delta, transposed=width_leading)
-        if sharding is not None:  # jax's partitionable generator draws the same values however they are split
-            theta = jax.lax.with_sharding_constraint(theta, sharding)
+        theta = draw(key, delta)
         a, w, b = theta.reshape(3, m, size) if width_leading else split_parameters(theta, m)
         fhats = complex(setting.fhat1), complex(setting.fhat2)
         if setting.theorem == 1:
@@ -378,11 +391,16 @@ def plain_chunk(m: int, backend: str = "numpy") -> int:
     8 (jax on a CPU) or 2^23 (on a GPU); at least 1."""
     if backend == "jax" and _on_accelerator():
         return int(max(1, min(1 << 23, ACCELERATOR_CHUNK_BYTES // (_BYTES_PER_SAMPLE_NEURON * m))))
-    by_bytes = CHUNK_BYTES // (_BYTES_PER_SAMPLE_NEURON * m)
     if backend == "numpy":
-        return int(max(1, min(1 << 16, by_bytes)))
-    size = min(by_bytes, JAX_CPU_BATCH_ELEMENTS // m)
-    return int(max(1, size - size % 8 if size >= 8 else size))  # a multiple of 8 splits evenly across devices
+        return int(max(1, min(1 << 16, CHUNK_BYTES // (_BYTES_PER_SAMPLE_NEURON * m))))
+    return jax_cpu_chunk(m)
+
+
+def jax_cpu_chunk(m: int) -> int:
+    """The jax counter's batch on a CPU for width m: JAX_CPU_BATCH_ELEMENTS / m samples (bounded by CHUNK_BYTES),
+    rounded down to a multiple of 8, which splits evenly across 2, 4 or 8 devices; at least 1."""
+    size = min(CHUNK_BYTES // (_BYTES_PER_SAMPLE_NEURON * m), JAX_CPU_BATCH_ELEMENTS // m)
+    return int(max(1, size - size % 8 if size >= 8 else size))
 
 
 def plain_estimate(
