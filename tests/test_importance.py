@@ -147,14 +147,16 @@ def test_jax_pilot_decides_as_the_reference_on_its_points():
     """On settings drawn at random (both theorems, δ from c/8 to c, twice that for Theorem 2, so that some pilots hit
     often and some hardly), the JAX pilot finds the same carrying neurons as the reference evaluator on the same
     points, in the same order, with the same weights, u to 1e-14 and t to 1e-12, the same number of points and the
-    same fraction."""
+    same fraction; the caller's x64 setting is left as it was."""
     rng = np.random.default_rng(23)
     total = 0
     for theorem in (1, 2, 1, 2, 1, 2):
         setting = helpers.random_setting(rng, theorem)
         delta = setting.predicted_c * float(rng.uniform(0.125, 1.0)) * theorem
         seed = int(rng.integers(2**31))
+        before = jax.config.read("jax_enable_x64")
         pilot = plain_pilot(setting, delta, np.random.default_rng(0), key=jax.random.PRNGKey(seed))
+        assert jax.config.read("jax_enable_x64") == before  # float64 in the pilot's own scope
         u, t, weight, done = _reference_pilot(setting, delta, jax.random.PRNGKey(seed))
         assert pilot.samples == done and pilot.fraction == weight.sum() / done, (setting, delta)
         if u.size > PILOT_KEEP:  # the subset kept: the pilot's numpy generator picks it, untouched before

@@ -224,7 +224,8 @@ def plain_pilot(setting: Setting, delta: float, rng: np.random.Generator, *, key
                     key, sub = jax.random.split(key)
                     carrier, u, t, weight = _jax_pilot_batch(setting, batch)(sub, delta)
                     i, j = np.nonzero(np.asarray(carrier)[:count])
-                    yield np.asarray(u)[i, j], np.asarray(t)[i, j], np.asarray(weight)[i, j]
+                    found = np.asarray(u)[i, j], np.asarray(t)[i, j], np.asarray(weight)[i, j]
+                yield found  # outside the scope: the caller's code between batches runs under its own settings
 
     us, ts, weights, done = [], [], [], 0
     for size in pilot_sizes(m):
