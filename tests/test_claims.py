@@ -1,5 +1,6 @@
 """Every registered claim, run through the verify registry at quick scale, holds; each states its statement,
-full citation, statistic and threshold. The thresholds live in fptheory.verify._claims only."""
+full citation, statistic and threshold. The thresholds live in fptheory.verify._claims only (their values are pinned
+in tests/test_ledger.py, and each judge is seen to fail in tests/test_negative_controls.py)."""
 
 import re
 from typing import Any

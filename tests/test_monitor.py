@@ -134,9 +134,12 @@ def test_several_runs_and_the_share_needed():
 
 
 def test_the_verdict_share_is_the_claims():
-    from fptheory.verify._claims import F1D_ORDERED
+    """The monitor's low-first share is the f1d-low-first claim's, 0.75 (its row in tests/test_ledger.py)."""
+    from fptheory.verify import load_builtin
 
-    assert LOW_FIRST_SHARE == F1D_ORDERED
+    assert LOW_FIRST_SHARE == 0.75
+    (row,) = load_builtin()["f1d-low-first"].ledger
+    assert row.value == LOW_FIRST_SHARE
 
 
 def test_figure_draws_the_report_without_pyplot():

@@ -7,9 +7,17 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-__all__ = ["Source", "Claim", "Evidence", "CLAIMS", "register", "load_builtin"]
+from fptheory._json import jsonable
+from fptheory.verify._conditions import Condition
+from fptheory.verify._thresholds import Threshold
+
+__all__ = ["Source", "Claim", "Evidence", "CLAIMS", "register", "load_builtin", "decided"]
+
+#: "derivation": an exact identity, a closed form or a proof, which fails only through a bug; "empirical": a
+#: measurement on training runs or samples, which can fail because the world is not as the paper says.
+Kind = Literal["derivation", "empirical"]
 
 
 @dataclass(frozen=True)
@@ -47,12 +55,33 @@ WANG_LAI_2024 = dict(authors="Yongji Wang, Ching-Yao Lai", year=2024,
 @dataclass
 class Evidence:
     """What a check found: whether the statement holds, the key number in words (for the table), details
-    (JSON-ready numbers), and the figure it wrote (a path inside the claim's folder) if any."""
+    (JSON-ready numbers: for the built-in claims, the statistics the verdict is decided from), the figure it wrote
+    (a path inside the claim's folder) if any, and the threshold's conditions, each with what it measured."""
 
     holds: bool
     key: str
     details: dict[str, Any] = field(default_factory=dict)
     figure: Path | None = None
+    conditions: list[Condition] = field(default_factory=list)
+
+
+Statistics = dict[str, Any]
+Decide = Callable[[Statistics], list[Condition]]
+
+
+def decided(statistics: Callable[[Any], Statistics], decide: Decide, describe: Callable[[Statistics], str]
+            ) -> Callable[[Any], Evidence]:
+    """A judge in three parts: ``statistics(result)`` measures (a JSON-ready dict, made so before deciding, so
+    that a cached copy decides the same), ``decide(statistics)`` applies the threshold as a list of
+    :class:`Condition` (the claim holds when every one does) and ``describe(statistics)`` gives the key number."""
+
+    def judge(result: Any) -> Evidence:
+        stats = jsonable(statistics(result))
+        conditions = decide(stats)
+        return Evidence(bool(conditions) and all(c.holds for c in conditions), describe(stats), stats,
+                        conditions=conditions)
+
+    return judge
 
 
 @dataclass(frozen=True)
@@ -61,7 +90,12 @@ class Claim:
     (what is measured, in words) and ``threshold`` (the rule that decides, in words, built from the same
     constants ``judge`` uses). ``settings(quick)`` gives a JSON-ready dict; ``compute(settings, folder)`` runs
     the measurement (it may write files, a figure among them, into ``folder``) and returns its result;
-    ``judge(result)`` applies the statistic and threshold."""
+    ``judge(result)`` applies the statistic and threshold.
+
+    ``kind`` says whether the claim is a derivation check or an empirical claim; ``ledger`` names the numbers the
+    threshold turns on, each with its reason (:class:`Threshold`); ``decide``, when given, is the threshold applied
+    to the statistics alone (``judge`` is then :func:`decided`'s), so that a cached outcome is decided again on
+    load and the negative controls can feed it synthetic statistics."""
 
     id: str
     statement: str
@@ -71,6 +105,9 @@ class Claim:
     settings: Callable[[bool], dict[str, Any]]
     compute: Callable[[dict[str, Any], Path], Any]
     judge: Callable[[Any], Evidence]
+    kind: Kind = "empirical"
+    ledger: tuple[Threshold, ...] = ()
+    decide: Decide | None = None
 
     def check(self, settings: dict[str, Any], folder: Path) -> Evidence:
         """Compute and judge; the figure is the first PNG the computation wrote into ``folder``."""
@@ -83,7 +120,7 @@ class Claim:
 
 CLAIMS: dict[str, Claim] = {}
 
-_BUILTIN = ("fptheory.verify._claims",)
+_BUILTIN = ("fptheory.verify._claims",)  # a package: its modules register the claims grouped by source
 
 
 def register(claim: Claim) -> Claim:
