@@ -337,11 +337,17 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         cached = ", cached" if outcome.cached else ""
         print(f"[{done:>2}/{total}] {outcome.id:<{width}} {outcome.verdict:<6} {outcome.key}  ({outcome.seconds:.1f} s{cached})",
               flush=True)
+        if outcome.verdict == "fails":
+            for condition in outcome.conditions:
+                if not condition["holds"]:
+                    print(f"{'':>8}{'':<{width}} failed: {condition['text']}: measured {condition['measured']} "
+                          f"({condition['miss']})", flush=True)
 
     where = f"on Dask ({args.scheduler})" if args.scheduler else f"{args.jobs} at a time"
     print(f"fptheory verify: {len(claims)} claims, {'quick' if args.quick else 'full'} scale, {where}", flush=True)
     outcomes = verify(claims, quick=args.quick, out=out, jobs=args.jobs, use_cache=not args.no_cache, progress=show,
-                      scheduler=args.scheduler, job_progress=running)
+                      scheduler=args.scheduler, job_progress=running,
+                      notice=lambda line: print(f"notice: {line}", flush=True))
     counts = {v: sum(o.verdict == v for o in outcomes) for v in ("holds", "fails", "error")}
     print(f"{counts['holds']} hold, {counts['fails']} fail, {counts['error']} errors; "
           f"wrote {out / 'report.md'}, report.html and result.json")

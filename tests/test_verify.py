@@ -299,3 +299,111 @@ def test_jobs_line_shows_running_claims():
     assert terminal.getvalue() == "\rrunning: parseval 25%"
     line.finished("parseval")
     assert terminal.getvalue().endswith("\r" + " " * len("running: parseval 25%") + "\r")
+
+
+def _decided_claim(calls):
+    """A claim with a ``decide``: its verdict comes from its statistics (value ≤ 1/2), so a cached outcome is decided
+    again on load."""
+    from fptheory.verify._conditions import at_most
+    from fptheory.verify._registry import decided
+
+    def compute(settings, folder):
+        calls.append(1)
+        return 0.25
+
+    def decide(stats):
+        return [at_most("the value", stats["value"], 0.5)]
+
+    return Claim("decided", "A quarter is at most a half.", SOURCE, "the value", "at most 1/2", lambda quick: {},
+                 compute, decided(lambda v: {"value": v}, decide, lambda s: f"value {s['value']}"), decide=decide)
+
+
+def _entry(out):
+    (entry,) = (out / "cache").glob("decided-*.json")
+    return entry
+
+
+def test_a_cached_verdict_is_always_the_judges(tmp_path):
+    """The cache stores the statistics; a verdict edited into a cache entry is not believed: the judge decides again."""
+    calls, out = [], tmp_path / "out"
+    first = verify([_decided_claim(calls)], quick=True, out=out, jobs=1)
+    assert first[0].verdict == "holds" and first[0].conditions[0]["holds"] and calls == [1]
+    entry = _entry(out)
+    data = json.loads(entry.read_text())
+    data["verdict"] = "fails"
+    entry.write_text(json.dumps(data))
+    again = verify([_decided_claim(calls)], quick=True, out=out, jobs=1)
+    assert again[0].cached and again[0].verdict == "holds" and calls == [1]
+    data["verdict"], data["evidence"] = "holds", {"value": 0.75}  # statistics that fail the threshold
+    entry.write_text(json.dumps(data))
+    third = verify([_decided_claim(calls)], quick=True, out=out, jobs=1)
+    assert third[0].cached and third[0].verdict == "fails" and calls == [1]
+    assert "0.25 above 0.5" in third[0].conditions[0]["miss"]
+
+
+@pytest.mark.parametrize(("edit", "why"), [
+    (lambda text, data: "{ not json", "does not parse"),
+    (lambda text, data: json.dumps({**data, "seconds": "abc"}), "wrong type"),
+    (lambda text, data: json.dumps({**data, "verdict": "h0lds"}), "wrong type or value"),
+    (lambda text, data: json.dumps({**data, "evidence": {"other": 1}}), "cannot decide"),
+    (lambda text, data: json.dumps([1, 2]), "not an outcome"),
+])
+def test_a_broken_cache_entry_is_recomputed_with_a_notice(tmp_path, edit, why):
+    calls, out, notices = [], tmp_path / "out", []
+    verify([_decided_claim(calls)], quick=True, out=out, jobs=1)
+    entry = _entry(out)
+    entry.write_text(edit(entry.read_text(), json.loads(entry.read_text())))
+    again = verify([_decided_claim(calls)], quick=True, out=out, jobs=1, notice=notices.append)
+    assert not again[0].cached and again[0].verdict == "holds" and calls == [1, 1]
+    assert len(notices) == 1 and "\n" not in notices[0] and why in notices[0] and "recomputing" in notices[0]
+
+
+def test_report_says_why_a_claim_fails_and_renders_the_ledger(tmp_path):
+    """report.md and report.html: derivation checks apart from empirical claims, a Findings section that names the
+    failed condition with its measurement and miss, and the threshold ledger."""
+    from fptheory.verify._conditions import at_least
+    from fptheory.verify._registry import decided
+    from fptheory.verify._thresholds import Threshold
+
+    share = Threshold("share of seeds ordered", 0.75, "a clear majority of the seeds, three of four", True, "test")
+
+    def decide(stats):
+        return [at_least("share of seeds ordered", stats["ordered"], share.value)]
+
+    failing = Claim("ordered", "Seeds converge low first.", SOURCE, "the share", "at least 75%", lambda quick: {},
+                    lambda settings, folder: 0.5, decided(lambda v: {"ordered": v}, decide, lambda s: f"{s['ordered']:.0%}"),
+                    ledger=(share,), decide=decide)
+    identity = Claim("identity", "1 = 1.", SOURCE, "equality", "equal", lambda quick: {}, lambda settings, folder: 1,
+                     lambda v: Evidence(v == 1, "1 = 1"), kind="derivation")
+    outcomes = verify([identity, failing], quick=True, out=tmp_path, jobs=1)
+    assert [o.kind for o in outcomes] == ["derivation", "empirical"]
+    md, page = (tmp_path / "report.md").read_text(), (tmp_path / "report.html").read_text()
+    assert md.index("## Derivation checks") < md.index("| identity |") < md.index("## Empirical claims") < md.index("| ordered |")
+    why = "share of seeds ordered at least 0.75: measured 0.5; FAILS (0.25 below 0.75)"
+    findings = md[md.index("## Findings"):md.index("## Threshold ledger")]
+    assert "**ordered** (fails)" in findings and why in findings and "identity" not in findings
+    assert "| ordered | share of seeds ordered | 0.75 | a clear majority of the seeds, three of four (test) | yes |" in md
+    assert why in page and "Threshold ledger" in page and "Derivation checks" in page
+    data = json.loads((tmp_path / "result.json").read_text())
+    assert data["ledger"] == [{"claim": "ordered", "name": "share of seeds ordered", "value": 0.75,
+                               "reason": "a clear majority of the seeds, three of four", "fixed_before_full_run": True,
+                               "history": "test"}]
+    page_md = results_page([data])
+    assert "## Threshold ledger" in page_md and why in page_md and "- Kind: derivation" in page_md
+
+
+def test_the_runner_and_the_cluster_path_import_no_circle():
+    """run_claim lives with the outcome it makes (fptheory.verify._outcome), which imports neither the runner nor
+    the cluster module; both import it."""
+    import ast
+
+    import fptheory.verify._outcome as outcome
+
+    tree = ast.parse(Path(outcome.__file__).read_text())
+    imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
+    assert not imported & {"fptheory.verify._runner", "fptheory.verify._cluster"}
+    for name in ("_runner", "_cluster"):
+        text = Path(outcome.__file__).with_name(f"{name}.py").read_text()
+        assert "from fptheory.verify._outcome import" in text
+    cluster = Path(outcome.__file__).with_name("_cluster.py").read_text()
+    assert "fptheory.verify._runner" not in cluster

@@ -61,7 +61,7 @@ def client_for(scheduler: str, workers: int) -> Iterator[Any]:
 def _run_remote(claim: Any, settings: dict[str, Any]) -> tuple[dict[str, Any], dict[str, bytes]]:
     """On a worker: run ``claim`` in a temporary folder; return the outcome (as a dict) and the files it wrote,
     relative path -> bytes."""
-    from fptheory.verify._runner import run_claim
+    from fptheory.verify._outcome import run_claim
 
     root = Path(tempfile.mkdtemp(prefix="fptheory-claim-"))
     try:

@@ -6,41 +6,22 @@ import contextlib
 import hashlib
 import json
 import signal
-import sys
 import threading
 import time
-import traceback
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, wait
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from fptheory._checks import InputError
 from fptheory._io import write_json_atomic, write_text_atomic
-from fptheory._json import jsonable
-from fptheory.proof import Verdict
-from fptheory.verify._jobs import JobProgress, reporting, running, worker_pool
+from fptheory.verify._jobs import JobProgress, reporting, worker_pool
+from fptheory.verify._outcome import Outcome, code_unchanged, run_claim
 from fptheory.verify._registry import CLAIMS, Claim, load_builtin
+from fptheory.verify._thresholds import ledger_rows
 
 __all__ = ["Outcome", "verify", "exit_status", "cache_key", "run_claim"]
-
-
-@dataclass
-class Outcome:
-    id: str
-    statement: str
-    source: str
-    statistic: str
-    threshold: str
-    settings: dict[str, Any]
-    verdict: Verdict
-    key: str
-    evidence: dict[str, Any]
-    seconds: float
-    figure: str | None  # relative to the output folder
-    code: dict[str, str] = field(default_factory=dict)  # module -> sha256 of its source, when the claim finished
-    cached: bool = False
 
 
 def _version() -> str:
@@ -56,79 +37,60 @@ def cache_key(claim_id: str, settings: dict[str, Any]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def _file_hash(path: str) -> str | None:
-    try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    except OSError:
-        return None
-
-
-def code_hashes(claim: Claim) -> dict[str, str]:
-    """sha256 of the source of every loaded module of fptheory (the proofs included) and of the module that
-    defines the claim: the code that can have decided it. Taken when the claim has run, so that the modules it
-    imported on the way are in."""
-    tracked = {getattr(claim.compute, "__module__", ""), getattr(claim.judge, "__module__", "")}
-    out = {}
-    for name, module in list(sys.modules.items()):
-        path = getattr(module, "__file__", None)
-        if path and (name == "fptheory" or name.startswith("fptheory.") or name in tracked):
-            digest = _file_hash(path)
-            if digest is not None:
-                out[name] = f"{path}:{digest}"
-    return out
-
-
-def _code_unchanged(code: dict[str, str]) -> bool:
-    """True when every recorded module's source file still has the recorded hash."""
-    if not code:
-        return False
-    for entry in code.values():
-        path, _, digest = entry.rpartition(":")
-        if _file_hash(path) != digest:
-            return False
-    return True
-
-
-def run_claim(claim: Claim, settings: dict[str, Any], out: Path) -> Outcome:
-    """Run one claim's check in this process; a check that raises gives verdict "error"."""
-    import shutil
-
-    folder = out / "claims" / claim.id
-    shutil.rmtree(folder, ignore_errors=True)  # no figure of an earlier run may pose as this one's
-    folder.mkdir(parents=True, exist_ok=True)
-    began = time.perf_counter()
-    try:
-        with running(claim.id):  # its computation's steps report under its id (fptheory.verify._jobs)
-            found = claim.check(settings, folder)
-        verdict: Verdict = "holds" if found.holds else "fails"
-        key, details = found.key, jsonable(found.details)
-        figure = str(Path(found.figure).resolve().relative_to(out.resolve())) if found.figure is not None else None
-    except Exception as exc:  # an error in one claim is reported, not raised
-        verdict, key, figure = "error", f"{type(exc).__name__}: {exc}".splitlines()[0][:200], None
-        details = {"traceback": traceback.format_exc(limit=6)}
-    return Outcome(claim.id, claim.statement, claim.source.cite(), claim.statistic, claim.threshold, settings, verdict,
-                   key, details, time.perf_counter() - began, figure, code_hashes(claim))
-
-
 def _worker(claim_id: str, settings: dict[str, Any], out: str) -> dict[str, Any]:
     """A worker process's entry: load the registry, run the claim, return the outcome as a dict."""
     claims = load_builtin()
     return asdict(run_claim(claims[claim_id], settings, Path(out)))
 
 
-def _cached(path: Path, out: Path) -> Outcome | None:
-    """The cached outcome at ``path`` if it is readable, its figure is there and its code is unchanged."""
+#: the fields of a cached outcome and the types they must have (an entry edited by hand, or cut short, is recomputed)
+_FIELD_TYPES: dict[str, type | tuple[type, ...]] = {
+    "id": str, "statement": str, "source": str, "statistic": str, "threshold": str, "settings": dict, "verdict": str,
+    "key": str, "evidence": dict, "seconds": (int, float), "figure": (str, type(None)), "code": dict, "cached": bool,
+    "kind": str, "conditions": list}
+
+
+def _cached(path: Path, out: Path, claim: Claim, notice: Callable[[str], None]) -> Outcome | None:
+    """The cached outcome at ``path`` if it is readable, well-formed, its figure is there and its code is unchanged.
+
+    The cache stores evidence, not a verdict to trust: a claim with a ``decide`` is decided again from the cached
+    statistics, so a cached verdict is always its judge's. An entry that does not parse, has fields of the wrong
+    type, or whose statistics its judge cannot decide is recomputed, and ``notice`` says so in one line."""
     if not path.is_file():
         return None
+
+    def refuse(why: str) -> None:
+        notice(f"{claim.id}: cache entry {path.name} {why}; recomputing")
+
     try:
         data = json.loads(path.read_text())
-        outcome = Outcome(**data)
-    except (ValueError, TypeError):
+    except (ValueError, OSError, UnicodeDecodeError):
+        refuse("does not parse")
         return None
+    if not isinstance(data, dict):
+        refuse("is not an outcome")
+        return None
+    wrong = [name for name, kind in _FIELD_TYPES.items() if name in data and (
+        not isinstance(data[name], kind) or (kind == (int, float) and isinstance(data[name], bool)))]
+    missing = [name for name in ("id", "verdict", "key", "evidence", "seconds", "settings") if name not in data]
+    unknown = [name for name in data if name not in _FIELD_TYPES]
+    if wrong or missing or unknown or data.get("verdict") not in ("holds", "fails") or data.get("id") != claim.id:
+        refuse(f"has fields of the wrong type or value ({', '.join(wrong + missing + unknown) or 'verdict or id'})")
+        return None
+    outcome = Outcome(**data)
     if outcome.figure is not None and not (out / outcome.figure).is_file():
         return None
-    if not _code_unchanged(outcome.code):
+    if not code_unchanged(outcome.code):
         return None
+    if claim.decide is not None:
+        try:
+            conditions = claim.decide(outcome.evidence)
+        except Exception as exc:  # statistics its judge cannot read: not this judge's evidence
+            refuse(f"holds statistics its judge cannot decide ({type(exc).__name__})")
+            return None
+        outcome.verdict = "holds" if conditions and all(c.holds for c in conditions) else "fails"
+        outcome.conditions = [asdict(c) for c in conditions]
+    outcome.kind = claim.kind
     outcome.cached = True
     return outcome
 
@@ -153,7 +115,7 @@ def _terminate_like_interrupt() -> Iterator[None]:
 
 def verify(claims: list[Claim], *, quick: bool, out: str | Path, jobs: int = 2, use_cache: bool = True,
            progress: Callable[[Outcome, int, int], None] | None = None, scheduler: str | None = None,
-           job_progress: JobProgress | None = None) -> list[Outcome]:
+           job_progress: JobProgress | None = None, notice: Callable[[str], None] | None = None) -> list[Outcome]:
     """Decide ``claims`` and write ``out/result.json``, ``out/report.md`` and ``out/report.html``.
 
     Args:
@@ -168,6 +130,8 @@ def verify(claims: list[Claim], *, quick: bool, out: str | Path, jobs: int = 2, 
             ``jobs`` worker processes; an address (``tcp://host:8786``) uses that cluster. None: worker processes here.
         job_progress: called as ``job_progress(claim_id, done, total, eta)`` while a claim runs, with its
             computation's steps (training steps, samples), from worker processes too (not on Dask).
+        notice: called with one line when a cache entry is refused (it does not parse, its fields have the wrong
+            types, or its judge cannot decide its statistics) and recomputed.
 
     Returns:
         the outcomes in the order of ``claims``. Ctrl-C stops the workers at once and writes no report (the
@@ -182,7 +146,7 @@ def verify(claims: list[Claim], *, quick: bool, out: str | Path, jobs: int = 2, 
     for claim in claims:
         settings = claim.settings(quick)
         entry = out / "cache" / f"{claim.id}-{cache_key(claim.id, settings)}.json"
-        hit = _cached(entry, out) if use_cache else None
+        hit = _cached(entry, out, claim, notice or (lambda line: None)) if use_cache else None
         if hit is not None:
             outcomes[claim.id] = hit
             if progress:
@@ -220,11 +184,13 @@ def verify(claims: list[Claim], *, quick: bool, out: str | Path, jobs: int = 2, 
                     except Exception as exc:  # a worker that died is this claim's error
                         outcome = Outcome(claim.id, claim.statement, claim.source.cite(), claim.statistic,
                                           claim.threshold, settings, "error",
-                                          f"worker failed: {type(exc).__name__}: {exc}"[:200], {}, 0.0, None)
+                                          f"worker failed: {type(exc).__name__}: {exc}"[:200], {}, 0.0, None,
+                                          kind=claim.kind)
                     finish(outcome, entry)
     ordered = [outcomes[c.id] for c in claims]
     run = {"version": _version(), "scale": "quick" if quick else "full", "jobs": jobs, "scheduler": scheduler,
-           "wall_seconds": time.perf_counter() - began, "from_cache": sum(o.cached for o in ordered)}
+           "wall_seconds": time.perf_counter() - began, "from_cache": sum(o.cached for o in ordered),
+           "ledger": ledger_rows(claims)}
     write_reports(ordered, out, run)
     return ordered
 
