@@ -78,3 +78,19 @@ def test_bad_config_is_one_clear_error(changes, message):
     with pytest.raises(InputError) as info:
         ntk.Config(**changes)
     assert message in str(info.value) and "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize(("slope", "preferred"), [(-0.5, "-1/2"), (-1.0, "-1"), (-0.6, "-1/2"), (-0.9, "-1")])
+def test_gap_law_fits_tell_the_two_laws_apart(slope, preferred):
+    """A gap exactly ∝ width^slope (two seeds, the same) is fitted with no residual by its own law, and the law whose
+    slope is nearer wins otherwise (the residual of a fixed slope s is (slope - s)² Σ (log n - mean)²)."""
+    from types import SimpleNamespace
+
+    widths = (64, 256, 1024, 4096)
+    gap = 3.0 * np.asarray(widths, dtype=float) ** slope
+    fake = SimpleNamespace(config=SimpleNamespace(widths=widths), gap=lambda: np.stack([gap, gap], axis=1))
+    rss = ntk.Result.gap_law_fits(fake)
+    spread = float(np.sum((np.log(widths) - np.mean(np.log(widths))) ** 2))
+    assert rss["-1/2"] == pytest.approx((slope + 0.5) ** 2 * spread, abs=1e-12)
+    assert rss["-1"] == pytest.approx((slope + 1.0) ** 2 * spread, abs=1e-12)
+    assert min(rss, key=rss.__getitem__) == preferred

@@ -190,6 +190,18 @@ class Result:
         fit = linregress(np.log(self.config.widths), np.log(self.gap().mean(axis=1)))
         return float(fit.slope), float(fit.stderr)
 
+    def gap_law_fits(self) -> dict[str, float]:
+        """The two laws the gap's decay in width could follow, each fitted with its slope fixed: log(gap) = a + s
+        log(width), s = -1/2 (lazy training's bound, Lee et al. 2019, Sec. 2.4) and s = -1 (the O(1/width) drift of
+        finite-width corrections, Dyer and Gur-Ari 2020, arXiv:1909.11304), the intercept a by least squares.
+
+        Returns:
+            ``{"-1/2": rss, "-1": rss}``: each law's residual sum of squares in log(gap) (one free parameter each,
+            so the smaller fits better).
+        """
+        x, y = np.log(self.config.widths), np.log(self.gap().mean(axis=1))
+        return {name: float(np.sum((y - s * x - np.mean(y - s * x)) ** 2)) for name, s in (("-1/2", -0.5), ("-1", -1.0))}
+
     def summary(self) -> list[str]:
         slope, se = self.gap_slope()
         predicted, measured = (r.mean(axis=1) for r in self.rates())

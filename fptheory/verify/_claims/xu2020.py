@@ -479,37 +479,52 @@ register(experiment_claim(
 
 # --- Fig. 5: parity -----------------------------------------------------------------------------------
 
-PARITY_SE = Threshold(
-    "binomial standard errors that parity's test accuracy may lie above 1/2", 3.0,
-    "'not generalised' as no better than chance beyond sampling noise of the test points (3 s.e.: one-sided "
-    "p ≈ 0.001); the verdicts issue asks for below chance instead: not yet restated", None,
-    "moved into the registry by b2735f1; its first value is not traced")
+PARITY_LEVEL = Threshold(
+    "one-sided binomial test level for parity's test accuracy below 1/2, every seed", 0.01,
+    "the F-Principle predicts worse than chance, not only 'poor': a low-frequency fit of the sample predicts each "
+    "unseen point from its Hamming neighbours, which have the opposite parity. 1% per seed, on the test points' "
+    "count of correct answers (exact binomial)", False,
+    "restated by the verdicts issue (33) after the full run's accuracies (0.38-0.41 on 824 points) were on record; "
+    "it replaced 'below 1/2 + 3 binomial s.e.'")
 PARITY_REAL_ACCURACY = Threshold(
     "digits' test accuracy", 0.9,
     "the same MLP on real digits must generalise clearly (a linear classifier reaches about 0.9 on these digits)",
     None, "moved into the registry by b2735f1; its first value is not traced")
 
 
+def _below_chance_p(accuracy: float, points: int) -> float:
+    """The one-sided exact binomial p-value of ``accuracy`` on ``points`` answers against chance (1/2)."""
+    from scipy.stats import binomtest
+
+    return float(binomtest(int(round(accuracy * points)), points, 0.5, alternative="less").pvalue)
+
+
 def _parity_decide(s: dict[str, Any]) -> list[Condition]:
     acc = {key: np.asarray(value, dtype=float) for key, value in s["final_accuracy"].items()}
-    bound = 0.5 + PARITY_SE.value * math.sqrt(0.25 / s["test_points"])
+    p = [_below_chance_p(a, s["test_points"]) for a in acc["parity_test"]]
     return [at_least("smallest parity train accuracy over seeds", acc["parity_train"].min(), 1.0),
-            at_most("largest parity test accuracy over seeds (1/2 + 3 binomial s.e.)", acc["parity_test"].max(), bound,
-                    strict=True),
+            every(f"parity test accuracy below 1/2 by a one-sided binomial test at {PARITY_LEVEL.value:g} "
+                  f"({s['test_points']} test points)", [v < PARITY_LEVEL.value for v in p],
+                  values=[f"{a:.3f}, p = {v:.2g}" for a, v in zip(acc["parity_test"], p)]),
             at_least("smallest digits test accuracy over seeds", acc["real_test"].min(), PARITY_REAL_ACCURACY.value,
                      strict=True)]
 
 
 register(experiment_claim(
     "parity-no-generalization", "parity", "Parity, whose power is at high frequency, is fitted but not "
-    "generalized; real digits are.", source(XU_2020, "Sec. 7.1, Fig. 5"),
-    "final train and test accuracy of the same tanh MLP on parity (200 of 2^10 points) and on digits",
-    f"parity train 1, parity test below 1/2 + {PARITY_SE.value:g} binomial s.e., digits test above "
+    "generalized: a network that fits the low frequencies first predicts an unseen point from its training "
+    "neighbours, whose parity is the opposite, so its test accuracy falls below chance; real digits are "
+    "generalized.", source(XU_2020, "Sec. 7.1, Fig. 5 (parity's power at high frequency; the DNN's output deviates "
+                                    "from it at almost all frequencies)"),
+    "final train and test accuracy of the same tanh MLP on parity (200 of 2^10 points) and on digits; per seed, the "
+    "one-sided exact binomial p-value of parity's test accuracy against 1/2",
+    f"parity train 1; parity test below 1/2 at level {PARITY_LEVEL.value:g} in every seed; digits test above "
     f"{PARITY_REAL_ACCURACY.value}",
     statistics=lambda r: {"final_accuracy": {key: value[:, -1] for key, value in r.accuracy.items()},
                           "test_points": 2**r.config.dims - r.config.train_points,
                           "aliasing_ratio": r.aliasing_ratio(), "spectral_distance": r.spectral_distance()},
     decide=_parity_decide,
-    describe=lambda s: (f"parity test accuracy {np.round(s['final_accuracy']['parity_test'], 3).tolist()} (train 1.0); "
+    describe=lambda s: (f"parity test accuracy {np.round(s['final_accuracy']['parity_test'], 3).tolist()} (train 1.0; "
+                        f"below 1/2 at p ≤ {max(_below_chance_p(a, s['test_points']) for a in s['final_accuracy']['parity_test']):.1g}); "
                         f"digits test {np.round(s['final_accuracy']['real_test'], 3).tolist()}"),
-    ledger=(PARITY_SE, PARITY_REAL_ACCURACY)))
+    ledger=(PARITY_LEVEL, PARITY_REAL_ACCURACY)))
