@@ -11,7 +11,8 @@ import numpy as np
 from fptheory._checks import InputError, check_seed
 from fptheory._json import jsonable
 
-__all__ = ["PROTOCOL", "check_protocol", "seed_keys", "config_json", "result_json", "divergence_notes", "write_result"]
+__all__ = ["PROTOCOL", "check_protocol", "seed_keys", "config_json", "result_json", "divergence_notes", "write_result",
+           "plot_from"]
 
 #: What every experiment module provides (config in, result out, figure; the verdict is its claim's):
 #: ``Config`` a frozen dataclass that checks its fields; ``make_config(*, quick, seed, seeds)``;
@@ -84,3 +85,16 @@ def write_result(result: Any, out: str | Path, plot: Callable[[Any, Path], Path]
         write_npz_atomic(folder / "arrays.npz", **arrays)
     plot(result, folder / figure)
     return write_json_atomic(folder / "result.json", result.to_json())
+
+
+def plot_from(figure: Callable[[Any], Any]) -> Callable[[Any, str | Path], Path]:
+    """An experiment's ``plot(result, path)`` from its ``figure(result)`` (a matplotlib Figure, no pyplot): the figure
+    saved atomically as a PNG at ``path``, which it returns. One definition for every experiment that draws its
+    figure with a ``figure`` function (notebooks show that function's Figure inline)."""
+    from fptheory._io import save_figure_atomic
+
+    def plot(result: Any, path: str | Path) -> Path:
+        return save_figure_atomic(figure(result), path)
+
+    plot.__doc__ = f"Save ``{figure.__module__}.figure(result)`` atomically as a PNG at ``path``; return the path."
+    return plot

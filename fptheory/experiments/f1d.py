@@ -15,8 +15,7 @@ from typing import Any
 import numpy as np
 
 from fptheory._checks import InputError
-from fptheory._io import save_figure_atomic
-from fptheory.experiments._common import divergence_notes, result_json, seed_keys, write_result
+from fptheory.experiments._common import divergence_notes, plot_from, result_json, seed_keys, write_result
 from fptheory.spectral._dft import periodic_grid
 from fptheory.train._frequency_errors import median_steps
 from fptheory.train._loop import TrainSpec, train
@@ -133,8 +132,7 @@ def figure(result: Result) -> Any:
     return fig
 
 
-def plot(result: Result, path: str | Path) -> Path:
-    return save_figure_atomic(figure(result), path)
+plot = plot_from(figure)
 
 
 def save(result: Result, out: str | Path) -> Path:

@@ -42,8 +42,7 @@ from typing import Any
 import numpy as np
 
 from fptheory._checks import InputError
-from fptheory._io import save_figure_atomic
-from fptheory.experiments._common import divergence_notes, result_json, seed_keys, write_result
+from fptheory.experiments._common import divergence_notes, plot_from, result_json, seed_keys, write_result
 from fptheory.numeric._mlp import mlp_values
 from fptheory.train._loop import TrainSpec, train
 from fptheory.train._models import MLP
@@ -305,8 +304,7 @@ def figure(result: Result) -> Any:
     return fig
 
 
-def plot(result: Result, path: str | Path) -> Path:
-    return save_figure_atomic(figure(result), path)
+plot = plot_from(figure)
 
 
 def save(result: Result, out: str | Path) -> Path:

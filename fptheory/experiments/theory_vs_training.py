@@ -23,8 +23,7 @@ from typing import Any
 import numpy as np
 
 from fptheory._checks import InputError
-from fptheory._io import save_figure_atomic
-from fptheory.experiments._common import divergence_notes, result_json, seed_keys, write_result
+from fptheory.experiments._common import divergence_notes, plot_from, result_json, seed_keys, write_result
 from fptheory.numeric._stable import loss_gradient, network_transform
 from fptheory.train._frequency_errors import convergence_steps, median_steps, relative_error
 from fptheory.train._loop import TrainSpec, train
@@ -194,8 +193,7 @@ def figure(result: Result) -> Any:
     return fig
 
 
-def plot(result: Result, path: str | Path) -> Path:
-    return save_figure_atomic(figure(result), path)
+plot = plot_from(figure)
 
 
 def save(result: Result, out: str | Path) -> Path:
