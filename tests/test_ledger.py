@@ -23,7 +23,7 @@ GOLDEN = [
     ('theory-vs-training', 'median relative difference of measured and predicted dL(k)/dt', 0.01, None),
     ('theory-vs-training', "distance of the log gradient ratio's slope from -1", 0.03, None),
     ('theory-vs-training', 'R² of that fit', 0.99, None),
-    ('filtering-low-first', "(network, δ) pairs where e_high's first step comes before e_low's", 0, None),
+    ('filtering-low-first', '(network, δ) pairs where e_low and e_high do not both converge within the budget, e_low first', 0, False),
     ('projection-low-first', 'one-hot components with a significant interior peak', 3, None),
     ('projection-low-first', 'share of those components ordered, per network', 0.8, None),
     ('poisson-opposite-orders', 'share of seeds whose DNN converges the peaks low first', 1.0, None),

@@ -81,10 +81,11 @@ CONTROLS: dict[str, Control] = {
          "slope -1.031": ({"slope": -1.031}, ("slope",)),
          "R² 0.99": ({"slope_r2": 0.99}, ("R²",)),
          "one run slower": ({"faster_k1_at_init": 0.9}, ("faster",))}),
-    # e_low's step exists and precedes e_high's (or e_high never converges), every network and δ
+    # e_low's and e_high's steps both exist, e_low's first, every network and δ
     "filtering-low-first": Control(
-        {"convergence": [[[10, 20], [10, None]], [[0, 1]]], "networks": ["mlp", "cnn"], "convergence_threshold": 0.2},
+        {"convergence": [[[10, 20], [10, 11]], [[0, 1]]], "networks": ["mlp", "cnn"], "convergence_threshold": 0.2},
         {"a tie": ({"convergence": [[[10, 20], [10, 10]], [[0, 1]]]}, ("e_low",)),
+         "e_high never (censored)": ({"convergence": [[[10, 20], [10, None]], [[0, 1]]]}, ("e_low",)),
          "e_low never": ({"convergence": [[[10, 20], [None, None]], [[0, 1]]]}, ("e_low",)),
          "reversed": ({"convergence": [[[10, 20]], [[30, 20]]]}, ("e_low",))}),
     # at least 3 scored components; each network ordered in ≥ 80% of them
