@@ -19,7 +19,7 @@ GOLDEN = [
     ('theorem2-decay-constant', 'share of the leading-order c by which the fitted interval is widened', 0.05, None),
     ('f1d-low-first', 'share of seeds ordered', 0.75, None),
     ('init-scale', 'mean Spearman ρ(k, step) at the smallest scale', 0.8, None),
-    ('init-scale', 'mean paired difference of ρ, smallest scale minus largest', 0.0, None),
+    ('init-scale', 'lower end of the 95% t-interval of the paired difference of ρ, smallest scale minus largest', 0.0, False),
     ('theory-vs-training', 'median relative difference of measured and predicted dL(k)/dt', 0.01, None),
     ('theory-vs-training', "distance of the log gradient ratio's slope from -1", 0.03, None),
     ('theory-vs-training', 'R² of that fit', 0.99, None),

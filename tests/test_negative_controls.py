@@ -66,13 +66,15 @@ CONTROLS: dict[str, Control] = {
          "medians all equal": ({"median_steps": [100, 100, 100]}, ("median",)),
          "a peak never converges": ({"median_steps": [100, None, 200]}, ("median",)),
          "medians out of order": ({"median_steps": [100, 300, 200]}, ("median",))}),
-    # mean ρ at the smallest scale ≥ 0.8; paired difference smallest - largest ≥ 0
+    # mean ρ at the smallest scale ≥ 0.8; the paired difference's 95% interval (mean ± half width) above 0
     "init-scale": Control(
-        {"mean_spearman_per_scale": [0.8, 0.5], "scales": [0.1, 1.0], "paired_difference": 0.0,
-         "paired_difference_half_width": 0.1, "seeds": 4},
+        {"mean_spearman_per_scale": [0.8, 0.5], "scales": [0.1, 1.0], "paired_difference": 0.1,
+         "paired_difference_half_width": 0.099, "seeds": 48},
         {"ρ 0.79": ({"mean_spearman_per_scale": [0.79, 0.5]}, ("smallest scale",)),
          "the smallest scale is the second": ({"scales": [1.0, 0.1]}, ("smallest scale",)),
-         "negative difference": ({"paired_difference": -0.01}, ("paired",))}),
+         "interval touches 0": ({"paired_difference_half_width": 0.1}, ("interval",)),
+         "a null result": ({"paired_difference": 0.0, "paired_difference_half_width": 0.05}, ("interval",)),
+         "one seed, no interval": ({"paired_difference_half_width": None, "seeds": 1}, ("interval",))}),
     # rate error < 1e-2, |slope + 1| < 0.03, R² > 0.99, every run faster at k1
     "theory-vs-training": Control(
         {"rate_error": 0.0099, "slope": -1.029, "slope_r2": 0.991, "faster_k1_at_init": 1.0},

@@ -29,7 +29,9 @@ __all__ = ["Config", "Result", "make_config", "run", "save", "plot"]
 @dataclass(frozen=True)
 class Config:
     frequencies: tuple[float, ...] = (1.0, 2.0, 3.0, 4.0, 5.0, 6.0)
-    scales: tuple[float, ...] = (0.25, 0.5, 1.0, 2.0, 4.0)
+    # the claim compares the smallest and the largest scale, paired by seed; 48 seeds give its 95% interval 80% power
+    # at the effect and spread of the first full run (8 seeds, scales 0.25 … 4: +0.07, sd 0.16: 41 seeds needed)
+    scales: tuple[float, ...] = (0.25, 1.0, 4.0)
     points: int = 201
     hidden: tuple[int, ...] = (200, 200, 100)
     activation: str = "tanh"
@@ -38,7 +40,7 @@ class Config:
     record_every: int = 50
     threshold: float = 0.05
     seed: int = 0
-    seeds: int = 8
+    seeds: int = 48
 
     def __post_init__(self) -> None:
         if any(k <= 0 or k >= self.points / 2 or k != int(k) for k in self.frequencies):
@@ -53,9 +55,11 @@ class Config:
 
 def make_config(*, quick: bool = False, seed: int = 0, seeds: int | None = None) -> Config:
     if quick:
+        # 8 seeds: the quick run's paired difference (+0.15, sd 0.085 over 3 seeds) needs 5 for 80% power; the
+        # seeds train in one vmap, so 8 cost what 3 did
         return Config(frequencies=(1.0, 2.0, 3.0, 4.0), scales=(0.5, 1.0, 3.0), hidden=(64, 64), steps=2000,
-                      record_every=20, seed=seed, seeds=seeds or 3)
-    return Config(seed=seed, seeds=seeds or 8)
+                      record_every=20, seed=seed, seeds=seeds or 8)
+    return Config(seed=seed, seeds=seeds or 48)
 
 
 @dataclass

@@ -41,9 +41,11 @@ register(experiment_claim(
     source(RAHAMAN_2019, "Sec. 3, Experiment 1, Fig. 1"),
     "per seed, Spearman's ρ between k and the first step with Δ_F(k) < 0.1 (never: last step + 1); its mean",
     f"mean ρ at least {SPECTRAL_BIAS_SPEARMAN.value}, and the lowest k converges",
-    statistics=lambda r: {"spearman_per_seed": r.correlations, "median_steps": r.median_steps()},
+    statistics=lambda r: {"spearman_per_seed": r.correlations, "median_steps": r.median_steps(),
+                          "frequencies": list(r.config.frequencies)},
     decide=_spectral_bias_decide,
-    describe=lambda s: f"mean Spearman(k, step) {float(np.mean(np.asarray(s['spearman_per_seed'], dtype=float))):.2f}",
+    describe=lambda s: (f"mean Spearman(k, step) {float(np.mean(np.asarray(s['spearman_per_seed'], dtype=float))):.2f} "
+                        f"over k = {s['frequencies'][0]:g} … {s['frequencies'][-1]:g}"),
     ledger=(SPECTRAL_BIAS_SPEARMAN,)))
 
 

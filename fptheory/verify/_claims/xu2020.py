@@ -254,10 +254,13 @@ INIT_SCALE_SPEARMAN = Threshold(
     "the spectral-bias claim's threshold (a strong rank correlation, not merely a positive one)", None,
     "restated with this statistic in b02c725 after an earlier statistic saturated")
 INIT_SCALE_DIFFERENCE = Threshold(
-    "mean paired difference of ρ, smallest scale minus largest", 0.0,
-    "the remark after Theorem 1 says small weights make the order clearer; 0 asks only that it be no less clear "
-    "(the verdicts issue asks for an interval above 0: not yet restated)", None,
-    "restated with this statistic in b02c725")
+    "lower end of the 95% t-interval of the paired difference of ρ, smallest scale minus largest", 0.0,
+    "the remark after Theorem 1: small weights make the low frequencies dominate, so the order must be clearer at the "
+    "smallest scale than at the largest, shown by an interval above 0 (not a mean of at least 0, which a null "
+    "result passes); the seeds (48 full, 8 quick) give that interval 80% power at the effect and spread of the "
+    "runs on record", False,
+    "restated by the verdicts issue (33) after the full run on record measured +0.07 ± 0.13 over 8 seeds, an interval "
+    "that contains 0; the full scale's seeds went from 8 to 48 and its scales to the smallest, middle and largest")
 
 
 def _init_scale_statistics(r: Any) -> dict[str, Any]:
@@ -274,26 +277,28 @@ def _init_scale_statistics(r: Any) -> dict[str, Any]:
 def _init_scale_decide(s: dict[str, Any]) -> list[Condition]:
     per_scale = np.asarray(s["mean_spearman_per_scale"], dtype=float)
     small = per_scale[int(np.argmin(s["scales"]))]
+    mean, half = number(s["paired_difference"]), number(s["paired_difference_half_width"])
+    lower = None if mean is None or half is None else mean - half
     return [at_least("mean Spearman ρ(k, step) at the smallest scale", small, INIT_SCALE_SPEARMAN.value),
-            at_least("mean paired difference of ρ, smallest scale minus largest", s["paired_difference"],
-                     INIT_SCALE_DIFFERENCE.value)]
+            at_least(f"lower end of the 95% interval of the paired difference of ρ, smallest scale minus largest "
+                     f"({s['seeds']} seeds)", lower, INIT_SCALE_DIFFERENCE.value, strict=True)]
 
 
 def _init_scale_describe(s: dict[str, Any]) -> str:
     small = np.asarray(s["mean_spearman_per_scale"], dtype=float)[int(np.argmin(s["scales"]))]
     half = s["paired_difference_half_width"]
     return (f"mean Spearman(k, step) {small:.2f} at the smallest scale; smallest - largest "
-            f"{s['paired_difference']:+.2f} ± {math.inf if half is None else half:.2f} (95%)")
+            f"{s['paired_difference']:+.2f} ± {math.inf if half is None else half:.2f} (95%, {s['seeds']} seeds)")
 
 
 register(experiment_claim(
     "init-scale", "init_scale", "With small weights the lower-frequency gradient dominates: from the smallest "
-    "initialisation scale a tanh network converges its peaks in order of frequency, at least as clearly as from "
+    "initialisation scale a tanh network converges its peaks in order of frequency, and more clearly than from "
     "the largest scale.", source(XU_2020, "Sec. 6, Theorem 1 and the remark after it"),
     "per seed and init scale, Spearman's ρ between k and the first step with Δ_F(k) < 0.05; the mean at the "
-    "smallest scale, and the paired (same seed) difference smallest - largest",
-    f"mean ρ at the smallest scale at least {INIT_SCALE_SPEARMAN.value} (the spectral-bias claim's threshold) and a "
-    "mean paired difference of at least 0",
+    "smallest scale, and the paired (same seed) difference smallest - largest with its 95% t-interval",
+    f"mean ρ at the smallest scale at least {INIT_SCALE_SPEARMAN.value} (the spectral-bias claim's threshold) and the "
+    "paired difference's 95% interval above 0",
     statistics=_init_scale_statistics, decide=_init_scale_decide, describe=_init_scale_describe,
     ledger=(INIT_SCALE_SPEARMAN, INIT_SCALE_DIFFERENCE)))
 
