@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 __all__ = ["InputError", "is_traced", "as_finite", "check_nonzero", "check_broadcast", "check_counts", "check_seed",
-           "SEED_LIMIT"]
+           "check_backend", "SEED_LIMIT"]
 
 #: Seeds are integers in [0, 2^32): jax's generators take 32 bits, and a larger seed would wrap onto a smaller one.
 SEED_LIMIT = 2**32
@@ -79,3 +79,9 @@ def check_seed(seed: Any, count: int = 1, name: str = "seed") -> int:
         raise InputError(f"{name} must be an integer in [0, {top}] (seeds {name}, …, {name} + {int(count) - 1} are used); "
                          f"got {seed}")
     return int(seed)
+
+
+def check_backend(backend: Any) -> None:
+    """The estimators' array backend: "numpy" or "jax" (one message for every entry point that takes one)."""
+    if not isinstance(backend, str) or backend not in ("numpy", "jax"):
+        raise InputError(f"backend must be 'numpy' or 'jax'; got {backend!r}")

@@ -1,6 +1,7 @@
 """Theorem 1 and 2 sets and their plain Monte-Carlo measure."""
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -150,3 +151,19 @@ def test_measure_passes_its_backend_to_the_rare_estimators():
     assert point != rare_estimate(config.setting, 0.6, 40, seed=5)
     with pytest.raises(ValueError, match=r"^backend must be 'numpy' or 'jax'; got 'gpu'$"):
         MeasureConfig(backend="gpu")
+
+
+@pytest.mark.parametrize("backend", ["gpu", None, ["jax"]])
+def test_every_estimator_refuses_an_unknown_backend_in_one_line(backend):
+    """plain_estimate (before it sizes its batches for the backend), the rare estimators and MeasureConfig give the
+    same one-line refusal."""
+    from fptheory.experiments.measure import MeasureConfig
+    from fptheory.numeric import Setting, plain_estimate, rare_estimate
+
+    message = r"^backend must be 'numpy' or 'jax'; got " + re.escape(repr(backend)) + "$"
+    setting = Setting(1, 1.0, 3.0, 1)
+    for call in (lambda: plain_estimate(setting, 0.5, 100, seed=0, backend=backend),
+                 lambda: rare_estimate(setting, 0.5, 10, seed=0, backend=backend),
+                 lambda: MeasureConfig(backend=backend)):
+        with pytest.raises(ValueError, match=message):
+            call()

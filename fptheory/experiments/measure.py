@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fptheory._checks import InputError, check_seed
+from fptheory._checks import InputError, check_backend, check_seed
 from fptheory._io import save_figure_atomic
 from fptheory._json import jsonable
 from fptheory.experiments._common import write_result
@@ -45,8 +45,7 @@ class MeasureConfig:
         _ = self.setting  # validates theorem, k1, k2, m, f̂
         if self.method not in METHODS:
             raise InputError(f"method must be one of {', '.join(METHODS)}; got {self.method!r}")
-        if self.backend not in ("numpy", "jax"):
-            raise InputError(f"backend must be 'numpy' or 'jax'; got {self.backend!r}")
+        check_backend(self.backend)
         if not self.deltas:
             raise InputError("deltas must hold at least one δ > 0")
         for d in self.deltas:

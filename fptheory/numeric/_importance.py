@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from fptheory._checks import InputError, check_seed
+from fptheory._checks import InputError, check_backend, check_seed
 from fptheory._typing import Float
 from fptheory.numeric._ball import chunks, log_coordinate_density, log_coordinate_normaliser, sample_ball, sphere_points
 from fptheory.numeric._fused import bad_pairs_fused, bad_theorem2_fused
@@ -439,8 +439,7 @@ def check_run(setting: Setting, delta: float, samples: int, backend: str = "nump
     check_delta(setting, delta, "rare")
     if not isinstance(samples, int) or isinstance(samples, bool) or samples < 2:
         raise InputError(f"samples must be an integer >= 2; got {samples!r}")
-    if backend not in ("numpy", "jax"):
-        raise InputError(f"backend must be 'numpy' or 'jax'; got {backend!r}")
+    check_backend(backend)
 
 
 #: Draws per call of a rare estimator's ``draw``: the batched window search (:func:`fptheory.numeric.window_lengths_batch`)

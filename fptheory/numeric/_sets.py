@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from fptheory._checks import InputError, as_finite, check_seed
+from fptheory._checks import InputError, as_finite, check_backend, check_seed
 from fptheory._json import jsonable
 from fptheory._typing import Array, Bool, Float
 from fptheory.numeric._ball import chunks, sample_ball, sample_ball_jax
@@ -438,6 +438,7 @@ def plain_estimate(
         raise InputError(f"samples must be an integer >= 1; got {samples!r}")
     check_seed(seed)
     check_width(setting.m)
+    check_backend(backend)  # before the batches are sized for it
     if chunk is None:
         chunk = plain_chunk(setting.m, backend)
     elif isinstance(chunk, bool) or not isinstance(chunk, int) or chunk < 1:
@@ -450,7 +451,7 @@ def plain_estimate(
             hits, pair_hits, done = hits + h, pair_hits + p, done + size
             if progress:
                 progress(done, samples)
-    elif backend == "jax":
+    else:  # "jax"
         import jax
 
         leading = width_leads(setting.m)
@@ -470,8 +471,6 @@ def plain_estimate(
                 hits, pair_hits, done = hits + int(h), pair_hits + np.asarray(p), done + size
                 if progress:
                     progress(done, samples)
-    else:
-        raise InputError(f"backend must be 'numpy' or 'jax'; got {backend!r}")
     low, high = clopper_pearson(hits, samples)
     fraction = hits / samples
     per_pair = {name: float(pair_hits[i] / (samples * setting.m)) for i, name in enumerate(PAIR_NAMES)} if setting.theorem == 1 else {}
