@@ -24,6 +24,28 @@ def test_registry_has_the_papers_claims():
         assert re.search(r"arXiv:\d{4}\.\d{4,5}", citation) and claim.source.year >= 2019 and claim.source.where
 
 
+def test_the_transform_the_eq26_statement_prints_is_the_derived_one():
+    """The formula in proof-eq26's statement, typed here in sympy as the statement prints it, equals the package's
+    derived transform of a one-neuron tanh network for either sign of w (the statement once printed iπ for -iπ)."""
+    import sympy as sp
+
+    from fptheory.symbolic._fourier import b, k, w
+    from fptheory.symbolic._network import a, network_transform_expr, neuron_parameters
+
+    statement = load_builtin()["proof-eq26"].statement
+    assert "Σ_j a_j (-iπ/|w_j|) e^{ikb_j/w_j} / sinh(πk/(2w_j))" in statement
+    assert "Σ_j (2π a_j i/|w_j|) e^{ib_jk/w_j} / (e^{-πk/(2w_j)} - e^{πk/(2w_j)})" in statement
+    derived = network_transform_expr(1).subs(dict(zip(neuron_parameters(1), (a, w, b))))
+    printed = a * (-sp.I * sp.pi / sp.Abs(w)) * sp.exp(sp.I * k * b / w) / sp.sinh(sp.pi * k / (2 * w))
+    paper = 2 * sp.pi * a * sp.I / sp.Abs(w) * sp.exp(sp.I * b * k / w) / (sp.exp(-sp.pi * k / (2 * w)) - sp.exp(sp.pi * k / (2 * w)))
+    for sign in ({"positive": True}, {"negative": True}):
+        ws = sp.Symbol("w_s", real=True, **sign)
+        for form in (printed, paper):
+            assert sp.simplify((derived - form).subs(w, ws).rewrite(sp.exp)) == 0, (sign, form)
+    wrong = -printed  # the sign the statement used to print
+    assert sp.simplify((derived - wrong).subs(w, sp.Symbol("w_s", positive=True)).rewrite(sp.exp)) != 0
+
+
 #: Claims that fail at quick scale as a measured finding (as at full scale, below): the test checks that they still
 #: fail, so that a change shows.
 QUICK_SCALE_FINDINGS: dict[str, str] = {

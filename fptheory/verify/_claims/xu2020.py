@@ -23,7 +23,9 @@ __all__: list[str] = []
 # --- proofs -------------------------------------------------------------------------------------------
 
 _PROOFS = [
-    ("eq26", "The transform of a tanh network is Σ_j a_j (iπ/|w_j|) e^{ikb_j/w_j} / sinh(πk/(2w_j)).", "Sec. 6, Eq. 26"),
+    # the formula is checked against the sympy derivation in tests/test_claims.py (it once read iπ for -iπ)
+    ("eq26", "The transform of a tanh network is Σ_j a_j (-iπ/|w_j|) e^{ikb_j/w_j} / sinh(πk/(2w_j)) (Eq. 26: "
+             "Σ_j (2π a_j i/|w_j|) e^{ib_jk/w_j} / (e^{-πk/(2w_j)} - e^{πk/(2w_j)})).", "Sec. 6, Eq. 26"),
     ("eq27-31", "The per-frequency loss gradients of one neuron carry the factor exp(-π|k|/(2|w|)).", "Sec. 6, Eqs. 27-31"),
     ("theorem1", "For small init δ the fraction of parameters on which a high frequency's gradient dominates a "
                  "lower one's is at most C exp(-c/δ).", "Sec. 6, Theorem 1 and its proof (Eqs. 34-45)"),
