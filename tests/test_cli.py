@@ -125,6 +125,19 @@ def test_measure_rare_single_delta_has_no_fit(tmp_path):
     assert data["fit"] is None and 0 < data["points"][0]["fraction"] < 1e-10
 
 
+def test_measure_repeated_delta_writes_its_estimates_without_a_fit(tmp_path):
+    """One δ three times (rare, so the estimation is the long part): the estimates are written and the note says the
+    fit needs three distinct δ; no NaN interval, no traceback, exit status 0."""
+    done = run("measure", "--theorem", "1", "--k1", "1", "--k2", "3", "--delta", "0.5", "--delta", "0.5", "--delta",
+               "0.5", "--method", "rare", "--samples", "40", "--out", str(tmp_path), "--json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["fit"] is None and len(data["points"]) == 3 and all(p["fraction"] > 0 for p in data["points"])
+    assert any("at least 3 distinct deltas" in note and "got 1 distinct of 3" in note for note in data["notes"])
+    assert json.loads((tmp_path / "result.json").read_text())["fit"] is None
+    assert "nan" not in done.stdout.lower() and "Traceback" not in done.stderr
+
+
 def test_measure_tiny_delta(tmp_path):
     """Below the plain estimator's range: refused in one line before any work. The rare estimator at
     δ = 1e-3 prints fractions far below float64's range from their log10, never as 0."""

@@ -44,3 +44,13 @@ def test_inverted_intervals_are_refused():
 def test_needs_three_nonzero_points():
     with pytest.raises(ValueError, match="at least 3 deltas"):
         fit_decay([0.1, 0.2, 0.3], [0.0, 1e-3, 1e-2], [0, 1e-4, 1e-3], [1e-5, 1e-2, 1e-1])
+
+
+def test_needs_three_distinct_deltas():
+    """Three estimates at one δ (or two) cannot fix three parameters: refused in one line, not a fit with NaN
+    intervals or a singular matrix."""
+    p = np.array([1e-5, 1.1e-5, 0.9e-5])
+    with pytest.raises(ValueError, match=r"at least 3 distinct deltas with a nonzero fraction; got 1 distinct of 3"):
+        fit_decay([0.5, 0.5, 0.5], p, p * 0.9, p * 1.1)
+    with pytest.raises(ValueError, match=r"got 2 distinct of 4"):
+        fit_decay([0.4, 0.5, 0.5, 0.4], [*p, 1e-6], [*(p * 0.9), 0.9e-6], [*(p * 1.1), 1.1e-6])

@@ -108,10 +108,12 @@ def run(config: MeasureConfig, *, progress: Callable[[str, int, int], None] | No
             )
     hit = [(p.delta, *p.log_interval) for p in points if p.log_interval is not None]
     if len(points) >= 3:
-        if len(hit) >= 3:
+        distinct = len({d for d, *_ in hit})
+        if distinct >= 3:
             fit = fit_decay_log(*zip(*hit))
-        else:
-            notes.append(f"no fit: the decay fit needs at least 3 deltas with a nonzero fraction; got {len(hit)}")
+        else:  # the estimates stand; only the fit is left out, said in the notes (the result is written as usual)
+            notes.append(f"no fit: the decay fit needs at least 3 distinct deltas with a nonzero fraction; got "
+                         f"{distinct} distinct of {len(hit)}")
     return MeasureResult(config, points, fit, setting.predicted_c, notes)
 
 

@@ -74,7 +74,7 @@ def fit_decay_log(
     and intervals use Student's t.
 
     Args:
-        deltas: the radii δ, at least three, > 0.
+        deltas: the radii δ, > 0, at least three distinct (repeated δ's estimates are weighted as separate points).
         log_p: natural log of each fraction, shape as deltas.
         log_lows: natural log of each 95% interval's lower end (None where it is 0).
         log_highs: natural log of each upper end.
@@ -85,6 +85,10 @@ def fit_decay_log(
     rows = list(zip(deltas, log_p, log_lows, log_highs, strict=True))
     if len(rows) < 3:
         raise InputError(f"the decay fit needs at least 3 deltas with a nonzero fraction; got {len(rows)}")
+    distinct = len({float(r[0]) for r in rows})
+    if distinct < 3:  # the design (1, log δ, -1/δ) has rank min(3, distinct δ): fewer cannot fix three parameters
+        raise InputError(f"the decay fit needs at least 3 distinct deltas with a nonzero fraction; got {distinct} "
+                         f"distinct of {len(rows)}")
     for d, lp, lo, hi in rows:
         if not (d > 0 and (lo is None or lo <= lp) and lp <= hi):
             raise InputError(f"each interval must hold its fraction and delta be > 0; got log p = {lp!r}, "
