@@ -407,3 +407,46 @@ def test_the_runner_and_the_cluster_path_import_no_circle():
         assert "from fptheory.verify._outcome import" in text
     cluster = Path(outcome.__file__).with_name("_cluster.py").read_text()
     assert "fptheory.verify._runner" not in cluster
+
+
+@pytest.mark.parametrize(("make", "message"), [
+    (lambda out: (out / "report.md").mkdir(parents=True), "report.md' is a folder"),
+    (lambda out: (out / "result.json").mkdir(parents=True), "result.json' is a folder"),
+    (lambda out: (out.mkdir(), (out / "cache").write_text("x")), "cache' is a file"),
+    (lambda out: (out.mkdir(), (out / "claims").write_text("x")), "claims' is a file"),
+    (lambda out: ((out / "claims").mkdir(parents=True), (out / "claims" / "arith").write_text("x")), "arith' is a file"),
+])
+def test_an_output_folder_that_cannot_take_the_run_is_refused_before_any_work(tmp_path, make, message):
+    calls, out = [], tmp_path / "out"
+    make(out)
+    with pytest.raises(ValueError, match=message):
+        verify(_claims(calls)[:2], quick=True, out=out, jobs=1)
+    assert calls == []  # nothing computed
+
+
+def test_cli_refuses_a_report_folder_in_one_line(tmp_path, capsys):
+    from fptheory.cli import main
+
+    (tmp_path / "report.html").mkdir()
+    assert main(["verify", "--only", "parseval", "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "report.html' is a folder" in err and len(err.splitlines()) == 1
+
+
+def test_a_second_run_into_a_folder_in_use_is_refused(tmp_path):
+    """While one run holds the folder's lock, another is refused in one line before any work; once it is released
+    the folder can be used again."""
+    import fcntl
+
+    from fptheory.verify._runner import LOCK_NAME
+
+    calls = []
+    tmp_path.mkdir(exist_ok=True)
+    with open(tmp_path / LOCK_NAME, "a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with pytest.raises(ValueError, match=r"is in use by another fptheory verify run"):
+            verify(_claims(calls)[:1], quick=True, out=tmp_path, jobs=1)
+        assert calls == [] and not (tmp_path / "result.json").exists()
+        fcntl.flock(held, fcntl.LOCK_UN)
+    verify(_claims(calls)[:1], quick=True, out=tmp_path, jobs=1)
+    assert calls == ["holds"]

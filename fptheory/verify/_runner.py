@@ -135,12 +135,48 @@ def verify(claims: list[Claim], *, quick: bool, out: str | Path, jobs: int = 2, 
 
     Returns:
         the outcomes in the order of ``claims``. Ctrl-C stops the workers at once and writes no report (the
-        claims finished so far stay in the cache)."""
+        claims finished so far stay in the cache). ``out`` is checked first (:func:`check_layout`) and locked for
+        the run: a second run into the same folder meanwhile is refused (``InputError``)."""
     if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1:
         raise InputError(f"jobs must be an integer >= 1; got {jobs!r}")
     began = time.perf_counter()
     out = Path(out)
+    check_layout(out, [c.id for c in claims])
     (out / "cache").mkdir(parents=True, exist_ok=True)
+    with _folder_lock(out):
+        return _verify(claims, quick=quick, out=out, jobs=jobs, use_cache=use_cache, progress=progress,
+                       scheduler=scheduler, job_progress=job_progress, notice=notice, began=began)
+
+
+#: the lock file a run holds in its output folder (fcntl.flock, released when the run ends or its process dies)
+LOCK_NAME = ".fptheory-verify.lock"
+
+
+@contextlib.contextmanager
+def _folder_lock(out: Path) -> Iterator[None]:
+    """Hold ``out``'s lock for the run: a second ``verify`` into the same folder is refused in one line instead of
+    the two silently overwriting each other's reports. Where the platform has no ``fcntl`` the run goes unlocked."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield
+        return
+    with open(out / LOCK_NAME, "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise InputError(f"--out {str(out)!r} is in use by another fptheory verify run; wait for it to end or "
+                             "choose another folder") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _verify(claims: list[Claim], *, quick: bool, out: Path, jobs: int, use_cache: bool,
+            progress: Callable[[Outcome, int, int], None] | None, scheduler: str | None,
+            job_progress: JobProgress | None, notice: Callable[[str], None] | None, began: float) -> list[Outcome]:
+    """:func:`verify`'s work, with the folder checked and locked."""
     outcomes: dict[str, Outcome] = {}
     todo: list[tuple[Claim, dict[str, Any], Path]] = []
     for claim in claims:
@@ -193,6 +229,20 @@ def verify(claims: list[Claim], *, quick: bool, out: str | Path, jobs: int = 2, 
            "ledger": ledger_rows(claims)}
     write_reports(ordered, out, run)
     return ordered
+
+
+def check_layout(out: Path, claim_ids: list[str]) -> None:
+    """Before any work: every path a run writes under ``out`` can be written there, so that no claim's hours end
+    in an error at the last step. The reports and result.json must not be folders; the cache, ``claims`` and each
+    claim's folder must not be files (``InputError`` naming the path otherwise)."""
+    if out.exists() and not out.is_dir():
+        raise InputError(f"--out {str(out)!r} is a file; it must be a folder (existing or to be created)")
+    for name in ("result.json", "report.md", "report.html"):
+        if (out / name).is_dir():
+            raise InputError(f"{str(out / name)!r} is a folder; verify writes its {name} there (move it away)")
+    for folder in [out / "cache", out / "claims", *(out / "claims" / cid for cid in claim_ids)]:
+        if folder.exists() and not folder.is_dir():
+            raise InputError(f"{str(folder)!r} is a file; verify keeps a folder there (move it away)")
 
 
 def exit_status(outcomes: list[Outcome]) -> int:
