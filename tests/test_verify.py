@@ -450,3 +450,48 @@ def test_a_second_run_into_a_folder_in_use_is_refused(tmp_path):
         fcntl.flock(held, fcntl.LOCK_UN)
     verify(_claims(calls)[:1], quick=True, out=tmp_path, jobs=1)
     assert calls == ["holds"]
+
+
+WORKER_SCRIPT = '''
+import os
+import time
+
+from fptheory.verify._jobs import worker_pool
+
+if __name__ == "__main__":
+    with worker_pool(1, None) as pool:
+        print(pool.submit(os.getpid).result(), flush=True)
+        pool.submit(time.sleep, 120)
+        time.sleep(120)
+'''
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state not in ("Z", "X")  # a zombie has exited; only its parent's wait is missing
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads process states from /proc")
+def test_workers_die_with_a_killed_parent(tmp_path):
+    """SIGKILL of the process that holds the pool (no handler runs): its worker, busy with a two-minute job, exits
+    within seconds instead of computing on with nobody to read its result (issue 38, item 8)."""
+    import signal
+    import time
+
+    script = tmp_path / "pool.py"
+    script.write_text(WORKER_SCRIPT)
+    parent = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    try:
+        worker = int(parent.stdout.readline())
+        assert _alive(worker)
+        parent.send_signal(signal.SIGKILL)
+        parent.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while _alive(worker) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not _alive(worker)
+    finally:
+        parent.kill()

@@ -90,10 +90,26 @@ def drain(channel: Any, sink: JobProgress) -> Callable[[], None]:
     return halt
 
 
-def _worker_init(channel: Any = None) -> None:
+#: how often a worker checks that the process that started it is alive (seconds)
+PARENT_CHECK_SECONDS = 0.5
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A worker's watch: when the process that started it is gone (killed by SIGKILL, which no handler sees), the
+    worker is re-parented, and it exits at once instead of computing for minutes with nobody to read the result."""
+    import os
+
+    while True:
+        if os.getppid() != parent:
+            os._exit(1)
+        time.sleep(PARENT_CHECK_SECONDS)
+
+
+def _worker_init(channel: Any = None, parent: int | None = None) -> None:
     """In each worker: Ctrl-C is the parent's to handle (it stops the workers at once, so they print no
-    traceback), one BLAS/OpenMP thread, since the workers already share the cores, and the jobs' step progress
-    sent to the parent through ``channel`` (a queue) when it listens."""
+    traceback), one BLAS/OpenMP thread, since the workers already share the cores, the jobs' step progress
+    sent to the parent through ``channel`` (a queue) when it listens, and a watch that ends the worker when
+    ``parent`` dies."""
     import signal
 
     from threadpoolctl import threadpool_limits
@@ -103,6 +119,8 @@ def _worker_init(channel: Any = None) -> None:
     threadpool_limits(1)
     if channel is not None:
         _sink = queue_sink(channel)
+    if parent is not None:
+        threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True, name="exit-with-parent").start()
 
 
 def stop_pool(pool: ProcessPoolExecutor) -> None:
@@ -119,13 +137,17 @@ def stop_pool(pool: ProcessPoolExecutor) -> None:
 def worker_pool(workers: int, job_progress: JobProgress | None) -> Iterator[ProcessPoolExecutor]:
     """``workers`` spawned processes (one BLAS/OpenMP thread each) whose jobs' step reports reach ``job_progress``
     through a queue that a thread here drains. An exception in the block (Ctrl-C, or the caller closing a generator
-    early) kills the workers at once; a normal exit waits for them."""
+    early) kills the workers at once; a normal exit waits for them; and if this process is killed outright
+    (SIGKILL), each worker notices within :data:`PARENT_CHECK_SECONDS` and exits."""
     import multiprocessing
 
     context = multiprocessing.get_context("spawn")
     channel = context.Queue() if job_progress is not None else None
     halt = drain(channel, job_progress) if channel is not None and job_progress is not None else None
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init, initargs=(channel,))
+    import os
+
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init,
+                               initargs=(channel, os.getpid()))
     try:
         yield pool
     except BaseException:
