@@ -76,8 +76,8 @@ def check_seed(seed: Any, count: int = 1, name: str = "seed") -> int:
         raise InputError(f"{name} must be an integer in [0, {SEED_LIMIT - 1}]; got {seed!r}")
     if not 0 <= int(seed) <= SEED_LIMIT - int(count):
         top = SEED_LIMIT - int(count)
-        raise InputError(f"{name} must be an integer in [0, {top}] (seeds {name}, …, {name} + {int(count) - 1} are used); "
-                         f"got {seed}")
+        used = f" (seeds {name}, …, {name} + {int(count) - 1} are used)" if int(count) > 1 else ""
+        raise InputError(f"{name} must be an integer in [0, {top}]{used}; got {seed}")
     return int(seed)
 
 

@@ -429,7 +429,8 @@ def _parser() -> _Parser:
     run = sub.add_parser("run", help="run a training experiment by name (fptheory run --list)")
     run.add_argument("name", nargs="?", help="experiment name")
     run.add_argument("--list", action="store_true", help="list the experiments")
-    run.add_argument("--quick", action="store_true", help="small scale: under a minute on 2 cores")
+    run.add_argument("--quick", action="store_true",
+                     help="small scale: seconds to about three minutes on 2 cores (docs/results.md gives each claim's time)")
     run.add_argument("--seed", type=int, default=0, help="first seed (default 0)")
     run.add_argument("--seeds", type=int, help="number of seeds (default per experiment)")
     run.add_argument("--data", help="data set for the high-dimensional experiments: digits, mnist5k, mnist1d, "

@@ -272,7 +272,9 @@ def _write_idx(path, array):
     [
         (("measure", "--theorem", "1", "--k1", "1", "--k2", "3", "--delta", "1", "--m", "10000000"), "GiB for a single sample"),
         (("measure", "--theorem", "1", "--k1", "1", "--k2", "3", "--delta", "1", "--seed", "99999999999999999999"),
-         "seed (plus 1000 per further δ) must be an integer in [0,"),
+         "seed must be an integer in [0, 4294967295]; got 99999999999999999999"),
+        (("measure", "--theorem", "1", "--k1", "1", "--k2", "3", "--delta", "0.5", "--delta", "0.6", "--seed", "4294967295"),
+         "seed must be an integer in [0, 4294966295] with 2 deltas (the i-th δ uses seed + 1000 i); got 4294967295"),
         (("run", "f1d", "--quick", "--seed", "4294967296"), "--seed must be an integer in [0, 4294967295]"),
         (("run", "f1d", "--quick", "--seed", "4294967290", "--seeds", "8"), "--seed must be an integer in [0, 4294967288]"),
         (("run", "f1d", "--quick", "--seeds", "1000000"), "lower the number of seeds"),

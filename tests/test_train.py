@@ -228,3 +228,12 @@ def test_library_leaves_jax_precision_as_it_found_it():
     assert not jax.config.read("jax_enable_x64") and jnp.ones(2).dtype == jnp.float32
     with pytest.raises(InputError, match="float64, which is off"):
         network_transform(1.0, np.ones((1, 1)), np.ones((1, 1)), np.zeros((1, 1)), backend="jax")
+
+
+@pytest.mark.parametrize(("count", "text"), [(0, "0 B"), (512, "512 B"), (40_000, "39.1 KiB"), (3 * 2**20, "3 MiB"),
+                                            (1.5 * 2**30, "1.5 GiB"), (2**42, "4 TiB")])
+def test_memory_sizes_are_written_in_a_unit_that_shows_them(count, text):
+    """A refusal names sizes a user can read: a 40 kB run's seed is '39.1 KiB', not '0.0 MiB'."""
+    from fptheory.train._loop import byte_size
+
+    assert byte_size(count) == text

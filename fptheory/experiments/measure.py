@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fptheory._checks import InputError, check_backend, check_seed
+from fptheory._checks import SEED_LIMIT, InputError, check_backend, check_seed
 from fptheory._io import save_figure_atomic
 from fptheory._json import jsonable
 from fptheory.experiments._common import write_result
@@ -52,7 +52,11 @@ class MeasureConfig:
             check_delta(self.setting, d, self.method)
         if self.method == "plain":
             check_width(self.m)
-        check_seed(self.seed + 1000 * (len(self.deltas) - 1), name="seed (plus 1000 per further δ)")
+        check_seed(self.seed)
+        if self.seed + 1000 * (len(self.deltas) - 1) >= SEED_LIMIT:  # δ number i draws from seed + 1000 i
+            top = SEED_LIMIT - 1 - 1000 * (len(self.deltas) - 1)
+            raise InputError(f"seed must be an integer in [0, {top}] with {len(self.deltas)} deltas (the i-th δ uses "
+                             f"seed + 1000 i); got {self.seed}")
         minimum = 2 if self.method == "rare" else 1
         if not isinstance(self.samples, int) or self.samples < minimum:
             raise InputError(f"samples must be an integer >= {minimum}; got {self.samples!r}")

@@ -95,8 +95,17 @@ def check_memory(shapes: Any, seeds: int, records: int, spec: TrainSpec, record_
     need = seeds * per_seed
     free = _free_memory()
     if free is not None and need > 0.8 * free:
-        raise InputError(f"this run needs about {need / 2**30:.1f} GiB ({seeds} seeds × {per_seed / 2**20:.1f} MiB) and "
-                         f"{free / 2**30:.1f} GiB are free: lower the number of seeds (or steps and records)")
+        raise InputError(f"this run needs about {byte_size(need)} ({seeds} seeds × {byte_size(per_seed)}) and "
+                         f"{byte_size(free)} are free: lower the number of seeds (or steps and records)")
+
+
+def byte_size(count: float) -> str:
+    """``count`` bytes in the largest binary unit that keeps it at least 1 (B, KiB, MiB, GiB, TiB), 3 digits."""
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if abs(count) < 1024:
+            return f"{count:.3g} {unit}"
+        count /= 1024
+    return f"{count:.3g} TiB"
 
 
 def _free_memory() -> int | None:
