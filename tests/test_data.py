@@ -78,3 +78,31 @@ def test_shipped_sets():
 def test_mnist1d_offline_and_reproducible():
     a, b = mnist1d(seed=0), mnist1d(seed=0)
     assert a.X.shape == (4000, 40) and np.array_equal(a.X, b.X)
+
+
+class _Payload:
+    """What a crafted batch holds: unpickling it would call os.system (touching a marker file)."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        import os
+
+        return os.system, (f"touch {self.marker}",)
+
+
+@pytest.mark.parametrize("protocol", [2, 4, 5])
+def test_a_crafted_cifar_batch_runs_nothing(tmp_path, protocol):
+    """A data_batch whose pickle names os.system is refused in one line before the call: the marker file it would
+    touch is never made (issue 38, item 13). Real batches, in any protocol, still load."""
+    marker = tmp_path / "pwned"
+    (tmp_path / "data_batch_1").write_bytes(pickle.dumps({b"data": _Payload(marker), b"labels": [1]}, protocol=protocol))
+    with pytest.raises(ValueError, match=r"not a CIFAR-10 python batch: it names posix\.system"):
+        read_cifar10(tmp_path)
+    assert not marker.exists()
+    good = {b"data": np.zeros((2, 3072), np.uint8), b"labels": [np.int64(3), 4], b"batch_label": b"x",
+            b"filenames": [b"a.png", b"b.png"]}
+    (tmp_path / "data_batch_1").write_bytes(pickle.dumps(good, protocol=protocol))
+    X, y = read_cifar10(tmp_path)
+    assert X.shape == (2, 3072) and y.tolist() == [3, 4]

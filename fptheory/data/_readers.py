@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import pickle
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -92,6 +93,25 @@ def read_mnist(folder: str | Path, *, split: str = "train") -> tuple[np.ndarray,
     return images.reshape(images.shape[0], -1).astype(float) / 255.0, _digit_labels(labels, folder)
 
 
+#: The only globals a CIFAR-10 python batch may name: numpy's array and scalar reconstruction (under numpy 1's and
+#: numpy 2's module names) and the codec Python 3 uses for bytes in protocol 2. Anything else, os.system or any
+#: other callable a crafted file names, is refused before it is looked up, so reading a batch runs no code of its.
+_CIFAR_GLOBALS = frozenset({
+    *((module, name) for module in ("numpy.core.multiarray", "numpy._core.multiarray") for name in ("_reconstruct", "scalar")),
+    *((module, "_frombuffer") for module in ("numpy.core.numeric", "numpy._core.numeric")),
+    ("numpy", "ndarray"), ("numpy", "dtype"), ("_codecs", "encode"),
+})
+
+
+class _BatchUnpickler(pickle.Unpickler):
+    """An unpickler that admits only :data:`_CIFAR_GLOBALS` (the Python docs' "restricting globals" recipe)."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) not in _CIFAR_GLOBALS:
+            raise pickle.UnpicklingError(f"it names {module}.{name}, which a CIFAR-10 batch never holds; not loaded")
+        return super().find_class(module, name)
+
+
 def read_cifar10(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
     """CIFAR-10 images (n, 3072) scaled to [0, 1], each the row-major flattening of a (32, 32, 3) image, and
     labels (n,), from one python batch file or from every ``data_batch_*`` file of a folder (in name order).
@@ -101,7 +121,8 @@ def read_cifar10(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
 
     Returns:
         (X, y): X (n, 3072) floats in [0, 1], y (n,) ints in 0-9; ``InputError`` where the files are missing or
-        malformed.
+        malformed. The files are unpickled with only numpy's array globals admitted: a file that names any other
+        callable is refused without running it.
     """
     path = Path(path)
     files = sorted(path.glob("data_batch_*")) if path.is_dir() else [path]
@@ -113,9 +134,11 @@ def read_cifar10(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
             raise InputError(f"data file not found: {f}")
         try:
             with f.open("rb") as handle:
-                batch = pickle.load(handle, encoding="bytes")
+                batch = _BatchUnpickler(handle, encoding="bytes").load()
             data, lab = np.asarray(batch[b"data"]), np.asarray(batch[b"labels"])
-        except (pickle.UnpicklingError, EOFError, KeyError, TypeError, ValueError) as exc:
+        except pickle.UnpicklingError as exc:
+            raise InputError(f"{f} is not a CIFAR-10 python batch: {exc}") from None
+        except (EOFError, KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
             raise InputError(f"{f} is not a CIFAR-10 python batch ({exc.__class__.__name__})") from None
         if data.ndim != 2 or data.shape[1] != 3072 or data.shape[0] != lab.shape[0]:
             raise InputError(f"{f}: expected data (n, 3072) and n labels; got {data.shape} and {lab.shape}")
