@@ -106,3 +106,36 @@ def test_a_crafted_cifar_batch_runs_nothing(tmp_path, protocol):
     (tmp_path / "data_batch_1").write_bytes(pickle.dumps(good, protocol=protocol))
     X, y = read_cifar10(tmp_path)
     assert X.shape == (2, 3072) and y.tolist() == [3, 4]
+
+
+def _mnist(folder, images, labels, image_code=0x08, label_code=0x08):
+    folder.mkdir(exist_ok=True)
+    _write_idx(folder / "train-images-idx3-ubyte", images, image_code, False)
+    _write_idx(folder / "train-labels-idx1-ubyte", labels, label_code, False)
+    return folder
+
+
+@pytest.mark.parametrize(("build", "message"), [
+    (lambda d: _mnist(d, np.zeros((0, 28, 28), np.uint8), np.zeros(0, np.uint8)), "hold no images"),
+    (lambda d: _mnist(d, np.zeros((2, 10, 10), np.uint8), np.zeros(2, np.uint8)), "must be 28×28; got 10×10"),
+    (lambda d: _mnist(d, np.full((2, 28, 28), 1e6), np.zeros(2, np.uint8), image_code=0x0E),
+     r"pixel values .* must lie in \[0, 255\]; got values from 1e\+06 to 1e\+06"),
+    (lambda d: _mnist(d, np.zeros((2, 28, 28), np.uint8), np.array([1.5, 2.0]), label_code=0x0E),
+     "must be whole class numbers 0-9; got 1 that are not, e.g. 1.5"),
+])
+def test_mnist_files_a_network_cannot_take_are_refused_in_one_line(tmp_path, build, message):
+    """Each of these gave a traceback, a JAX error after 15 s, or a silently wrong number (1.5 read as class 1,
+    pixels of 1e6 unscaled) (issue 38, item 14)."""
+    folder = build(tmp_path / "mnist")
+    with pytest.raises(ValueError, match=message):
+        read_mnist(folder)
+
+
+def test_idx_header_sizes_that_overflow_and_corrupt_gzip_are_refused(tmp_path):
+    header = struct.pack(">BBBB", 0, 0, 0x08, 3) + struct.pack(">III", 2**32 - 1, 2**32 - 1, 2**32 - 1)
+    (tmp_path / "huge").write_bytes(header + b"\x00" * 16)
+    with pytest.raises(ValueError, match="IDX payload is 16 bytes; the header announces 79228162458924105385300197375"):
+        read_idx(tmp_path / "huge")
+    (tmp_path / "bad.gz").write_bytes(gzip.compress(b"\x00\x00\x08\x01\x00\x00\x00\x02ab")[:-6])
+    with pytest.raises(ValueError, match="is not a readable gzip file"):
+        read_idx(tmp_path / "bad.gz")

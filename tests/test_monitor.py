@@ -199,3 +199,18 @@ def test_steps_must_increase_between_records():
     monitor.record(10, np.zeros(64))
     with pytest.raises(InputError, match="step must increase"):
         monitor.record(10, np.zeros(64))
+
+
+def test_complex_targets_and_overflowing_outputs_are_refused():
+    """A complex y lost its imaginary part with a warning only, and outputs of 1e308 overflowed into the verdict
+    'no' (issue 38, item 14): both are refused in one line naming the argument."""
+    x = np.linspace(-math.pi, math.pi, 64, endpoint=False)
+    with pytest.raises(ValueError, match="y must be real; got complex values"):
+        FrequencyMonitor(x, np.sin(x) + 1j * np.cos(x))
+    with pytest.raises(ValueError, match=r"y must have magnitudes at most 1e\+150"):
+        FrequencyMonitor(x, 1e200 * np.sin(x))
+    monitor = FrequencyMonitor(x, np.sin(x) + np.sin(3 * x))
+    with pytest.raises(ValueError, match=r"outputs at step 0 must have magnitudes at most 1e\+150 .*got 1e\+308"):
+        monitor.record(0, np.full(64, 1e308))
+    with pytest.raises(ValueError, match="outputs must be real"):
+        monitor.record(0, np.zeros(64, dtype=complex))

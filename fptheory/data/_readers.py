@@ -9,7 +9,9 @@ uint32 per dimension, then the data in row-major order. CIFAR-10 python batches:
 from __future__ import annotations
 
 import gzip
+import math
 import pickle
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -26,12 +28,20 @@ def _open_bytes(path: Path) -> bytes:
     if not path.is_file():
         raise InputError(f"data file not found: {path}")
     raw = path.read_bytes()
-    return gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw
+    if raw[:2] != b"\x1f\x8b":
+        return raw
+    try:
+        return gzip.decompress(raw)
+    except (OSError, EOFError, zlib.error) as exc:  # BadGzipFile is an OSError
+        raise InputError(f"{path} is not a readable gzip file ({exc.__class__.__name__}: {exc})") from None
 
 
 def _digit_labels(labels: np.ndarray, where: str | Path) -> np.ndarray:
     """Labels as ints, refused unless every one is a class 0-9 (MNIST and CIFAR-10 have ten): labels 200-209
     would otherwise make a 210-class network."""
+    if labels.size and not np.all(np.isfinite(labels) & (labels == np.round(labels))):
+        bad = labels[~(np.isfinite(labels) & (labels == np.round(labels)))]
+        raise InputError(f"labels in {where} must be whole class numbers 0-9; got {bad.size} that are not, e.g. {float(bad[0]):g}")
     labels = labels.astype(int)
     if labels.size and (labels.min() < 0 or labels.max() > 9):
         raise InputError(f"labels in {where} must be classes 0-9; got values from {labels.min()} to {labels.max()}")
@@ -57,7 +67,7 @@ def read_idx(path: str | Path) -> np.ndarray:
         raise InputError(f"{path}: truncated IDX header")
     shape = tuple(int(v) for v in np.frombuffer(raw, dtype=">u4", count=ndim, offset=4))
     dtype = np.dtype(_IDX_TYPES[raw[2]])
-    expected = int(np.prod(shape)) * dtype.itemsize
+    expected = math.prod(shape) * dtype.itemsize  # Python ints: a header's sizes cannot overflow the check
     if len(raw) - header != expected:
         raise InputError(f"{path}: IDX payload is {len(raw) - header} bytes; the header announces {expected}")
     return np.frombuffer(raw, dtype=dtype, offset=header).reshape(shape).astype(dtype.newbyteorder("="))
@@ -90,6 +100,13 @@ def read_mnist(folder: str | Path, *, split: str = "train") -> tuple[np.ndarray,
     labels = read_idx(find(f"{prefix}-labels-idx1-ubyte"))
     if images.ndim != 3 or labels.ndim != 1 or images.shape[0] != labels.shape[0]:
         raise InputError(f"MNIST files in {folder} disagree: images {images.shape}, labels {labels.shape}")
+    if images.shape[0] == 0:
+        raise InputError(f"MNIST files in {folder} hold no images")
+    if images.shape[1:] != (28, 28):  # the networks' input size; other sizes failed deep inside JAX
+        raise InputError(f"MNIST images in {folder} must be 28×28; got {images.shape[1]}×{images.shape[2]}")
+    low, high = float(images.min()), float(images.max())
+    if not (np.all(np.isfinite(images)) and low >= 0 and high <= 255):  # scaled by 1/255 below: pixel values only
+        raise InputError(f"MNIST pixel values in {folder} must lie in [0, 255]; got values from {low:g} to {high:g}")
     return images.reshape(images.shape[0], -1).astype(float) / 255.0, _digit_labels(labels, folder)
 
 

@@ -51,10 +51,28 @@ def _as_array(name: str, value: Any) -> np.ndarray:
     if hasattr(value, "detach"):  # a PyTorch tensor, perhaps one that requires grad
         value = value.detach().cpu().numpy()
     try:
-        arr = np.asarray(value, dtype=float)
+        raw = np.asarray(value)
+        if np.iscomplexobj(raw):  # a cast to float would drop the imaginary part with a warning only
+            raise InputError(f"{name} must be real; got complex values (pass the real and imaginary parts as two "
+                             "components of a (n, 2) array)")
+        arr = np.asarray(raw, dtype=float)
     except (TypeError, ValueError) as err:
+        if isinstance(err, InputError):
+            raise
         raise InputError(f"{name} must be an array of real numbers; got {type(value).__name__} ({err})") from None
     return arr
+
+
+#: the largest magnitude of a target or an output: squared errors and transforms of larger values overflow float64
+#: (1e154² is 1e308), and an overflow would read as a verdict, not as the input it is
+MAGNITUDE_LIMIT = 1e150
+
+
+def _check_magnitude(name: str, arr: np.ndarray) -> None:
+    largest = float(np.max(np.abs(arr))) if arr.size else 0.0
+    if largest > MAGNITUDE_LIMIT:
+        raise InputError(f"{name} must have magnitudes at most {MAGNITUDE_LIMIT:g} (their squares must stay finite); "
+                         f"got {largest:.3g} (did training diverge?)")
 
 
 @dataclass(frozen=True)
@@ -173,6 +191,7 @@ class FrequencyMonitor:
         for name, arr in (("x", x), ("y", y)):
             if not np.all(np.isfinite(arr)):
                 raise InputError(f"{name} must be finite; got {np.count_nonzero(~np.isfinite(arr))} non-finite value(s)")
+        _check_magnitude("y", y)
         check_counts(peaks=peaks)
         if not (isinstance(grid, int) and grid >= 3):
             raise InputError(f"grid must be an integer >= 3; got {grid!r}")
@@ -276,6 +295,7 @@ class FrequencyMonitor:
         bad = ~np.isfinite(out)
         if np.any(bad):
             raise InputError(f"outputs{where} must be finite; got {np.count_nonzero(bad)} non-finite value(s) (did training diverge?)")
+        _check_magnitude(f"outputs{where}", out)
         return out
 
     def _check_step(self, step: Any) -> int:
