@@ -371,7 +371,8 @@ def test_report_says_why_a_claim_fails_and_renders_the_ledger(tmp_path):
         return [at_least("share of seeds ordered", stats["ordered"], share.value)]
 
     failing = Claim("ordered", "Seeds converge low first.", SOURCE, "the share", "at least 75%", lambda quick: {},
-                    lambda settings, folder: 0.5, decided(lambda v: {"ordered": v}, decide, lambda s: f"{s['ordered']:.0%}"),
+                    lambda settings, folder: 0.5,
+                    decided(lambda v: {"ordered": v, "seeds": 4}, decide, lambda s: f"{s['ordered']:.0%}"),
                     ledger=(share,), decide=decide)
     identity = Claim("identity", "1 = 1.", SOURCE, "equality", "equal", lambda quick: {}, lambda settings, folder: 1,
                      lambda v: Evidence(v == 1, "1 = 1"), kind="derivation")
@@ -379,6 +380,7 @@ def test_report_says_why_a_claim_fails_and_renders_the_ledger(tmp_path):
     assert [o.kind for o in outcomes] == ["derivation", "empirical"]
     md, page = (tmp_path / "report.md").read_text(), (tmp_path / "report.html").read_text()
     assert md.index("## Derivation checks") < md.index("| identity |") < md.index("## Empirical claims") < md.index("| ordered |")
+    assert "| ordered | fails | 50% | 4 |" in md and "| identity | holds | 1 = 1 | - |" in md
     why = "share of seeds ordered at least 0.75: measured 0.5; FAILS (0.25 below 0.75)"
     findings = md[md.index("## Findings"):md.index("## Threshold ledger")]
     assert "**ordered** (fails)" in findings and why in findings and "identity" not in findings
@@ -495,3 +497,13 @@ def test_workers_die_with_a_killed_parent(tmp_path):
         assert not _alive(worker)
     finally:
         parent.kill()
+
+
+def test_seeds_of_reads_the_config_or_its_training_config():
+    from types import SimpleNamespace
+
+    from fptheory.verify._claims._common import seeds_of
+
+    assert seeds_of(SimpleNamespace(config=SimpleNamespace(seeds=8))) == 8
+    assert seeds_of(SimpleNamespace(config=SimpleNamespace(train=SimpleNamespace(seeds=2)))) == 2
+    assert seeds_of(SimpleNamespace(config=SimpleNamespace())) is None and seeds_of(object()) is None

@@ -60,6 +60,12 @@ def why(claim: dict[str, Any]) -> str:
     return f"{claim['key']} (threshold: {claim['threshold']})"
 
 
+def _seeds(claim: dict[str, Any]) -> str:
+    """The number of seeds (training runs) a claim's evidence rests on, or '-' where it has none."""
+    seeds = claim.get("evidence", {}).get("seeds") if isinstance(claim.get("evidence"), dict) else None
+    return str(seeds) if isinstance(seeds, int) else "-"
+
+
 def _by_kind(claims: list[dict[str, Any]]) -> list[tuple[str, str, list[dict[str, Any]]]]:
     return [(title, blurb, [c for c in claims if c.get("kind", "empirical") == kind]) for kind, title, blurb in _KINDS]
 
@@ -81,9 +87,10 @@ def report_markdown(run: dict[str, Any]) -> str:
     md = [f"# fptheory verify\n\n{_summary(run)}\n"]
     for title, blurb, claims in _by_kind(run["claims"]):
         if claims:
-            md += [f"\n## {title}\n\n{blurb.capitalize()}.\n", "| claim | verdict | key number | seconds |", "|---|---|---|---|"]
-            md += [f"| {c['id']} | {c['verdict']} | {_cell(c['key'])} | {c['seconds']:.1f}{' (cached)' if c.get('cached') else ''} |"
-                   for c in claims]
+            md += [f"\n## {title}\n\n{blurb.capitalize()}.\n", "| claim | verdict | key number | seeds | seconds |",
+                   "|---|---|---|---|---|"]
+            md += [f"| {c['id']} | {c['verdict']} | {_cell(c['key'])} | {_seeds(c)} | "
+                   f"{c['seconds']:.1f}{' (cached)' if c.get('cached') else ''} |" for c in claims]
     findings = _findings([run], with_scale=False)
     md += ["\n## Findings: claims that do not hold\n"] + (findings or ["None: every claim holds."])
     if run.get("ledger"):
@@ -91,7 +98,8 @@ def report_markdown(run: dict[str, Any]) -> str:
                "before the claim's first full-scale run.\n"] + ledger_markdown(run["ledger"])
     for c in run["claims"]:
         md += [f"\n## {c['id']}: {c['verdict']}\n", f"**Statement.** {c['statement']}\n", f"**Source.** {c['source']}\n",
-               f"**Kind.** {c.get('kind', 'empirical')}\n", f"**Statistic.** {c['statistic']}\n",
+               f"**Kind.** {c.get('kind', 'empirical')}" + (f"; {_seeds(c)} seeds" if _seeds(c) != "-" else "") + "\n",
+               f"**Statistic.** {c['statistic']}\n",
                f"**Threshold.** {c['threshold']}\n"]
         if c.get("conditions"):
             md += ["**Conditions.**\n"] + [f"- {_explain(cond)}" for cond in c["conditions"]] + [""]
@@ -104,10 +112,10 @@ def report_markdown(run: dict[str, Any]) -> str:
 
 def _html_table(claims: list[dict[str, Any]]) -> str:
     rows = "".join(f"<tr><td><a href='#{c['id']}'>{html.escape(c['id'])}</a></td><td style='color:{_COLOUR[c['verdict']]}'>"
-                   f"<b>{c['verdict']}</b></td><td>{html.escape(c['key'])}</td><td>{c['seconds']:.1f}</td></tr>"
-                   for c in claims)
+                   f"<b>{c['verdict']}</b></td><td>{html.escape(c['key'])}</td><td>{_seeds(c)}</td>"
+                   f"<td>{c['seconds']:.1f}</td></tr>" for c in claims)
     return (f"<table border='1' cellpadding='4' style='border-collapse:collapse'>"
-            f"<tr><th>claim</th><th>verdict</th><th>key number</th><th>seconds</th></tr>{rows}</table>")
+            f"<tr><th>claim</th><th>verdict</th><th>key number</th><th>seeds</th><th>seconds</th></tr>{rows}</table>")
 
 
 def report_html(run: dict[str, Any], out: Path) -> str:

@@ -11,7 +11,7 @@ from fptheory.verify._jobs import step_progress
 from fptheory.verify._registry import Claim, Decide, Kind, Source, Statistics, decided
 from fptheory.verify._thresholds import Threshold
 
-__all__ = ["source", "experiment_claim"]
+__all__ = ["source", "experiment_claim", "seeds_of"]
 
 
 def source(paper: dict[str, Any], where: str) -> Source:
@@ -29,8 +29,22 @@ def experiment_claim(claim_id: str, module: str, statement: str, cited: Source, 
     def settings(quick: bool) -> dict[str, Any]:
         return {"experiment": module, "quick": quick, "seed": 0, **({"changes": changes} if changes else {})}
 
+    def with_seeds(result: Any) -> Statistics:
+        return {"seeds": seeds_of(result), **statistics(result)}
+
     return Claim(claim_id, statement, cited, statistic, threshold, settings, _compute_experiment,
-                 decided(statistics, decide, describe), kind=kind, ledger=ledger, decide=decide)
+                 decided(with_seeds, decide, describe), kind=kind, ledger=ledger, decide=decide)
+
+
+def seeds_of(result: Any) -> int | None:
+    """How many seeds (independent training runs) an experiment's result holds: its config's ``seeds``, or its
+    training config's (perturbation trains through spectral_bias's); None where the experiment has no seeds."""
+    config = getattr(result, "config", None)
+    for holder in (config, getattr(config, "train", None)):
+        seeds = getattr(holder, "seeds", None)
+        if isinstance(seeds, int):
+            return seeds
+    return None
 
 
 def _compute_experiment(settings: dict[str, Any], folder: Path) -> Any:
