@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Condition", "at_least", "at_most", "between", "every", "that", "number"]
+__all__ = ["Condition", "at_least", "at_most", "between", "every", "that", "number", "all_hold"]
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,11 @@ class Condition:
         """One line: the requirement, what was measured, and the miss when it fails."""
         verdict = "holds" if self.holds else f"FAILS ({self.miss})" if self.miss else "FAILS"
         return f"{self.text}: measured {self.measured}; {verdict}"
+
+
+def all_hold(conditions: list[Condition]) -> bool:
+    """A threshold's verdict: at least one condition, and every one holds."""
+    return bool(conditions) and all(c.holds for c in conditions)
 
 
 def number(value: Any) -> float | None:

@@ -5,6 +5,7 @@ done and ETA (``JobsLine``), not only the claims that have finished."""
 from __future__ import annotations
 
 import contextlib
+import os
 import queue as queue_module
 import sys
 import threading
@@ -97,8 +98,6 @@ PARENT_CHECK_SECONDS = 0.5
 def _exit_with_parent(parent: int) -> None:
     """A worker's watch: when the process that started it is gone (killed by SIGKILL, which no handler sees), the
     worker is re-parented, and it exits at once instead of computing for minutes with nobody to read the result."""
-    import os
-
     while True:
         if os.getppid() != parent:
             os._exit(1)
@@ -144,8 +143,6 @@ def worker_pool(workers: int, job_progress: JobProgress | None) -> Iterator[Proc
     context = multiprocessing.get_context("spawn")
     channel = context.Queue() if job_progress is not None else None
     halt = drain(channel, job_progress) if channel is not None and job_progress is not None else None
-    import os
-
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init,
                                initargs=(channel, os.getpid()))
     try:

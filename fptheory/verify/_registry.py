@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from fptheory._json import jsonable
-from fptheory.verify._conditions import Condition
+from fptheory.verify._conditions import Condition, all_hold
 from fptheory.verify._thresholds import Threshold
 
 __all__ = ["Source", "Claim", "Evidence", "CLAIMS", "register", "load_builtin", "decided"]
@@ -78,7 +78,7 @@ def decided(statistics: Callable[[Any], Statistics], decide: Decide, describe: C
     def judge(result: Any) -> Evidence:
         stats = jsonable(statistics(result))
         conditions = decide(stats)
-        return Evidence(bool(conditions) and all(c.holds for c in conditions), describe(stats), stats,
+        return Evidence(all_hold(conditions), describe(stats), stats,
                         conditions=conditions)
 
     return judge

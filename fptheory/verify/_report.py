@@ -16,7 +16,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from fptheory.verify._thresholds import ledger_markdown
+from fptheory.verify._conditions import Condition
+from fptheory.verify._thresholds import ledger_markdown, when_fixed
 
 __all__ = ["report_markdown", "report_html", "results_page", "load_run", "why"]
 
@@ -45,8 +46,8 @@ def _cell(text: str) -> str:
 
 
 def _explain(condition: dict[str, Any]) -> str:
-    verdict = "holds" if condition["holds"] else (f"FAILS ({condition['miss']})" if condition.get("miss") else "FAILS")
-    return f"{condition['text']}: measured {condition['measured']}; {verdict}"
+    """A recorded condition (a result.json dict) in :meth:`Condition.explain`'s words."""
+    return Condition(**condition).explain()
 
 
 def why(claim: dict[str, Any]) -> str:
@@ -131,7 +132,7 @@ def report_html(run: dict[str, Any], out: Path) -> str:
         rows = "".join(f"<tr><td>{html.escape(r['claim'])}</td><td>{html.escape(r['name'])}</td>"
                        f"<td>{html.escape(json.dumps(r['value']))}</td><td>{html.escape(r['reason'])}"
                        f"{' (' + html.escape(r['history']) + ')' if r.get('history') else ''}</td>"
-                       f"<td>{ {True: 'yes', False: '<b>no</b>', None: 'not recorded'}[r['fixed_before_full_run']]}</td></tr>"
+                       f"<td>{when_fixed(r['fixed_before_full_run'], bold='<b>no</b>')}</td></tr>"
                        for r in run["ledger"])
         ledger = ("<h2>Threshold ledger</h2><table border='1' cellpadding='4' style='border-collapse:collapse'><tr>"
                   "<th>claim</th><th>threshold</th><th>value</th><th>reason</th><th>fixed before the first full run</th>"

@@ -16,6 +16,7 @@ from typing import Any
 
 from fptheory._checks import InputError
 from fptheory._io import write_json_atomic, write_text_atomic
+from fptheory.verify._conditions import all_hold
 from fptheory.verify._jobs import JobProgress, reporting, worker_pool
 from fptheory.verify._outcome import Outcome, code_unchanged, run_claim
 from fptheory.verify._registry import CLAIMS, Claim, load_builtin
@@ -88,7 +89,7 @@ def _cached(path: Path, out: Path, claim: Claim, notice: Callable[[str], None]) 
         except Exception as exc:  # statistics its judge cannot read: not this judge's evidence
             refuse(f"holds statistics its judge cannot decide ({type(exc).__name__})")
             return None
-        outcome.verdict = "holds" if conditions and all(c.holds for c in conditions) else "fails"
+        outcome.verdict = "holds" if all_hold(conditions) else "fails"
         outcome.conditions = [asdict(c) for c in conditions]
     outcome.kind = claim.kind
     outcome.cached = True

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Threshold", "ledger_rows", "ledger_markdown"]
+__all__ = ["Threshold", "ledger_rows", "ledger_markdown", "when_fixed"]
 
 
 @dataclass(frozen=True)
@@ -46,8 +46,9 @@ def ledger_rows(claims: Any) -> list[dict[str, Any]]:
     return rows
 
 
-def _when(flag: bool | None) -> str:
-    return {True: "yes", False: "**no**", None: "not recorded"}[flag]
+def when_fixed(flag: bool | None, bold: str = "**no**") -> str:
+    """The ledger's words for ``fixed_before_full_run``: yes, no (in ``bold``, markdown's by default), not recorded."""
+    return {True: "yes", False: bold, None: "not recorded"}[flag]
 
 
 def _value(value: Any) -> str:
@@ -62,5 +63,5 @@ def ledger_markdown(rows: list[dict[str, Any]]) -> list[str]:
     for r in rows:
         reason = r["reason"] + (f" ({r['history']})" if r.get("history") else "")
         lines.append(f"| {r['claim']} | {r['name']} | {_value(r['value'])} | {reason.replace('|', '/')} | "
-                     f"{_when(r['fixed_before_full_run'])} |")
+                     f"{when_fixed(r['fixed_before_full_run'])} |")
     return lines

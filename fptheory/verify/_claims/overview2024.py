@@ -152,10 +152,14 @@ IMAGE2D_ORDERED = Threshold(
     "moved into the registry by b2735f1")
 
 
+def _bands_converged(s: dict[str, Any]) -> int:
+    """The fewest radial bands that converge in any seed (0 without seeds)."""
+    return min(sum(v is not None for v in row) for row in s["convergence"]) if s["convergence"] else 0
+
+
 def _image2d_decide(s: dict[str, Any]) -> list[Condition]:
-    converged = min(sum(v is not None for v in row) for row in s["convergence"]) if s["convergence"] else 0
     return [at_least("share of seeds with the converging bands ordered", s["ordered"], IMAGE2D_ORDERED.value),
-            at_least("bands that converge (fewest over seeds)", converged, IMAGE2D_BANDS.value)]
+            at_least("bands that converge (fewest over seeds)", _bands_converged(s), IMAGE2D_BANDS.value)]
 
 
 register(experiment_claim(
@@ -166,7 +170,7 @@ register(experiment_claim(
     statistics=lambda r: {"convergence": r.convergence, "ordered": r.ordered},
     decide=_image2d_decide,
     describe=lambda s: (f"bands ordered in {s['ordered']:.0%} of seeds; "
-                        f"{min(sum(v is not None for v in row) for row in s['convergence'])}+ bands converge"),
+                        f"{_bands_converged(s)}+ bands converge"),
     ledger=(IMAGE2D_ORDERED, IMAGE2D_BANDS)))
 
 
@@ -319,6 +323,14 @@ REGULARITY_RATE = Threshold(
     "prefactor move the fitted rate by tens of percent, more upwards than down", None, _REGULARITY_HISTORY)
 
 
+def _share_order(s: dict[str, Any]) -> tuple[list[str], dict[str, np.ndarray], bool]:
+    """The activations in order of smoothness, each one's S(100) at the end per seed, and whether the smoother holds
+    less in every seed."""
+    order = [a for a in ("tanh", "relu2", "relu") if a in s["activations"]]
+    final = {a: np.asarray(s["share_at_100_final"][a], dtype=float) for a in order}
+    return order, final, all(bool(np.all(final[lo] < final[hi])) for lo, hi in zip(order, order[1:]))
+
+
 def _regularity_decide(s: dict[str, Any]) -> list[Condition]:
     conditions = []
     for act in s["activations"]:
@@ -333,9 +345,7 @@ def _regularity_decide(s: dict[str, Any]) -> list[Condition]:
             low, high = REGULARITY_RATE.value
             conditions.append(at_least(f"{act}: smallest fitted rate over π/max|w|", float(fitted.min()) if finite else None, low))
             conditions.append(at_most(f"{act}: largest fitted rate over π/max|w|", float(fitted.max()) if finite else None, high))
-    order = [a for a in ("tanh", "relu2", "relu") if a in s["activations"]]
-    final = {a: np.asarray(s["share_at_100_final"][a], dtype=float) for a in order}
-    ordered = all(bool(np.all(final[lo] < final[hi])) for lo, hi in zip(order, order[1:]))
+    order, final, ordered = _share_order(s)
     conditions.append(that(f"S(100) at the end ordered {' < '.join(order)} in every seed", ordered,
                            "; ".join(f"{a} {np.round(final[a], 4).tolist()}" for a in order)))
     return conditions
@@ -359,9 +369,7 @@ def _regularity_describe(s: dict[str, Any]) -> str:
         fitted = np.asarray(s["fitted"][act], dtype=float)
         found.append(f"{act}: power {np.nanmin(fitted):.2f} to {np.nanmax(fitted):.2f} (predicted {value:g})" if kind == "power"
                      else f"{act}: rate / (π/max|w|) {np.nanmin(fitted):.2f} to {np.nanmax(fitted):.2f}")
-    order = [a for a in ("tanh", "relu2", "relu") if a in s["activations"]]
-    final = {a: np.asarray(s["share_at_100_final"][a], dtype=float) for a in order}
-    ordered = all(bool(np.all(final[lo] < final[hi])) for lo, hi in zip(order, order[1:]))
+    order, _, ordered = _share_order(s)
     return "; ".join(found) + f"; S(100) at the end ordered {' < '.join(order)}: {ordered}"
 
 

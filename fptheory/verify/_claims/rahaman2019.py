@@ -64,22 +64,25 @@ PERTURBATION_SHARE = Threshold(
     "moved into the registry by b2735f1; its first value is not traced")
 
 
-def _perturbation_decide(s: dict[str, Any]) -> list[Condition]:
-    low = np.asarray(s["retained_low"], dtype=float)
-    high = np.asarray(s["retained_high"], dtype=float)
+def _perturbation_share(s: dict[str, Any]) -> tuple[int, float]:
+    """The noise sizes where the lowest peak keeps at least PERTURBATION_ALIVE, and the share of them where the
+    highest keeps less than the lowest (0 where there are none)."""
+    low, high = np.asarray(s["retained_low"], dtype=float), np.asarray(s["retained_high"], dtype=float)
     alive = low >= PERTURBATION_ALIVE.value
-    frac = float(np.mean(high[alive] < low[alive])) if alive.any() else 0.0
-    return [at_least(f"noise sizes where the lowest peak keeps at least {PERTURBATION_ALIVE.value}", int(alive.sum()),
+    return int(alive.sum()), float(np.mean(high[alive] < low[alive])) if alive.any() else 0.0
+
+
+def _perturbation_decide(s: dict[str, Any]) -> list[Condition]:
+    sizes, frac = _perturbation_share(s)
+    return [at_least(f"noise sizes where the lowest peak keeps at least {PERTURBATION_ALIVE.value}", sizes,
                      PERTURBATION_SIZES.value),
             at_least("share of those sizes where the highest peak keeps less than the lowest", frac,
                      PERTURBATION_SHARE.value)]
 
 
 def _perturbation_describe(s: dict[str, Any]) -> str:
-    low, high = np.asarray(s["retained_low"], dtype=float), np.asarray(s["retained_high"], dtype=float)
-    alive = low >= PERTURBATION_ALIVE.value
-    frac = float(np.mean(high[alive] < low[alive])) if alive.any() else 0.0
-    return f"highest peak keeps less than lowest at {frac:.0%} of {alive.sum()} noise sizes"
+    sizes, frac = _perturbation_share(s)
+    return f"highest peak keeps less than lowest at {frac:.0%} of {sizes} noise sizes"
 
 
 register(experiment_claim(
@@ -119,9 +122,8 @@ def _manifold_statistics(r: Any) -> dict[str, Any]:
 
     area = r.error_area()[:, -1]  # highest k, per winding L
     windings = list(r.config.windings)
-    ratio = float(area[int(np.argmax(windings))] / area[int(np.argmin(windings))])
     return {"windings": windings, "mean_error_highest_k": area, "spearman": float(spearmanr(windings, area).statistic),
-            "ratio": ratio, "mean_error": r.error_area()}
+            "ratio": _manifold_ratio({"windings": windings, "mean_error_highest_k": area}), "mean_error": r.error_area()}
 
 
 register(experiment_claim(
