@@ -1,5 +1,7 @@
 """Stable log-domain evaluation against 50-digit mpmath (docs/theory.md §2-3, Eq. 31)."""
 
+import math
+
 import jax
 import jax.numpy as jnp
 import mpmath
@@ -176,3 +178,194 @@ def test_log_sum_exp_against_scipy(rng):
         assert stable.log_sum_exp(values) == pytest.approx(float(logsumexp(values)), rel=1e-14, abs=1e-14)
     assert stable.log_sum_exp([]) == -np.inf and stable.log_sum_exp([-np.inf, -np.inf]) == -np.inf
     assert stable.log_sum_exp([np.log(2.0), np.log(3.0)]) == pytest.approx(np.log(5.0), rel=1e-15)
+
+
+# --- The whole float64 range (issue 38, item 1) ---------------------------------------------------------------
+# Each input is drawn log-uniform in magnitude over [1e-300, 1e300] with a random sign (b = 0 and real, imaginary
+# or zero f̂ with their own chances, as the structural zeros are where a rounded zero would hide a true gradient).
+# The reference is the polar form of the paper (reference.mp_loss_gradient) at enough digits to reduce b·k/w
+# (up to 1e600) mod 2π. An output agrees when it lies within the forward error bound of float64 arithmetic on
+# the same terms, or the call was refused; the refusals must be exactly the documented ones.
+
+_EPS = np.finfo(float).eps
+
+
+def _draw_wide(rng, m):
+    def log_uniform(size=None, top=300):
+        return rng.choice([-1.0, 1.0], size) * 10.0 ** rng.uniform(-300, top, size)
+
+    k = float(log_uniform())
+    a, w, b = log_uniform(m), log_uniform(m), log_uniform(m)
+    b[rng.uniform(size=m) < 0.2] = 0.0
+    kind = rng.choice(["complex", "real", "imaginary", "zero"], p=[0.55, 0.2, 0.15, 0.1])
+    fr, fi = float(log_uniform(top=308)), float(log_uniform(top=308))
+    fhat = {"complex": complex(fr, fi), "real": complex(fr, 0), "imaginary": complex(0, fi), "zero": 0j}[kind]
+    return k, a, w, b, fhat
+
+
+def _refusal_expected(k, w, b):
+    """None when the documented ranges decide nothing within 1e-9 of their edges (such draws are skipped)."""
+    log_ratio = np.log10(abs(k)) - np.log10(np.abs(w))
+    with np.errstate(divide="ignore"):
+        log_psi = np.log10(np.abs(b)) + log_ratio
+    edges = np.concatenate([log_ratio - 300, log_psi[b != 0] + 290])
+    if np.any(np.abs(edges) < 1e-9):
+        return None
+    return bool(np.any(log_ratio > 300) or np.any(log_psi[b != 0] < -290))
+
+
+def _mp_gradient(k, a, w, b, fhat, j):
+    """At mpmath's working precision: (∂L/∂a_j, ∂L/∂w_j, ∂L/∂b_j), D = ĥ - f̂, |ĥ_i| for each i, z_j, ψ_j, G_j.
+
+    Cartesian: ∂L/∂θ = Re(conj(D) ∂ĥ_j/∂θ), with ĥ_i = a_i e_i, e_i = -iπ e^{iψ_i}/(|w_i| sinh z_i),
+    ∂ĥ_j/∂b = ĥ_j ik/w_j and ∂ĥ_j/∂w = ĥ_j (G_j/w_j - i b_j k/w_j²), G = z coth z - 1. conj(D) is expanded into
+    Σ_i conj(ĥ_i) - conj(f̂) rather than formed, so that no term is rounded into another before the products."""
+    K = mpmath.mpf(float(k))
+    A, W, B = ([mpmath.mpf(float(v)) for v in x] for x in (a, w, b))
+    z = [mpmath.pi * K / (2 * wi) for wi in W]
+    psi = [bi * K / wi for bi, wi in zip(B, W)]
+    e = [-1j * mpmath.pi * mpmath.expj(p) / (abs(wi) * mpmath.sinh(zi)) for p, wi, zi in zip(psi, W, z)]
+    h = [ai * ei for ai, ei in zip(A, e)]
+    G = z[j] * mpmath.coth(z[j]) - 1
+    dh = [e[j], h[j] * (G / W[j] - 1j * B[j] * K / W[j] ** 2), h[j] * 1j * K / W[j]]
+    # neuron j's own term, Re(conj(ĥ_j) ∂ĥ_j/∂θ), from |ĥ_j|² (an identity, so that no rounding of the product is
+    # left where it is exactly a_j|e_j|², |ĥ_j|² G/w_j, 0)
+    own = [A[j] * abs(e[j]) ** 2, abs(h[j]) ** 2 * G / W[j], mpmath.mpf(0)]
+    conj_d = [mpmath.conj(hi) for i, hi in enumerate(h) if i != j] + [-mpmath.conj(mpmath.mpc(fhat))]
+    grads = [mpmath.fsum([o] + [mpmath.re(c * d) for c in conj_d]) for o, d in zip(own, dh)]
+    return grads, mpmath.fsum(h) - mpmath.mpc(fhat), [abs(hi) for hi in h], z[j], psi, G
+
+
+def _reference_with_bound(k, a, w, b, fhat, j):
+    """mpmath's log|∂L/∂θ_lj| (l = a, w, b), log F_lj, and the forward error bounds of float64, relative.
+
+    Precision: doubled from enough digits to reduce b k/w mod 2π and to form G at the smallest z, until two
+    precisions agree to 30 digits; None where 6400 digits do not settle it.
+
+    The bound: float64 carries each neuron's own term of conj(ĥ) e^{iψ_j} exactly (its phase cancels), so it holds
+    the other neurons' |ĥ_i|, f̂'s parts times the |cos ψ_j|, |sin ψ_j| they multiply, and the error of ψ_j mod 2π
+    (relative below π, about 1e-15 beyond)."""
+    logs_psi = [math.log10(abs(bi)) + math.log10(abs(k)) - math.log10(abs(wi)) for bi, wi in zip(b, w) if bi]
+    logs_z = [math.log10(abs(k)) - math.log10(abs(wi)) for wi in w]
+    digits = int(40 + max([0.0] + logs_psi + [-2 * v for v in logs_z]))
+    previous = None
+    while digits <= 6400:
+        with mpmath.workdps(digits):
+            result = _mp_gradient(k, a, w, b, fhat, j)
+        if previous is not None and all(
+            x == y or abs(x - y) <= 1e-30 * abs(x) for x, y in zip(result[0] + [result[1]], previous[0] + [previous[1]])
+        ):
+            break
+        previous, digits = result, 2 * digits
+    else:
+        return None
+    grads, D, parts, z, psi, G = result
+    with mpmath.workdps(30):
+        K, A, W, B = (mpmath.mpf(float(v)) for v in (k, a[j], w[j], b[j]))
+        psi_j = psi[j]
+        cos_psi, sin_psi = abs(mpmath.cos(psi_j)), abs(mpmath.sin(psi_j))
+        fr, fi = abs(mpmath.mpf(fhat.real)), abs(mpmath.mpf(fhat.imag))
+        # cross terms: |ĥ_i| (sin(ψ_i - ψ_j) + i cos(ψ_i - ψ_j)), each of sin, cos off by ε(1 + |ψ_i| + |ψ_j|), ψ mod 2π
+        phase = [min(abs(p), 8) for p in psi]
+        cross_x = mpmath.fsum(parts[i] * (abs(mpmath.sin(psi[i] - psi_j)) + phase[i] + phase[j])
+                              for i in range(len(parts)) if i != j)
+        cross_y = mpmath.fsum(parts[i] * (abs(mpmath.cos(psi[i] - psi_j)) + phase[i] + phase[j])
+                              for i in range(len(parts)) if i != j)
+        phase_err = (fr + fi) * phase[j]
+        err_x = cross_x + fr * cos_psi + fi * sin_psi + phase_err
+        err_y = cross_y + parts[j] + fr * sin_psi + fi * cos_psi + phase_err
+        # |∂L/∂θ_l| = |T_l| / (|w|^{n_l} |sinh z|) with T_a = π Y, T_w = π a (G w Y - b k X), T_b = π a k X sign w
+        t_err = [mpmath.pi * err_y, mpmath.pi * abs(A) * (abs(G * W) * err_y + abs(B * K) * err_x),
+                 mpmath.pi * abs(A * K) * err_x]
+        denominator = [abs(W) ** n * abs(mpmath.sinh(z)) for n in (1, 3, 2)]
+        d_bound = 64 * _EPS * (mpmath.fsum(parts) + fr + fi) / abs(D) if D != 0 else mpmath.inf
+        out = []
+        for l in range(3):
+            if grads[l] == 0:
+                out.append((-math.inf, -math.inf, math.inf, math.inf))
+                continue
+            log_grad = mpmath.log(abs(grads[l]))
+            bound = 64 * _EPS * t_err[l] / denominator[l] / abs(grads[l])
+            log_factor = log_grad - mpmath.log(abs(D)) + abs(z) if D != 0 else mpmath.inf
+            out.append((float(log_grad), float(log_factor), float(bound), float(d_bound)))
+        return out
+
+
+def _check_wide(draws, seed):
+    rng = np.random.default_rng(seed)
+    checked = refused = loose = unsettled = 0
+    for _ in range(draws):
+        m = int(rng.integers(1, 4))
+        k, a, w, b, fhat = _draw_wide(rng, m)
+        expected = _refusal_expected(k, w, b)
+        if expected is None:
+            continue
+        try:
+            with np.errstate(over="raise", invalid="raise", divide="ignore", under="ignore"):
+                log_grad = stable.log_abs_loss_gradient(k, a, w, b, fhat)
+                log_factor = stable.log_gradient_factor(k, a, w, b, fhat)
+        except stable.InputError as err:
+            assert expected, f"refused inside the documented range: {err} for k={k!r}, a={a!r}, w={w!r}, b={b!r}"
+            assert str(err).count("\n") == 0
+            refused += 1
+            continue
+        assert not expected, f"not refused outside the documented range: k={k!r}, w={w!r}, b={b!r}"
+        assert not np.any(np.isnan(log_grad)) and not np.any(np.isnan(log_factor))
+        assert not np.any(np.isposinf(log_grad)) and not np.any(np.isposinf(log_factor))
+        for j in range(m):
+            refs = _reference_with_bound(k, a, w, b, fhat, j)
+            if refs is None:
+                unsettled += 1
+                continue
+            for l, ref in enumerate(refs):
+                where = f"l={'awb'[l]}, j={j}: k={k!r}, a={a.tolist()}, w={w.tolist()}, b={b.tolist()}, fhat={fhat!r}"
+                if ref[0] == -math.inf:
+                    assert log_grad[l, j] == -math.inf or ref[2] >= 1, where
+                    continue
+                ref_grad, ref_factor, bound, d_bound = ref
+                if bound >= 0.5:  # the float64 terms cancel to below their rounding: nothing to check
+                    loose += 1
+                    continue
+                ulps = 16 * _EPS * (abs(ref_grad) + 3 * abs(math.log(abs(w[j]))) + abs(ref_grad - ref_factor))
+                assert abs(log_grad[l, j] - ref_grad) <= 2 * bound + ulps, where
+                if d_bound < 0.5:
+                    assert abs(log_factor[l, j] - ref_factor) <= 2 * (bound + d_bound) + ulps, where
+                checked += 1
+    return checked, refused, loose, unsettled
+
+
+def test_log_gradient_whole_float64_range():
+    """300 draws (default tier): every output agrees with mpmath within float64's forward error, or is refused."""
+    checked, refused, loose, unsettled = _check_wide(300, seed=38)
+    assert checked >= 150 and refused >= 30
+    assert loose <= 0.02 * checked and unsettled <= 0.01 * checked
+
+
+@pytest.mark.slow
+def test_log_gradient_whole_float64_range_large():
+    """20000 draws (slow tier), the same check."""
+    checked, refused, loose, unsettled = _check_wide(20_000, seed=3801)
+    assert checked >= 10_000 and loose <= 0.02 * checked and unsettled <= 0.01 * checked
+
+
+def test_jax_backend_whole_float64_range():
+    """On concrete arrays (60 draws) the jax backend gives the numpy backend's answers over the whole range (to 1e-12), and
+    refuses the same inputs, plus |bk/w| > 2^50, which it cannot reduce."""
+    rng = np.random.default_rng(381)
+    compared = 0
+    for _ in range(60):
+        k, a, w, b, fhat = _draw_wide(rng, int(rng.integers(1, 4)))
+        try:
+            ref = stable.log_abs_loss_gradient(k, a, w, b, fhat)
+        except stable.InputError as err:
+            with pytest.raises(stable.InputError, match=str(err).split(":")[0]):
+                stable.log_abs_loss_gradient(k, a, w, b, fhat, backend="jax")
+            continue
+        try:
+            got = np.asarray(stable.log_abs_loss_gradient(k, a, w, b, fhat, backend="jax"))
+        except stable.InputError as err:
+            assert "2^50" in str(err)
+            continue
+        np.testing.assert_allclose(got, ref, rtol=1e-12, atol=1e-12)
+        compared += 1
+    assert compared >= 12
