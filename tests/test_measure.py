@@ -70,6 +70,65 @@ def test_plain_estimate_reproducible_and_backends_agree():
     assert abs(first.fraction - via_jax.fraction) < 4 * se
 
 
+@pytest.mark.parametrize("theorem", [1, 2])
+def test_plain_counts_are_exact_at_float64_extremes(theorem):
+    """Issue 38, items 2 and 3. Past δ ≈ 1e20 every z = πk/(2w) is below 1e-15, ĥ_j = 2a_j e^{iψ_j}/k to every
+    digit and f̂ = O(1) is below ĥ's rounding, so θ → cθ scales every gradient by the same power of c per pair:
+    the same seed (the same points, scaled) must give the same count at δ = 1e40, 1e120 and 1e300 (the old
+    counter said 1.0 from 1e120). Likewise at δ = 0.5 with |f̂| ≥ 1e200, ĥ is below f̂'s rounding and D = -f̂:
+    scaling f̂ by c scales D, and the count must not move from 1e200 to 1e308 (the old counter said 0.847)."""
+    setting = Setting(theorem, 1.0, 2.0, 2, fhat2=0.5 + 0.5j)
+    counts = [plain_estimate(setting, delta, 20_000, seed=3).hits for delta in (1e40, 1e120, 1e300)]
+    assert counts[0] > 50 and len(set(counts)) == 1
+    by_scale = [plain_estimate(Setting(theorem, 1.0, 2.0, 2, fhat1=complex(c, c), fhat2=complex(c, -c)), 0.5, 20_000,
+                               seed=3).hits for c in (1e200, 1e250, 1e308)]
+    assert len(set(by_scale)) == 1
+    assert plain_estimate(setting, np.float32(0.5), 2000, seed=1) == plain_estimate(setting, 0.5, 2000, seed=1)
+
+
+@pytest.mark.parametrize("theorem", [1, 2])
+def test_jax_counter_agrees_with_the_log_domain_sets_over_its_range(theorem, rng):
+    """The fused jax counter (plain float64, for speed) gives the log-domain sets' verdicts sample by sample at the
+    corners of its range (δ, |f̂| from 1e-20 to 1e20, k from 1e-20 to 1e4, |f̂(k)| ≥ 1e-6 · 2mδ/k), and refuses
+    beyond them in one line."""
+    import jax
+
+    from fptheory.numeric._fused import bad_pairs_fused, bad_theorem2_fused
+    from fptheory.numeric._sets import JAX_FHAT_OVER_HHAT, JAX_MAX_K, JAX_RANGE, check_jax_range
+
+    low, high = JAX_RANGE
+    corners = 0
+    for m in (1, 3):
+        for k1, k2 in ((1.0, 2.0), (low, 2 * low), (JAX_MAX_K / 2, JAX_MAX_K)):
+            for delta in (low, 1e-3, 0.5, 30.0, high):
+                for scale in (low, max(low, JAX_FHAT_OVER_HHAT * 2 * m * delta / k1), high):
+                    if scale > high:
+                        continue
+                    setting = Setting(theorem, k1, k2, m, fhat1=scale * (0.6 - 0.8j), fhat2=scale * (0.8 + 0.6j))
+                    try:
+                        check_jax_range(setting, delta)
+                    except ValueError:
+                        continue
+                    a, w, b = _theta(rng, 1000, m, delta)
+                    with jax.enable_x64(True):
+                        fused = bad_pairs_fused if theorem == 1 else bad_theorem2_fused
+                        got = np.asarray(fused(k1, k2, setting.fhat1, setting.fhat2, a, w, b))
+                    exact = bad_pairs(setting, a, w, b) if theorem == 1 else bad_theorem2(setting, a, w, b)
+                    assert np.mean(got != np.asarray(exact)) <= 2e-3, (m, k1, delta, scale)
+                    corners += 1
+    assert corners >= 40
+    setting = Setting(theorem, 1.0, 2.0, 1, fhat2=1.0)
+    for delta in (1e21, 1e-21):
+        with pytest.raises(ValueError, match="delta = .* is outside the jax counter's range: it must lie between 1e-20"):
+            plain_estimate(setting, delta, 10, seed=0, backend="jax")
+    for fhat in (1e21, 1e-21j, 1e-7):
+        with pytest.raises(ValueError, match="fhat2 = .* is outside the jax counter's range: \\|fhat2\\| must lie"):
+            plain_estimate(Setting(theorem, 1.0, 2.0, 1, fhat1=1.0, fhat2=fhat), 0.5, 10, seed=0, backend="jax")
+    with pytest.raises(ValueError, match="k2 = 100000 is outside the jax counter's range"):
+        plain_estimate(Setting(theorem, 1.0, 1e5, 1), 0.5, 10, seed=0, backend="jax")
+    assert plain_estimate(setting, 1e40, 10, seed=0).samples == 10  # numpy: any δ
+
+
 @pytest.mark.parametrize(
     "kwargs, message",
     [

@@ -49,7 +49,7 @@ class MeasureConfig:
         if not self.deltas:
             raise InputError("deltas must hold at least one δ > 0")
         for d in self.deltas:
-            check_delta(self.setting, d, self.method)
+            check_delta(self.setting, d, self.method, self.backend)
         if self.method == "plain":
             check_width(self.m)
         check_seed(self.seed)

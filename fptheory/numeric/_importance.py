@@ -435,11 +435,13 @@ def weight_diagnostics(log_values: Float[np.ndarray, " n"]) -> tuple[float | Non
     return ess, share, float(shape)
 
 
-def check_run(setting: Setting, delta: float, samples: int, backend: str = "numpy") -> None:
-    check_delta(setting, delta, "rare")
+def check_run(setting: Setting, delta: float, samples: int, backend: str = "numpy") -> float:
+    """Refuse a bad backend, δ (:func:`check_delta`) or sample count; return δ as a Python float."""
+    check_backend(backend)
+    delta = check_delta(setting, delta, "rare", backend)
     if not isinstance(samples, int) or isinstance(samples, bool) or samples < 2:
         raise InputError(f"samples must be an integer >= 2; got {samples!r}")
-    check_backend(backend)
+    return delta
 
 
 #: Draws per call of a rare estimator's ``draw``: the batched window search (:func:`fptheory.numeric.window_lengths_batch`)
@@ -472,7 +474,7 @@ def guided_samples(
     column the estimated set's — shape (samples, V). The proposal is fixed before any draw, so the mean is
     unbiased. With ``backend`` "jax" the pilot's points come from the JAX key of ``seed`` and are decided on all
     local devices (:func:`plain_pilot`); the draws stay numpy's."""
-    check_run(setting, delta, samples, backend)
+    delta = check_run(setting, delta, samples, backend)
     rng = np.random.default_rng(check_seed(seed))
     key = None
     if backend == "jax":

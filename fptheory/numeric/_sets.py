@@ -17,6 +17,7 @@ where the gradients themselves underflow (|∂L/∂θ| ~ e^{-π k/(2|w|)} with |
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -53,27 +54,64 @@ PLAIN_MAX_K_OVER_DELTA = 1e280
 #: The rare-event estimators' validated range: π(k2-k1)/(2δ) ≤ 5000 (fractions down to about e^{-5000}·…;
 #: their weights' diagnostics stay sound there, tests/test_rare*.py).
 RARE_MAX_EXPONENT = 5000.0
+#: The jax counter's range. :mod:`fptheory.numeric._fused` forms ĥ - f̂ and its products with the reduced gradients
+#: in plain float64, for speed; the log-domain numpy counter has no such range. With δ, |f̂(k_i)| in [1e-20, 1e20]
+#: and k1, k2 in [1e-20, 1e4], the products stay between about 1e-100 and 1e100 (their squares in Theorem 2 below
+#: 1e200), a neuron's ĥ_j that underflows is below f̂'s rounding, and the phase b·k/w passes 2^50 (where
+#: double-double reduction ends) with probability below about 1e-11 per neuron. And since the kernel cancels each
+#: neuron's own term of conj(ĥ) e^{iψ_j} in float64 (a residue of 1e-16 |ĥ_j|), |f̂(k_i)| must be at least 1e-6 of
+#: |ĥ|'s bound 2mδ/k_i. Outside, it disagreed with the numpy counter on up to 4/5 of the samples
+#: (tests/test_measure.py).
+JAX_RANGE = (1e-20, 1e20)
+JAX_MAX_K = 1e4
+JAX_FHAT_OVER_HHAT = 1e-6
 
 
-def check_delta(setting: Setting, delta: float, method: str) -> None:
+def check_jax_range(setting: Setting, delta: float) -> None:
+    """Refuse (``InputError``) a δ, k1, k2 or f̂ outside the jax counter's range (``JAX_RANGE``, ``JAX_MAX_K``,
+    ``JAX_FHAT_OVER_HHAT``), in one line."""
+    low, high = JAX_RANGE
+    ranges = [("delta", delta, high), ("k1", setting.k1, JAX_MAX_K), ("k2", setting.k2, JAX_MAX_K)]
+    for name, value, top in ranges:
+        if not low <= value <= top:
+            raise InputError(f"{name} = {value:g} is outside the jax counter's range: it must lie between {low:g} and "
+                             f"{top:g} with backend 'jax' (backend 'numpy' has no such range)")
+    for name, k in (("fhat1", setting.k1), ("fhat2", setting.k2)):
+        fhat = complex(getattr(setting, name))
+        bound = 2 * setting.m * delta / k  # |ĥ(k)| ≤ Σ_j π|a_j|/(|w_j| |sinh z_j|) ≤ Σ_j 2|a_j|/k
+        floor = max(low, JAX_FHAT_OVER_HHAT * bound)
+        if not floor <= abs(fhat) <= high:
+            raise InputError(f"{name} = {fhat:g} is outside the jax counter's range: |{name}| must lie between "
+                             f"{floor:.3g} (1e-20, and 1e-6 of |ĥ|'s bound 2mδ/k = {bound:.3g}) and {high:g} with "
+                             "backend 'jax' (backend 'numpy' has no such range)")
+
+
+def check_delta(setting: Setting, delta: Any, method: str, backend: str = "numpy") -> float:
     """Refuse (``InputError``) a δ outside the range where ``method`` ('plain' or 'rare') can be trusted.
 
     Args:
         setting: the theorem's setting.
-        delta: the ball's radius δ.
+        delta: the ball's radius δ, a real number (Python or numpy).
         method: "plain" or "rare".
+        backend: "numpy" or "jax"; the jax counter (plain, and the rare estimators' plain pilot) also needs δ,
+            k1, k2 and f̂'s parts in ``JAX_RANGE`` (:func:`check_jax_range`).
 
     Returns:
-        None; raises ``InputError`` naming the allowed range of δ.
+        δ as a Python float; raises ``InputError`` naming the allowed range of δ otherwise.
     """
-    if not (isinstance(delta, (int, float)) and not isinstance(delta, bool) and math.isfinite(delta) and delta > 0):
+    if not (isinstance(delta, numbers.Real) and not isinstance(delta, (bool, np.bool_))
+            and math.isfinite(float(delta)) and float(delta) > 0):
         raise InputError(f"delta must be a finite number > 0; got {delta!r}")
+    delta = float(delta)
     if method == "plain" and setting.k2 / delta > PLAIN_MAX_K_OVER_DELTA:
         raise InputError(f"delta = {delta:g} is below the plain estimator's range: δ must be at least k2 · 1e-280 = "
                          f"{setting.k2 / PLAIN_MAX_K_OVER_DELTA:.3g} (the fraction there is 0 to every digit float64 has)")
     if method == "rare" and setting.predicted_c / delta > RARE_MAX_EXPONENT:
         raise InputError(f"delta = {delta:g} is below the rare-event estimators' validated range: π(k2-k1)/(2δ) must be "
                          f"at most {RARE_MAX_EXPONENT:g}, i.e. δ ≥ {setting.predicted_c / RARE_MAX_EXPONENT:.4g}")
+    if backend == "jax":
+        check_jax_range(setting, delta)
+    return delta
 
 
 @dataclass(frozen=True)
@@ -433,12 +471,12 @@ def plain_estimate(
         an :class:`Estimate` with ``hits``, the Clopper-Pearson 95% interval and, for Theorem 1, ``per_pair``:
         the fraction of (sample, j) in Q_lj for each l (the same for every j by symmetry).
     """
-    check_delta(setting, delta, "plain")
+    check_backend(backend)
+    delta = check_delta(setting, delta, "plain", backend)
     if not isinstance(samples, int) or isinstance(samples, bool) or samples < 1:
         raise InputError(f"samples must be an integer >= 1; got {samples!r}")
     check_seed(seed)
     check_width(setting.m)
-    check_backend(backend)  # before the batches are sized for it
     if chunk is None:
         chunk = plain_chunk(setting.m, backend)
     elif isinstance(chunk, bool) or not isinstance(chunk, int) or chunk < 1:
