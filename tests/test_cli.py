@@ -271,6 +271,11 @@ def _write_idx(path, array):
     "args, needle",
     [
         (("measure", "--theorem", "1", "--k1", "1", "--k2", "3", "--delta", "1", "--m", "10000000"), "GiB for a single sample"),
+        (("measure", "--theorem", "1", "--k1", "1", "--k2", "3", "--delta", "1", "--method", "rare", "--m", "100000000"),
+         "GiB for a single sample of the rare-event estimators; m must be at most"),
+        (("measure", "--theorem", "2", "--k1", "1", "--k2", "3", "--delta", "1", "--method", "rare", "--m", "100000000"),
+         "GiB for a single sample of the rare-event estimators; m must be at most"),
+        (("sweep", "decay", "--k1", "1", "--k2", "3", "--m", "1", "100000000"), "GiB for a single sample of the rare-event"),
         (("measure", "--theorem", "1", "--k1", "1", "--k2", "3", "--delta", "1", "--seed", "99999999999999999999"),
          "seed must be an integer in [0, 4294967295]; got 99999999999999999999"),
         (("measure", "--theorem", "1", "--k1", "1", "--k2", "3", "--delta", "0.5", "--delta", "0.6", "--seed", "4294967295"),

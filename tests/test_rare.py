@@ -161,6 +161,17 @@ def test_rare_refuses_delta_below_its_range():
         rare_estimate(Setting(1, 2.0, 3.0, 1), 1e-4, 10, seed=0)
 
 
+def test_rare_refuses_a_width_beyond_its_memory_before_work():
+    """One sample holds m neurons at about 500 bytes each (494 MB at m = 10^6), so m = 10^8 would need ~50 GB;
+    both rare estimators refuse it before the pilot (issue 38, item 11)."""
+    from fptheory.numeric._ellipses import rare_estimate_theorem2
+
+    with pytest.raises(ValueError, match="single sample of the rare-event estimators; m must be at most 7158278"):
+        rare_estimate(Setting(1, 1.0, 3.0, 10**8), 1.0, 10, seed=0)
+    with pytest.raises(ValueError, match="single sample of the rare-event estimators"):
+        rare_estimate_theorem2(Setting(2, 1.0, 3.0, 10**8), 1.0, 10, seed=0)
+
+
 def test_union_is_at_most_the_sum_and_close_when_small():
     setting = Setting(1, 1.0, 3.0, 10)
     small = rare_estimate(setting, 0.15, 200, seed=3)

@@ -50,8 +50,7 @@ class MeasureConfig:
             raise InputError("deltas must hold at least one δ > 0")
         for d in self.deltas:
             check_delta(self.setting, d, self.method, self.backend)
-        if self.method == "plain":
-            check_width(self.m)
+        check_width(self.m, self.method)
         check_seed(self.seed)
         if self.seed + 1000 * (len(self.deltas) - 1) >= SEED_LIMIT:  # δ number i draws from seed + 1000 i
             top = SEED_LIMIT - 1 - 1000 * (len(self.deltas) - 1)

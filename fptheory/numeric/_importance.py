@@ -26,6 +26,7 @@ from fptheory.numeric._sets import (
     bad_theorem2,
     ball_batch_jax,
     check_delta,
+    check_width,
     jax_cpu_chunk,
     plain_chunk,
     split_parameters,
@@ -436,8 +437,10 @@ def weight_diagnostics(log_values: Float[np.ndarray, " n"]) -> tuple[float | Non
 
 
 def check_run(setting: Setting, delta: float, samples: int, backend: str = "numpy") -> float:
-    """Refuse a bad backend, δ (:func:`check_delta`) or sample count; return δ as a Python float."""
+    """Refuse a bad backend, width (:func:`check_width`), δ (:func:`check_delta`) or sample count; return δ as a Python
+    float."""
     check_backend(backend)
+    check_width(setting.m, "rare")
     delta = check_delta(setting, delta, "rare", backend)
     if not isinstance(samples, int) or isinstance(samples, bool) or samples < 2:
         raise InputError(f"samples must be an integer >= 2; got {samples!r}")

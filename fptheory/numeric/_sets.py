@@ -381,11 +381,16 @@ _BYTES_PER_SAMPLE_NEURON = 600
 MAX_SAMPLE_BYTES = 4 * 2**30
 
 
-def check_width(m: int) -> None:
-    """Refuse a width whose single sample would need more than 4 GiB of work arrays (m above about 7 million)."""
+def check_width(m: int, method: str = "plain") -> None:
+    """Refuse a width whose single sample would need more than 4 GiB of work arrays (m above about 7 million).
+
+    Both methods hold one sample's m neurons at once: plain Monte Carlo about 600 bytes per neuron, the rare-event
+    estimators (their pilot and each importance draw) about 500 (tracemalloc: 494 MB at m = 10^6 for Theorem 1;
+    a fixed 220 MB, the pilot's batches, below m = 20000); so one bound serves both."""
     if _BYTES_PER_SAMPLE_NEURON * m > MAX_SAMPLE_BYTES:
+        what = "plain Monte Carlo" if method == "plain" else "the rare-event estimators"
         raise InputError(f"m = {m} neurons needs about {_BYTES_PER_SAMPLE_NEURON * m / 2**30:.0f} GiB for a single sample "
-                         f"of plain Monte Carlo; m must be at most {MAX_SAMPLE_BYTES // _BYTES_PER_SAMPLE_NEURON}")
+                         f"of {what}; m must be at most {MAX_SAMPLE_BYTES // _BYTES_PER_SAMPLE_NEURON}")
 
 
 #: A batch of the jax counter on an accelerator may take this much of its memory (plain_estimate queues a second
