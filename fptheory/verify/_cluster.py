@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
@@ -48,14 +49,46 @@ def client_for(scheduler: str, workers: int) -> Iterator[Any]:
             client.close()
             cluster.close()
         return
-    try:
-        client = distributed.Client(scheduler, timeout="20s")
-    except (OSError, TimeoutError, ValueError) as err:
-        raise InputError(f"--scheduler {scheduler!r}: no Dask scheduler answers there ({type(err).__name__}: {err})") from None
+    client = _connect(distributed, scheduler)
     try:
         yield client
     finally:
         client.close()
+
+
+#: How long the connection to a scheduler at an address may take, all of it (TCP connect, Dask's handshake, the
+#: scheduler's identity) before ``InputError``.
+CONNECT_TIMEOUT_S = 20.0
+
+
+def _connect(distributed: Any, scheduler: str) -> Any:
+    """A client to the scheduler at ``scheduler``, or ``InputError`` in one line within ``CONNECT_TIMEOUT_S`` seconds.
+
+    ``distributed.Client(..., timeout=...)`` bounds the TCP connect but not every read after it: a server that accepts
+    the connection and then answers something else (an HTTP server) left it waiting for minutes, and an answer
+    read as a Dask frame length asked for exabytes (``MemoryError``). So the client is made in a daemon thread and
+    waited for with a deadline of our own; whatever it raises is the address's fault, said in one line."""
+    timeout_s = CONNECT_TIMEOUT_S
+    box: dict[str, Any] = {}
+
+    def attempt() -> None:
+        try:
+            box["client"] = distributed.Client(scheduler, timeout=f"{timeout_s:g}s")
+        except BaseException as err:  # reported to the caller below, in one line
+            box["error"] = err
+
+    thread = threading.Thread(target=attempt, name="fptheory-dask-connect", daemon=True)
+    thread.start()
+    thread.join(timeout_s)
+    if thread.is_alive():
+        raise InputError(f"--scheduler {scheduler!r}: no Dask scheduler answered there within {timeout_s:g} s")
+    if "error" in box:
+        err = box["error"]
+        if isinstance(err, MemoryError):  # a reply read as a Dask frame's length
+            raise InputError(f"--scheduler {scheduler!r}: something answered there, but not in Dask's protocol")
+        detail = " ".join(str(err).split())[:200]
+        raise InputError(f"--scheduler {scheduler!r}: no Dask scheduler answers there ({type(err).__name__}: {detail})")
+    return box["client"]
 
 
 def _run_remote(claim: Any, settings: dict[str, Any]) -> tuple[dict[str, Any], dict[str, bytes]]:
