@@ -176,6 +176,12 @@ class _Progress:
             self._bar.close()
             self._bar = None
 
+    def __enter__(self) -> _Progress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()  # before main's "interrupted" line: a bar closed later (at exit) would write over it
+
 
 def _complex(text: str) -> complex:
     try:
@@ -208,7 +214,8 @@ def _cmd_measure(args: argparse.Namespace) -> int:
         theorem=args.theorem, k1=args.k1, k2=args.k2, m=args.m, deltas=tuple(args.delta), fhat1=args.fhat1,
         fhat2=args.fhat2, method=args.method, samples=samples, seed=args.seed, backend=args.backend,
     )
-    result = run(config, progress=None if args.json else _Progress())
+    with _Progress() as bar:
+        result = run(config, progress=None if args.json else bar)
     save(result, out)
     data = result.to_json()
     if args.json:
@@ -264,11 +271,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
             raise CLIError(f"fptheory run: experiment {args.name!r} takes no --dim")
         extra["dim"] = args.dim
     config = module.make_config(quick=args.quick, seed=args.seed, seeds=args.seeds, **extra)  # ValueError: see main
-    progress = None
-    if not args.json:
-        bar = _Progress("steps")
-        progress = lambda done, total, eta: bar(args.name, done, total, eta)
-    result = module.run(config, progress=progress)
+    with _Progress("steps") as bar:
+        progress = None if args.json else lambda done, total, eta: bar(args.name, done, total, eta)
+        result = module.run(config, progress=progress)
     path = module.save(result, out)
     data = result.to_json()
     if args.json:

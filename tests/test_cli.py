@@ -307,3 +307,34 @@ def test_user_data_is_checked(tmp_path, case):
     done = run("run", "filtering", "--quick", "--data", f"mnist:{folder}", "--out", tmp_path / "x")
     needle = "exceeds the 10 examples" if case == "too-few" else "must be classes 0-9"
     assert done.returncode == 2 and needle in done.stderr, done.stderr
+
+
+def test_ctrl_c_in_measure_ends_on_the_interrupted_line(tmp_path):
+    """Ctrl-C while measure's progress bar shows: exit 130, nothing written, and "fptheory: interrupted" is the last
+    thing on stderr. Before, the bar was closed after the message (at exit) and wrote a blank line over it (issue 38)."""
+    import signal
+    import subprocess
+    import time
+
+    # the command gets the default SIGINT disposition a terminal's foreground command has (see test_verify.py)
+    trampoline = ("import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+                  "os.execv(sys.executable, [sys.executable] + sys.argv[1:])")
+    cmd = [sys.executable, "-c", trampoline, "-m", "fptheory", "measure", "--theorem", "1", "--k1", "1", "--k2", "3",
+           "--delta", "0.2", "--method", "rare", "--samples", "1000000", "--out", str(tmp_path / "m")]
+    log = tmp_path / "stderr.txt"
+    with log.open("w") as sink:
+        process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=sink, text=True, cwd=tmp_path)
+    try:
+        deadline = time.monotonic() + 120
+        while "samples/s" not in log.read_text() and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.5)  # imports, the pilot, and the bar's 2 s delay
+        assert process.poll() is None and "samples/s" in log.read_text(), log.read_text()
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    stderr = log.read_text()
+    assert process.returncode == 130, stderr
+    assert stderr.endswith("fptheory: interrupted\n"), repr(stderr[-200:])
+    assert not (tmp_path / "m" / "result.json").exists()
