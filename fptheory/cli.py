@@ -349,10 +349,11 @@ def _cmd_verify(args: argparse.Namespace) -> int:
                           f"({condition['miss']})", flush=True)
 
     where = f"on Dask ({args.scheduler})" if args.scheduler else f"{args.jobs} at a time"
-    print(f"fptheory verify: {len(claims)} claims, {'quick' if args.quick else 'full'} scale, {where}", flush=True)
+    banner = f"fptheory verify: {len(claims)} claims, {'quick' if args.quick else 'full'} scale, {where}"
     outcomes = verify(claims, quick=args.quick, out=out, jobs=args.jobs, use_cache=not args.no_cache, progress=show,
                       scheduler=args.scheduler, job_progress=running,
-                      notice=lambda line: print(f"notice: {line}", flush=True))
+                      notice=lambda line: print(f"notice: {line}", flush=True),
+                      started=lambda: print(banner, flush=True))
     counts = {v: sum(o.verdict == v for o in outcomes) for v in ("holds", "fails", "error")}
     print(f"{counts['holds']} hold, {counts['fails']} fail, {counts['error']} errors; "
           f"wrote {out / 'report.md'}, report.html and result.json")

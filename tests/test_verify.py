@@ -431,8 +431,10 @@ def test_cli_refuses_a_report_folder_in_one_line(tmp_path, capsys):
 
     (tmp_path / "report.html").mkdir()
     assert main(["verify", "--only", "parseval", "--out", str(tmp_path)]) == 2
-    err = capsys.readouterr().err.strip()
+    captured = capsys.readouterr()
+    err = captured.err.strip()
     assert "report.html' is a folder" in err and len(err.splitlines()) == 1
+    assert captured.out == ""  # the run's banner only once the folder is checked and locked (issue 38)
 
 
 def test_a_second_run_into_a_folder_in_use_is_refused(tmp_path):

@@ -116,7 +116,8 @@ def _terminate_like_interrupt() -> Iterator[None]:
 
 def verify(claims: list[Claim], *, quick: bool, out: str | Path, jobs: int = 2, use_cache: bool = True,
            progress: Callable[[Outcome, int, int], None] | None = None, scheduler: str | None = None,
-           job_progress: JobProgress | None = None, notice: Callable[[str], None] | None = None) -> list[Outcome]:
+           job_progress: JobProgress | None = None, notice: Callable[[str], None] | None = None,
+           started: Callable[[], None] | None = None) -> list[Outcome]:
     """Decide ``claims`` and write ``out/result.json``, ``out/report.md`` and ``out/report.html``.
 
     Args:
@@ -133,6 +134,8 @@ def verify(claims: list[Claim], *, quick: bool, out: str | Path, jobs: int = 2, 
             computation's steps (training steps, samples), from worker processes too (not on Dask).
         notice: called with one line when a cache entry is refused (it does not parse, its fields have the wrong
             types, or its judge cannot decide its statistics) and recomputed.
+        started: called once ``out`` is checked and locked, before any claim runs (the command's banner, so that a
+            refused folder is the only line the user sees).
 
     Returns:
         the outcomes in the order of ``claims``. Ctrl-C stops the workers at once and writes no report (the
@@ -145,6 +148,8 @@ def verify(claims: list[Claim], *, quick: bool, out: str | Path, jobs: int = 2, 
     check_layout(out, [c.id for c in claims])
     (out / "cache").mkdir(parents=True, exist_ok=True)
     with _folder_lock(out):
+        if started is not None:
+            started()
         return _verify(claims, quick=quick, out=out, jobs=jobs, use_cache=use_cache, progress=progress,
                        scheduler=scheduler, job_progress=job_progress, notice=notice, began=began)
 
