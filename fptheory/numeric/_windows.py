@@ -34,7 +34,7 @@ from fptheory.symbolic._network import reduced_gradient
 __all__ = ["Window", "WindowBatch", "Windows", "certified_sublevel_set", "leading_order_windows", "window_lengths", "window_lengths_batch"]
 
 _PER_PERIOD = 24  # grid points per period of the k1 factor when bracketing zeros
-_BISECT = 56
+_BISECT_MAX = 1200  # halvings: enough to go from a grid cell to adjacent floats anywhere in float64's range
 PERTURBATIVE = 1e-7  # half-width / period below which the first-order window length is used
 _ZONE = 1e-3  # a thin window owns ±_ZONE periods (k2) around its zero
 _MAX_DEPTH = 48  # halvings of a certification cell (1/32 of a period): down to ~1e-16 of a period
@@ -140,15 +140,27 @@ def lipschitz(nr: Neuron | Neurons, w0: Any, R: Any) -> np.ndarray:
     return np.abs(E) * (nr.k / np.abs(w0)) * q_max + (np.abs(E) + np.abs(c)) * np.abs(nr.p1)
 
 
-def _bisect(f: Callable[[np.ndarray], np.ndarray], lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-    """Vectorised bisection for brackets with f(lo) and f(hi) of opposite signs (or a zero at an end)."""
-    f_lo = f(lo)
-    for _ in range(_BISECT):
-        mid = 0.5 * (lo + hi)
-        f_mid = f(mid)
-        left = np.sign(f_mid) == np.sign(f_lo)
-        lo, f_lo = np.where(left, mid, lo), np.where(left, f_mid, f_lo)
-        hi = np.where(left, hi, mid)
+def _bisect(f: Callable[[np.ndarray, np.ndarray], np.ndarray], lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Vectorised bisection for brackets with f(lo) and f(hi) of opposite signs (or a zero at an end), each to
+    float64's resolution: until no float lies strictly between its ends. ``f(i, b)`` is f of brackets ``i`` at b.
+
+    A fixed number of halvings resolves a zero only to an absolute width (1e-19 after 56 from a grid cell), and
+    zeros near b = 0 need a relative one: at small δ the a- and w-pairs' zeros next to b = 0 lie a few percent
+    apart at |b| ~ e^{-π k1/(2|w0|)}, so the union of their thin windows counted them as one (issue 35). Brackets
+    leave the loop as they converge; those near 0 take up to ~1100 halvings."""
+    lo, hi = np.array(lo, dtype=float), np.array(hi, dtype=float)
+    active = np.arange(lo.size)
+    f_lo = f(active, lo)
+    for _ in range(_BISECT_MAX):
+        mid = 0.5 * (lo[active] + hi[active])
+        open_ = (mid > lo[active]) & (mid < hi[active])
+        active, mid = active[open_], mid[open_]
+        if not active.size:
+            break
+        f_mid = f(active, mid)
+        left = np.sign(f_mid) == np.sign(f_lo[active])
+        lo[active[left]], f_lo[active[left]] = mid[left], f_mid[left]
+        hi[active[~left]] = mid[~left]
     return 0.5 * (lo + hi)
 
 
@@ -176,7 +188,7 @@ def _zeros(nb: Neurons, w0: np.ndarray, R: np.ndarray, period: np.ndarray) -> tu
     s, l = np.broadcast_to(owner, (3, owner.size)), np.broadcast_to(np.arange(3)[:, None], (3, owner.size))
     signs = np.sign(nb.T(s, l, np.broadcast_to(grid, (3, owner.size)), w0))
     rows, idx = np.nonzero((signs[:, :-1] * signs[:, 1:] < 0) & (owner[:-1] == owner[1:]))
-    found = _bisect(lambda b: nb.T(owner[idx], rows, b, w0), grid[idx], grid[idx + 1]) if idx.size else np.zeros(0)
+    found = _bisect(lambda i, b: nb.T(owner[idx[i]], rows[i], b, w0), grid[idx], grid[idx + 1]) if idx.size else np.zeros(0)
     exact_l, exact_i = np.nonzero(signs == 0)
     zs = np.concatenate([owner[exact_i], owner[idx]])
     zl = np.concatenate([exact_l, rows])
