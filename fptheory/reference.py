@@ -9,6 +9,7 @@ at the precision you need; inputs are taken as exact (floats are converted witho
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import mpmath
 import numpy as np
@@ -159,11 +160,10 @@ def mp_pair_fraction_m1(
         def window(a: mpmath.mpf, w: mpmath.mpf, psi0: mpmath.mpf) -> mpmath.mpf:
             """Exact length of the window around the zero of ∂L(k1)/∂θ_l near phase psi0 (0 if closed)."""
             g1 = lambda b: grad(k1m, fhat1, a, w, b)
-            # one zero lies within ±π/2 of its leading-order phase: bracket it there
+            # one zero lies within ±π/2 of its leading-order phase: bracket it there, to well below the window's
+            # width (~e^{-c/w} w; digits cover e^{-c/w_min})
             lo, hi = w * (psi0 - mpmath.pi / 2) / k1m, w * (psi0 + mpmath.pi / 2) / k1m
-            # findroot's anderson solver stops once |f| < 2^10 eps (absolute): scale f to order 1 first
-            scale = max(abs(g1(lo)), abs(g1(hi)))
-            zero = mpmath.findroot(lambda b: g1(b) / scale, (lo, hi), solver="anderson")
+            zero = _mp_root(g1, lo, hi, mpmath.mpf(10) ** (-digits + 15) * w)
             gap = lambda b: abs(g1(b)) / abs(grad(k2m, fhat2, a, w, b)) - 1
             first = abs(grad(k2m, fhat2, a, w, zero)) / abs(mpmath.diff(g1, zero))
             if first == 0 or first < mpmath.mpf(10) ** (-digits + 10) * w:
@@ -173,7 +173,7 @@ def mp_pair_fraction_m1(
                 step = first
                 while gap(zero + sign * step) <= 0 and step < w:
                     step *= 2
-                edges.append(mpmath.findroot(gap, (zero, zero + sign * step), solver="anderson"))
+                edges.append(_mp_root(gap, zero, zero + sign * step, 1e-12 * step))
             return abs(edges[1] - edges[0])
 
         phi1 = mpmath.arg(-mpmath.mpc(fhat1))
@@ -198,6 +198,39 @@ def mp_pair_fraction_m1(
                 inner = sum(wa * (window(A * t, w, psi) + window(-A * t, w, psi)) for t, wa in zip(a_nodes, a_weights)) * A
                 total += ws * jac * inner
         return 2 * total / (4 * mpmath.pi * d**3 / 3)
+
+
+def _mp_root(f: Callable[[mpmath.mpf], mpmath.mpf], lo: mpmath.mpf, hi: mpmath.mpf, width: Any) -> mpmath.mpf:
+    """A zero of ``f`` in the bracket [lo, hi] (either order): mpmath's anderson solver on f scaled to order 1
+    (fast), or where it stops short of its tolerance on |f| — the deep tail's gradients, issue 35 — or leaves the
+    bracket, bisection to ``width``."""
+    scale = max(abs(f(lo)), abs(f(hi)))
+    if scale > 0:
+        try:
+            zero = mpmath.findroot(lambda b: f(b) / scale, (lo, hi), solver="anderson")
+            if min(lo, hi) <= zero <= max(lo, hi):
+                return zero
+        except (ValueError, ZeroDivisionError):
+            pass
+    return _mp_bisect(f, lo, hi, width)
+
+
+def _mp_bisect(f: Callable[[mpmath.mpf], mpmath.mpf], lo: mpmath.mpf, hi: mpmath.mpf, width: Any) -> mpmath.mpf:
+    """A zero of ``f`` between ``lo`` and ``hi`` (either order; f changes sign there, or is 0 at an end), by
+    bisection until the bracket is below ``width``."""
+    f_lo = f(lo)
+    if f_lo == 0:
+        return lo
+    while abs(hi - lo) > width:
+        mid = (lo + hi) / 2
+        f_mid = f(mid)
+        if f_mid == 0:
+            return mid
+        if (f_mid > 0) == (f_lo > 0):
+            lo, f_lo = mid, f_mid
+        else:
+            hi = mid
+    return (lo + hi) / 2
 
 
 def _gauss_legendre(n: int) -> tuple[list[mpmath.mpf], list[mpmath.mpf]]:
