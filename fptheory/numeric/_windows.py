@@ -34,6 +34,7 @@ from fptheory.symbolic._network import reduced_gradient
 __all__ = ["Window", "WindowBatch", "Windows", "certified_sublevel_set", "leading_order_windows", "window_lengths", "window_lengths_batch"]
 
 _PER_PERIOD = 24  # grid points per period of the k1 factor when bracketing zeros
+_BISECT_ALL = 50  # halvings every bracket takes: a grid cell (1/24 of a period) to ~1e-17 of a period
 _BISECT_MAX = 1200  # halvings: enough to go from a grid cell to adjacent floats anywhere in float64's range
 PERTURBATIVE = 1e-7  # half-width / period below which the first-order window length is used
 _ZONE = 1e-3  # a thin window owns ±_ZONE periods (k2) around its zero
@@ -149,9 +150,16 @@ def _bisect(f: Callable[[np.ndarray, np.ndarray], np.ndarray], lo: np.ndarray, h
     apart at |b| ~ e^{-π k1/(2|w0|)}, so the union of their thin windows counted them as one (issue 35). Brackets
     leave the loop as they converge; those near 0 take up to ~1100 halvings."""
     lo, hi = np.array(lo, dtype=float), np.array(hi, dtype=float)
-    active = np.arange(lo.size)
-    f_lo = f(active, lo)
-    for _ in range(_BISECT_MAX):
+    every = np.arange(lo.size)
+    f_lo = f(every, lo)
+    for _ in range(_BISECT_ALL):  # all brackets together (a grid cell of a k1 period to ~1e-17 of it)
+        mid = 0.5 * (lo + hi)
+        f_mid = f(every, mid)
+        left = np.sign(f_mid) == np.sign(f_lo)
+        lo, f_lo = np.where(left, mid, lo), np.where(left, f_mid, f_lo)
+        hi = np.where(left, hi, mid)
+    active = every
+    for _ in range(_BISECT_MAX):  # then those not yet at adjacent floats (zeros near b = 0)
         mid = 0.5 * (lo[active] + hi[active])
         open_ = (mid > lo[active]) & (mid < hi[active])
         active, mid = active[open_], mid[open_]
