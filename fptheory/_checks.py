@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import numpy as np
@@ -18,11 +19,12 @@ class InputError(ValueError):
 
 
 def is_traced(value: Any) -> bool:
-    """True for a JAX tracer (inside jit/grad/vmap), whose values cannot be checked."""
-    try:
-        from jax.core import Tracer
-    except ImportError:  # pragma: no cover - jax is a dependency
+    """True for a JAX tracer (inside jit/grad/vmap), whose values cannot be checked. A tracer exists only once
+    jax is imported, so a numpy caller never pays jax's import (about 3 s) for this check."""
+    if "jax" not in sys.modules:
         return False
+    from jax.core import Tracer
+
     return isinstance(value, Tracer)
 
 
