@@ -19,6 +19,7 @@ import sympy as sp
 from fptheory._checks import InputError
 from fptheory.symbolic._activation import activation_transform
 from fptheory.symbolic._fourier import b, k, scaling_shift_factor, w
+from fptheory.symbolic._stored import stored
 
 __all__ = [
     "PARAMETERS",
@@ -130,7 +131,7 @@ def network_loss_gradient(m: int, activation: str = "tanh") -> dict[str, sp.Expr
 G = sp.Symbol("G", nonnegative=True)
 
 
-@cache
+@stored("reduced_gradient")
 def reduced_gradient() -> dict[str, sp.Expr]:
     """``P_l = ∂ĥ_j/∂θ_l · sinh(z) e^{-iψ}`` for tanh: the gradient without its exponential factor.
 
@@ -152,7 +153,7 @@ def reduced_gradient() -> dict[str, sp.Expr]:
     return reduced
 
 
-@cache
+@stored("scaled_reduced_gradient")
 def scaled_reduced_gradient() -> dict[str, tuple[sp.Expr, int]]:
     """``(Q_l, n_l)`` with ``P_l = Q_l / |w|^{n_l}`` and ``Q_l`` bounded as ``w → 0`` (n = 1, 3, 2 for a, w, b).
 
