@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from fptheory.train._monitor import LOW_FIRST_SHARE, FrequencyMonitor, FrequencyReport
+from fptheory._monitor import LOW_FIRST_SHARE, FrequencyMonitor, FrequencyReport
 
 __all__ = ["FrequencyMonitor", "FrequencyReport", "LOW_FIRST_SHARE", "figure"]
 

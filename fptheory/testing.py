@@ -31,20 +31,20 @@ __all__ = ["assert_low_frequency_first", "assert_agrees", "assert_exponent_withi
 
 def assert_low_frequency_first(x: Any, y: Any = None, outputs: Any = None, *, steps: Any = None, **options: Any) -> Any:
     """Assert that a training run fits the target's low frequencies first (the verdict of
-    :class:`fptheory.train.FrequencyMonitor`, the rule of the claim f1d-low-first; Xu et al. 2020,
+    :class:`fptheory.monitor.FrequencyMonitor`, the rule of the claim f1d-low-first; Xu et al. 2020,
     arXiv:1901.06523, Sec. 2).
 
     Args:
-        x: the inputs, shape (n,) or (n, d); or a :class:`fptheory.train.FrequencyReport` (then nothing else).
+        x: the inputs, shape (n,) or (n, d); or a :class:`fptheory.monitor.FrequencyReport` (then nothing else).
         y: the targets, shape (n,) or (n, c).
         outputs: the model's outputs at each record, shape (R, n[, c]) or (runs, R, n[, c]).
         steps: the recorded steps, shape (R,), increasing.
-        options: passed to :class:`fptheory.train.FrequencyMonitor` (frequencies, threshold, min_ordered, …).
+        options: passed to :class:`fptheory.monitor.FrequencyMonitor` (frequencies, threshold, min_ordered, …).
 
     Returns:
         the report, when the assertion holds.
     """
-    from fptheory.train._monitor import FrequencyMonitor, FrequencyReport
+    from fptheory._monitor import FrequencyMonitor, FrequencyReport
 
     if isinstance(x, FrequencyReport):
         if y is not None or outputs is not None or steps is not None or options:

@@ -1,4 +1,4 @@
-"""The monitor of any training run (fptheory.train.FrequencyMonitor): its transform against NumPy's FFT and a direct
+"""The monitor of any training run (fptheory.monitor.FrequencyMonitor): its transform against NumPy's FFT and a direct
 sum, its peaks against planted ones (drawn at random), its convergence steps against the closed form of a planted
 run, the filtering method's identities, and the errors it gives for bad input."""
 
@@ -214,3 +214,18 @@ def test_complex_targets_and_overflowing_outputs_are_refused():
         monitor.record(0, np.full(64, 1e308))
     with pytest.raises(ValueError, match="outputs must be real"):
         monitor.record(0, np.zeros(64, dtype=complex))
+
+
+def test_the_monitor_imports_neither_jax_nor_optax():
+    """A PyTorch or numpy user of the monitor does not pay for JAX (issue 36): ``import fptheory.monitor`` and a
+    numpy record and report leave jax and optax unimported (a fresh interpreter)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, numpy as np; import fptheory.monitor as fm; "
+            "x = np.linspace(-np.pi, np.pi, 64, endpoint=False); y = np.sin(x) + np.sin(3 * x); "
+            "m = fm.FrequencyMonitor(x, y); m.record(0, 0 * y); m.record(1, y); m.report(); "
+            "print(sorted(name for name in ('jax', 'optax') if name in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

@@ -15,12 +15,12 @@ from typing import Any
 import numpy as np
 
 from fptheory._checks import InputError
+from fptheory._monitor import FrequencyMonitor
 from fptheory.experiments._common import divergence_notes, plot_from, result_json, seed_keys, write_result
 from fptheory.spectral._dft import periodic_grid
-from fptheory.train._frequency_errors import median_steps
+from fptheory.spectral._frequency_errors import median_steps
 from fptheory.train._loop import TrainSpec, train
 from fptheory.train._models import MLP
-from fptheory.train._monitor import FrequencyMonitor
 
 __all__ = ["Config", "Result", "make_config", "run", "save", "plot", "figure"]
 

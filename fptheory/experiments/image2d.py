@@ -25,7 +25,7 @@ from fptheory._checks import InputError
 from fptheory._io import save_figure_atomic
 from fptheory.data import camera
 from fptheory.experiments._common import divergence_notes, result_json, seed_keys, write_result
-from fptheory.train._frequency_errors import convergence_steps, median_steps, ordered_fraction
+from fptheory.spectral._frequency_errors import convergence_steps, median_steps, ordered_fraction
 from fptheory.train._loop import TrainSpec, train
 from fptheory.train._models import MLP
 

@@ -20,7 +20,7 @@ from fptheory._checks import InputError
 from fptheory._io import save_figure_atomic
 from fptheory.experiments._common import result_json, seed_keys, write_result
 from fptheory.spectral._dft import dft, periodic_grid
-from fptheory.train._frequency_errors import convergence_steps, median_steps, relative_error
+from fptheory.spectral._frequency_errors import convergence_steps, median_steps, relative_error
 from fptheory.train._loop import TrainSpec, train
 from fptheory.train._models import MLP
 

@@ -25,7 +25,7 @@ from fptheory._io import save_figure_atomic
 from fptheory.experiments import spectral_bias
 from fptheory.experiments._common import result_json, write_result
 from fptheory.spectral._dft import dft
-from fptheory.train._frequency_errors import convergence_steps, median_steps, relative_error
+from fptheory.spectral._frequency_errors import convergence_steps, median_steps, relative_error
 
 __all__ = ["Config", "Result", "make_config", "run", "save", "plot"]
 

@@ -40,7 +40,7 @@ from fptheory.experiments import poisson2d
 from fptheory.experiments._common import divergence_notes, result_json, seed_keys, write_result
 from fptheory.numeric._poisson import jacobi, jacobi_eigenvalues, jacobi_to_target, poisson_grid, solve_poisson
 from fptheory.spectral._dft import dft
-from fptheory.train._frequency_errors import convergence_steps, median_steps, relative_error
+from fptheory.spectral._frequency_errors import convergence_steps, median_steps, relative_error
 from fptheory.train._loop import TrainSpec, train
 from fptheory.train._models import MLP
 from fptheory.train._poisson_objectives import poisson_residual, ritz_energy

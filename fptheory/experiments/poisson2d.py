@@ -31,7 +31,7 @@ from fptheory._checks import InputError, check_counts
 from fptheory._io import save_figure_atomic
 from fptheory.experiments._common import divergence_notes, result_json, seed_keys, write_result
 from fptheory.numeric._poisson import _check_omega, jacobi_2d, sine_modes_2d, solve_poisson_2d
-from fptheory.train._frequency_errors import convergence_steps, median_steps, ordered_fraction, relative_error
+from fptheory.spectral._frequency_errors import convergence_steps, median_steps, ordered_fraction, relative_error
 from fptheory.train._loop import TrainSpec, train
 from fptheory.train._models import MLP
 from fptheory.train._poisson_objectives import ritz_energy_2d

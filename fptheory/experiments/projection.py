@@ -27,12 +27,12 @@ import numpy as np
 
 from fptheory._checks import InputError
 from fptheory._io import save_figure_atomic
+from fptheory._monitor import FrequencyMonitor
 from fptheory.experiments._classifiers import check_config, first_points, fit
 from fptheory.experiments._common import result_json, write_result
+from fptheory.spectral._frequency_errors import median_steps
 from fptheory.spectral._nudft import noise_level
-from fptheory.train._frequency_errors import median_steps
 from fptheory.train._loop import TrainSpec
-from fptheory.train._monitor import FrequencyMonitor
 
 __all__ = ["Config", "Result", "make_config", "run", "save", "plot", "monitor_for"]
 

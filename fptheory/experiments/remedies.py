@@ -46,8 +46,8 @@ from fptheory._checks import InputError, check_counts
 from fptheory._io import save_figure_atomic
 from fptheory.experiments._common import divergence_notes, result_json, seed_keys, write_result
 from fptheory.spectral._dft import dft, periodic_grid
+from fptheory.spectral._frequency_errors import convergence_steps, median_steps, relative_error
 from fptheory.spectral._phase_shift import band_split, band_sum, check_band_edges
-from fptheory.train._frequency_errors import convergence_steps, median_steps, relative_error
 
 __all__ = ["Config", "Result", "Method", "Mapping", "METHODS", "IMAGE_MAPPINGS", "make_config", "run", "save", "plot",
            "build", "build_image", "parameter_count", "psnr"]

@@ -25,7 +25,7 @@ import numpy as np
 from fptheory._checks import InputError
 from fptheory.experiments._common import divergence_notes, plot_from, result_json, seed_keys, write_result
 from fptheory.numeric._stable import loss_gradient, network_transform
-from fptheory.train._frequency_errors import convergence_steps, median_steps, relative_error
+from fptheory.spectral._frequency_errors import convergence_steps, median_steps, relative_error
 from fptheory.train._loop import TrainSpec, train
 from fptheory.train._models import TwoLayer
 

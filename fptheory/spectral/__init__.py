@@ -4,6 +4,13 @@ linear regions."""
 
 from fptheory.spectral._dft import dft, grid_frequencies, periodic_grid
 from fptheory.spectral._filtering import smooth, split, split_errors
+from fptheory.spectral._frequency_errors import (
+    convergence_steps,
+    median_steps,
+    normalised_magnitude,
+    ordered_fraction,
+    relative_error,
+)
 from fptheory.spectral._nudft import noise_level, nudft, principal_directions, project, select_peaks, significant_peaks
 from fptheory.spectral._phase_shift import band_split, band_sum, phase_shift, phase_unshift
 from fptheory.spectral._relu_regions import (
@@ -19,6 +26,11 @@ from fptheory.spectral._relu_regions import (
 )
 
 __all__ = [
+    "convergence_steps",
+    "median_steps",
+    "normalised_magnitude",
+    "ordered_fraction",
+    "relative_error",
     "asymptotic_start",
     "envelope_slope",
     "kinks_transform",

@@ -1,11 +1,14 @@
-"""Layer 4: models and jitted JAX training loops that record per-frequency errors."""
+"""Layer 4: models and jitted JAX training loops that record per-frequency errors.
 
+The per-frequency measures are the spectral layer's (:mod:`fptheory.spectral`), and the monitor of any training
+run is :mod:`fptheory.monitor` (numpy only); both are re-exported here under their former names."""
+
+from fptheory._monitor import LOW_FIRST_SHARE, FrequencyMonitor, FrequencyReport
+from fptheory.spectral._frequency_errors import convergence_steps, normalised_magnitude, ordered_fraction, relative_error
 from fptheory.train._adaptive import AdaptiveMLP
 from fptheory.train._fourier_features import MAPPINGS, FourierFeatures
-from fptheory.train._frequency_errors import convergence_steps, normalised_magnitude, ordered_fraction, relative_error
 from fptheory.train._loop import History, TrainSpec, train
 from fptheory.train._models import CNN, MLP, NONLINEARITIES, TwoLayer, relu2, s2relu, srelu
-from fptheory.train._monitor import LOW_FIRST_SHARE, FrequencyMonitor, FrequencyReport
 from fptheory.train._mscale import SCALINGS, MscaleDNN, mscale_scales
 from fptheory.train._multistage import StageNetwork, dominant_frequency, fit_stage
 from fptheory.train._ntk import empirical_ntk, linearised_residuals

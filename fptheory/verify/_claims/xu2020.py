@@ -226,7 +226,7 @@ register(_decay_claim(2, 2.0, 3.0, "Theorem 2's bad fraction for (k1, k2) = (2, 
 F1D_ORDERED = Threshold(
     "share of seeds ordered", 0.75,
     "a clear majority: with 4 to 8 seeds one disordered seed (a tie broken by the record spacing) is allowed, two "
-    "are not; the monitor's low-first verdict uses the same share (fptheory.train.LOW_FIRST_SHARE)", None,
+    "are not; the monitor's low-first verdict uses the same share (fptheory.monitor.LOW_FIRST_SHARE)", None,
     "moved into the registry by b2735f1; its first value is not traced")
 
 

@@ -36,8 +36,8 @@ import numpy as np
 from fptheory._checks import InputError, check_counts
 from fptheory.spectral._dft import dft
 from fptheory.spectral._filtering import split_errors
+from fptheory.spectral._frequency_errors import convergence_steps, median_steps, ordered_fraction, relative_error
 from fptheory.spectral._nudft import noise_level, nudft, principal_directions, project, significant_peaks
-from fptheory.train._frequency_errors import convergence_steps, median_steps, ordered_fraction, relative_error
 
 __all__ = ["FrequencyMonitor", "FrequencyReport", "LOW_FIRST_SHARE"]
 
