@@ -27,7 +27,8 @@ import jax.numpy as jnp
 
 from fptheory.numeric._ball import sample_ball_jax
 from fptheory.numeric._fused import bad_pairs_fused, sincos
-from fptheory.numeric._sets import pair_counts, plain_chunk, split_parameters
+from fptheory.numeric._plain import pair_counts, plain_chunk
+from fptheory.numeric._setting import split_parameters
 from fptheory.numeric._stable import _reduced_phase_dd
 
 M = 10

@@ -28,7 +28,8 @@ import time
 from collections.abc import Callable
 
 from fptheory.numeric import rare_estimate, rare_estimate_theorem2
-from fptheory.numeric._sets import Setting, plain_estimate
+from fptheory.numeric._plain import plain_estimate
+from fptheory.numeric._setting import Setting
 
 
 def _rate(setting: Setting, backend: str, samples: int) -> float:
@@ -60,7 +61,7 @@ def _batches_rate(m: int, samples: int, kernel: Callable, size: int | None = Non
     import jax
 
     from fptheory.numeric._ball import sample_ball_jax
-    from fptheory.numeric._sets import plain_chunk
+    from fptheory.numeric._plain import plain_chunk
 
     with jax.enable_x64(True):
         size = size or plain_chunk(m, "jax")
@@ -69,7 +70,7 @@ def _batches_rate(m: int, samples: int, kernel: Callable, size: int | None = Non
 
 def _byte_bound(m: int) -> int:
     """The batch size by bytes alone (CHUNK_BYTES of work arrays, at most 2^18 samples)."""
-    from fptheory.numeric._sets import _BYTES_PER_SAMPLE_NEURON, CHUNK_BYTES
+    from fptheory.numeric._plain import _BYTES_PER_SAMPLE_NEURON, CHUNK_BYTES
 
     return max(1, min(1 << 18, CHUNK_BYTES // (_BYTES_PER_SAMPLE_NEURON * m)))
 
@@ -77,16 +78,16 @@ def _byte_bound(m: int) -> int:
 def _sampling_rate(m: int, samples: int) -> float:
     """Drawing the ball's points alone, reduced to one number so that nothing is left out by dead-code elimination:
     the ceiling of the jax counter, at the faster of the counter's batch size and the byte bound."""
-    from fptheory.numeric._sets import plain_chunk
+    from fptheory.numeric._plain import plain_chunk
 
     return max(_batches_rate(m, samples, lambda theta: theta.sum(), size) for size in {plain_chunk(m, "jax"), _byte_bound(m)})
 
 
 def _counter_rate(setting: Setting, samples: int, size: int) -> float:
-    """The jax counter (:func:`fptheory.numeric._sets._jax_counter`) alone, batches of ``size``, at δ = 0.5."""
+    """The jax counter (:func:`fptheory.numeric._plain._jax_counter`) alone, batches of ``size``, at δ = 0.5."""
     import jax
 
-    from fptheory.numeric._sets import _jax_counter
+    from fptheory.numeric._plain import _jax_counter
 
     with jax.enable_x64(True):
         count = _jax_counter(setting, size)
@@ -94,7 +95,7 @@ def _counter_rate(setting: Setting, samples: int, size: int) -> float:
 
 
 def _batch_sizes(m: int) -> dict[str, int]:
-    from fptheory.numeric._sets import plain_chunk
+    from fptheory.numeric._plain import plain_chunk
 
     sizes = {f"2^{e} pairs": max(1, (1 << e) // m) for e in (15, 16, 17, 18)}
     sizes["byte bound"] = _byte_bound(m)
@@ -104,10 +105,11 @@ def _batch_sizes(m: int) -> dict[str, int]:
 
 def _reference_rate(setting: Setting, samples: int) -> float:
     """The counter as it was before the fused kernel: the same draws decided by the reference evaluator
-    (:func:`fptheory.numeric._sets.bad_pairs`, backend jax) in one jitted kernel, the same batches."""
+    (:func:`fptheory.numeric._bad_sets.bad_pairs`, backend jax) in one jitted kernel, the same batches."""
     import jax.numpy as jnp
 
-    from fptheory.numeric._sets import bad_pairs, split_parameters
+    from fptheory.numeric._bad_sets import bad_pairs
+    from fptheory.numeric._setting import split_parameters
 
     def count(theta):
         a, w, b = split_parameters(theta, setting.m)

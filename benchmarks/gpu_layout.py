@@ -15,7 +15,8 @@ from typing import Any
 
 import jax
 
-from fptheory.numeric._sets import ACCELERATOR_WIDTH_LEADING_MAX_M, Setting, _jax_counter, plain_chunk, width_leads
+from fptheory.numeric._plain import ACCELERATOR_WIDTH_LEADING_MAX_M, _jax_counter, plain_chunk, width_leads
+from fptheory.numeric._setting import Setting
 
 
 def _rate(count: Callable[[Any, float], Any], size: int) -> float:

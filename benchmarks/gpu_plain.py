@@ -13,7 +13,8 @@ import time
 
 import jax
 
-from fptheory.numeric._sets import Setting, plain_chunk, plain_estimate
+from fptheory.numeric._plain import plain_chunk, plain_estimate
+from fptheory.numeric._setting import Setting
 
 
 def main() -> None:

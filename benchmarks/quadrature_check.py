@@ -12,7 +12,7 @@ from __future__ import annotations
 import mpmath
 
 from fptheory.numeric import rare_estimate
-from fptheory.numeric._sets import Setting
+from fptheory.numeric._setting import Setting
 from fptheory.reference import mp_pair_fraction_m1
 
 CASES = [(2.0, 3.0, 0.2, "b"), (2.0, 3.0, 0.13, "b"), (2.0, 3.0, 0.087, "b"), (1.0, 3.0, 0.3, "w"),

@@ -10,8 +10,10 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
+from fptheory.numeric._bad_sets import bad_pairs, bad_theorem2, theorem2_by_definition
 from fptheory.numeric._ball import sample_ball
-from fptheory.numeric._sets import Setting, bad_pairs, bad_theorem2, plain_estimate, theorem2_by_definition
+from fptheory.numeric._plain import plain_estimate
+from fptheory.numeric._setting import Setting
 from fptheory.proof import Proof, Step, StepFailed, interval_bound, sympy_identity
 
 

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from fptheory.numeric._sets import Estimate, Setting, plain_estimate
+from fptheory.numeric._plain import plain_estimate
+from fptheory.numeric._setting import Estimate, Setting
 
 
 def z_score(x: float, se_x: float, y: float, se_y: float) -> float:

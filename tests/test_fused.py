@@ -10,9 +10,11 @@ import math
 import jax
 import numpy as np
 
+from fptheory.numeric._bad_sets import bad_pairs, bad_theorem2
 from fptheory.numeric._ball import sample_ball
 from fptheory.numeric._fused import bad_pairs_fused, bad_theorem2_fused, sincos
-from fptheory.numeric._sets import Setting, bad_pairs, bad_theorem2, plain_estimate, split_parameters
+from fptheory.numeric._plain import plain_estimate
+from fptheory.numeric._setting import Setting, split_parameters
 
 
 def _compare_on_random_settings(theorem: int, rng: np.random.Generator) -> tuple[int, int]:
@@ -75,7 +77,7 @@ def test_width_leading_counter_draws_and_counts_what_the_row_counter_does(x64):
     """The counter with its arrays laid out width first (a GPU's choice at small m) draws the transpose of the
     row counter's points, to rounding, and counts the same hits on them, for both theorems."""
     from fptheory.numeric._ball import sample_ball_jax
-    from fptheory.numeric._sets import _jax_counter
+    from fptheory.numeric._plain import _jax_counter
 
     key = jax.random.PRNGKey(4)
     rows = np.asarray(jax.jit(lambda k: sample_ball_jax(k, 3000, 12, 2.0))(key))

@@ -26,7 +26,8 @@ from fptheory.numeric._importance import (
     u_grid,
     weight_diagnostics,
 )
-from fptheory.numeric._sets import Setting, plain_estimate
+from fptheory.numeric._plain import plain_estimate
+from fptheory.numeric._setting import Setting
 
 
 def test_skew_corrected_interval_solves_halls_transformation():
@@ -126,7 +127,7 @@ def _reference_pilot(setting: Setting, delta: float, key) -> tuple[np.ndarray, n
     fused kernel); the stages' rule (stop at 0 or at PILOT_ENOUGH hits) written out."""
     from fptheory.numeric._ball import chunks, sample_ball_jax
     from fptheory.numeric._importance import PILOT_ENOUGH, _pilot_hits
-    from fptheory.numeric._sets import jax_cpu_chunk
+    from fptheory.numeric._plain import jax_cpu_chunk
 
     batch, found, done = jax_cpu_chunk(setting.m), [], 0
     for size in pilot_sizes(setting.m):

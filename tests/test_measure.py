@@ -6,16 +6,11 @@ import re
 import numpy as np
 import pytest
 
+from fptheory.numeric._bad_sets import bad_pairs, bad_theorem2, theorem2_by_definition
 from fptheory.numeric._ball import sample_ball
-from fptheory.numeric._sets import (
-    Setting,
-    bad_pairs,
-    bad_theorem2,
-    clopper_pearson,
-    plain_estimate,
-    theorem2_by_definition,
-    wilson,
-)
+from fptheory.numeric._binomial import clopper_pearson, wilson
+from fptheory.numeric._plain import plain_estimate
+from fptheory.numeric._setting import Setting
 from fptheory.numeric._stable import loss_gradient
 
 
@@ -94,7 +89,7 @@ def test_jax_counter_agrees_with_the_log_domain_sets_over_its_range(theorem, rng
     import jax
 
     from fptheory.numeric._fused import bad_pairs_fused, bad_theorem2_fused
-    from fptheory.numeric._sets import JAX_FHAT_OVER_HHAT, JAX_MAX_K, JAX_RANGE, check_jax_range
+    from fptheory.numeric._setting import JAX_FHAT_OVER_HHAT, JAX_MAX_K, JAX_RANGE, check_jax_range
 
     low, high = JAX_RANGE
     corners = 0
@@ -160,7 +155,7 @@ def test_estimate_errors():
 
 def test_chunks_are_bounded_by_bytes():
     """m = 1e6 must not need gigabytes for a handful of samples: a batch holds about CHUNK_BYTES of work arrays."""
-    from fptheory.numeric._sets import _BYTES_PER_SAMPLE_NEURON, CHUNK_BYTES, plain_chunk
+    from fptheory.numeric._plain import _BYTES_PER_SAMPLE_NEURON, CHUNK_BYTES, plain_chunk
 
     for m in (1, 10, 1000, 10**6):
         assert 1 <= plain_chunk(m) * _BYTES_PER_SAMPLE_NEURON * m <= max(CHUNK_BYTES, _BYTES_PER_SAMPLE_NEURON * m)
@@ -170,7 +165,7 @@ def test_chunks_are_bounded_by_bytes():
 def test_jax_cpu_batches_hold_a_cache_sized_number_of_sample_neuron_pairs():
     """On a CPU the jax counter's batches hold at most JAX_CPU_BATCH_ELEMENTS samples times neurons, and at least half
     of it where m allows; they are multiples of 8 (they split evenly across 2, 4 or 8 devices) from 8 samples up."""
-    from fptheory.numeric._sets import JAX_CPU_BATCH_ELEMENTS, plain_chunk
+    from fptheory.numeric._plain import JAX_CPU_BATCH_ELEMENTS, plain_chunk
 
     for m in (1, 3, 10, 100, 1000, 10**4, 10**5, 10**6):
         size = plain_chunk(m, "jax")
@@ -182,7 +177,7 @@ def test_jax_cpu_batches_hold_a_cache_sized_number_of_sample_neuron_pairs():
 def test_accelerator_chunks_are_bounded_by_their_own_budget(monkeypatch):
     """On a GPU the jax counter's batches grow to ACCELERATOR_CHUNK_BYTES (at most 2^23 samples); numpy's and
     a CPU's stay as they are; and an explicit chunk gives the same count whatever the default."""
-    import fptheory.numeric._sets as sets
+    import fptheory.numeric._plain as sets
 
     cpu = [sets.plain_chunk(m, "jax") for m in (1, 4, 1000)]
     monkeypatch.setattr(sets, "_on_accelerator", lambda: True)

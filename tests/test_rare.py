@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from fptheory.numeric import rare_estimate, window_lengths
-from fptheory.numeric._sets import Setting, plain_estimate
+from fptheory.numeric._plain import plain_estimate
+from fptheory.numeric._setting import Setting
 from fptheory.numeric._stable import log_abs_loss_gradient
 from fptheory.reference import mp_loss_gradient
 

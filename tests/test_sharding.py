@@ -14,7 +14,8 @@ import sys
 
 CODE = """
 import json, jax
-from fptheory.numeric._sets import Setting, plain_estimate, _jax_counter
+from fptheory.numeric._plain import plain_estimate, _jax_counter
+from fptheory.numeric._setting import Setting
 out = {"devices": len(jax.local_devices())}
 for theorem, m, delta in ((1, 4, 1.0), (2, 3, 4.0)):
     s = Setting(theorem, 1.0, 3.0, m, 1.0, 0.5 + 0.5j)
@@ -50,7 +51,8 @@ PILOT = """
 import json, jax, numpy as np
 from fptheory.numeric import rare_estimate, rare_estimate_theorem2
 from fptheory.numeric._importance import _jax_pilot_batch, plain_pilot
-from fptheory.numeric._sets import Setting, jax_cpu_chunk
+from fptheory.numeric._plain import jax_cpu_chunk
+from fptheory.numeric._setting import Setting
 out = {"devices": len(jax.local_devices())}
 for theorem, m, delta in ((1, 2, 1.0), (2, 3, 2.5)):
     s = Setting(theorem, 1.0, 3.0, m, 1.0, 0.5 + 0.5j)

@@ -48,7 +48,7 @@ class Config:
     seeds: int = 4
 
     def __post_init__(self) -> None:
-        from fptheory.numeric._sets import Setting
+        from fptheory.numeric._setting import Setting
 
         Setting(2, float(self.k1), float(self.k2), int(self.m), complex(self.fhat1), complex(self.fhat2))
         TwoLayer(self.m, self.delta)

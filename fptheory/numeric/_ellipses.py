@@ -18,7 +18,7 @@ depend on b_0). The bad set near b_n is an ellipse of area
 so the conditional probability is Σ_n area_n/(πR²): squared window widths, hence a decay constant about
 twice Theorem 1's. The area is computed in log space where the ellipse is thin (half-widths below 1e-7 of
 the period and of R: relative error of the same order); where it is wide, it is measured by hit-or-miss
-sampling of the exact set (:func:`fptheory.numeric._sets.bad_theorem2`) in a box around the ellipse, and
+sampling of the exact set (:func:`fptheory.numeric._bad_sets.bad_theorem2`) in a box around the ellipse, and
 the rest of the disc by uniform points (counting only those outside every box), so the conditional
 estimate is unbiased whether or not the leading order describes the set (:func:`bad_area`).
 
@@ -50,6 +50,7 @@ import numpy as np
 from scipy.special import logsumexp
 
 from fptheory._checks import InputError
+from fptheory.numeric._bad_sets import bad_theorem2
 from fptheory.numeric._importance import (
     Proposal,
     draw_rests,
@@ -60,7 +61,8 @@ from fptheory.numeric._importance import (
     t_mid,
     u_grid,
 )
-from fptheory.numeric._sets import Estimate, Setting, bad_theorem2, plain_chunk
+from fptheory.numeric._plain import plain_chunk
+from fptheory.numeric._setting import Estimate, Setting
 from fptheory.numeric._stable import log_abs_loss_gradient, reduced_gradient_powers
 from fptheory.numeric._windows import (
     _T,

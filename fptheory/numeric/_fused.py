@@ -1,7 +1,7 @@
 """Theorem 1's bad pairs (and Theorem 2's bad set) in one pass with few transcendentals: the plain Monte-Carlo
 counter's kernel.
 
-The reference evaluator (:func:`fptheory.numeric._sets.bad_pairs`) compares log-domain gradients
+The reference evaluator (:func:`fptheory.numeric._bad_sets.bad_pairs`) compares log-domain gradients
 
     g_l(k) = log|T_l(k)| - n_l log|w| - log|sinh z(k)|,   T_l(k) = Re(conj(D(k)) e^{iψ(k)} Q_l(k)),   z = πk/(2w),
 
@@ -152,7 +152,7 @@ def bad_pairs_fused(
 
     Returns:
         boolean (3, n, m), or (3, m, n) with width_axis 0; l = a, w, b on the leading axis: the same verdicts as
-        :func:`fptheory.numeric._sets.bad_pairs`.
+        :func:`fptheory.numeric._bad_sets.bad_pairs`.
     """
     import jax.numpy as jnp
 
@@ -175,7 +175,7 @@ def bad_theorem2_fused(
     width_axis: int = -1,
 ) -> Bool[Array, " n"]:
     """The complement of Theorem 2's S, ``|∇L(k1)| < |∇L(k2)|`` (Xu et al. 2020, arXiv:1901.06523, Theorem 2), for
-    use inside jitted float64 jax code: :func:`fptheory.numeric._sets.bad_theorem2`'s log-domain sums over the
+    use inside jitted float64 jax code: :func:`fptheory.numeric._bad_sets.bad_theorem2`'s log-domain sums over the
     3m gradients, with ``log|∂L(k)/∂θ_lj| = log|T_l(k)| - n_l log|w_j| - |z_j| - log ε_{z_j} + log 2`` from the
     kernel's T, |z| and ε (module docstring).
 
@@ -186,7 +186,7 @@ def bad_theorem2_fused(
         width_axis: -1, or 0 for parameters given as (m, n) arrays.
 
     Returns:
-        boolean (n,): the same verdicts as :func:`fptheory.numeric._sets.bad_theorem2`.
+        boolean (n,): the same verdicts as :func:`fptheory.numeric._bad_sets.bad_theorem2`.
     """
     import jax.numpy as jnp
 

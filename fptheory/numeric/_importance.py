@@ -17,20 +17,11 @@ import numpy as np
 
 from fptheory._checks import InputError, check_backend, check_seed
 from fptheory._typing import Float
+from fptheory.numeric._bad_sets import bad_pairs, bad_theorem2
 from fptheory.numeric._ball import chunks, log_coordinate_density, log_coordinate_normaliser, sample_ball, sphere_points
 from fptheory.numeric._fused import bad_pairs_fused, bad_theorem2_fused
-from fptheory.numeric._sets import (
-    Estimate,
-    Setting,
-    bad_pairs,
-    bad_theorem2,
-    ball_batch_jax,
-    check_delta,
-    check_width,
-    jax_cpu_chunk,
-    plain_chunk,
-    split_parameters,
-)
+from fptheory.numeric._plain import ball_batch_jax, check_width, jax_cpu_chunk, plain_chunk
+from fptheory.numeric._setting import Estimate, Setting, check_delta, split_parameters
 
 if TYPE_CHECKING:
     from fptheory.numeric._windows import Window
@@ -204,7 +195,7 @@ def plain_pilot(setting: Setting, delta: float, rng: np.random.Generator, *, key
     (u, t) show where a proposal should put its mass, whatever the leading order says.
 
     The points come from ``rng`` and are decided by the reference evaluator (numpy). With a JAX ``key`` they are
-    drawn and decided in jitted float64 batches of :func:`fptheory.numeric._sets.jax_cpu_chunk` points by the plain
+    drawn and decided in jitted float64 batches of :func:`fptheory.numeric._plain.jax_cpu_chunk` points by the plain
     counter's kernel, split across all local devices (:func:`_jax_pilot_batch`); the batches have the same size on
     every kind of device, so a seed draws the same points, to rounding, on a CPU and on a GPU, and ``rng`` only
     picks the subset kept."""
@@ -269,7 +260,7 @@ def _pilot_hits(setting: Setting, theta: np.ndarray, delta: float) -> tuple[np.n
 @cache
 def _jax_pilot_batch(setting: Setting, size: int) -> Callable[[Any, Any], tuple[Any, Any, Any, Any]]:
     """The pilot's jitted batch: ``hits(key, delta)`` draws ``size`` points of B_δ, split across all local devices
-    (:func:`fptheory.numeric._sets.ball_batch_jax`), decides them with the plain counter's kernel
+    (:func:`fptheory.numeric._plain.ball_batch_jax`), decides them with the plain counter's kernel
     (:mod:`fptheory.numeric._fused`: the reference's verdicts) and returns, per point and neuron, whether the neuron
     carries the set and its u, t and weight as :func:`_pilot_hits` computes them, each (size, m). Called with
     float64 enabled."""

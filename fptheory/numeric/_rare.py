@@ -37,6 +37,7 @@ import numpy as np
 from scipy.special import logsumexp
 
 from fptheory._checks import InputError
+from fptheory.numeric._bad_sets import bad_pairs
 from fptheory.numeric._importance import (
     Proposal,
     draw_rests,
@@ -48,7 +49,7 @@ from fptheory.numeric._importance import (
     t_mid,
     u_grid,
 )
-from fptheory.numeric._sets import PAIR_NAMES, Estimate, Setting, bad_pairs
+from fptheory.numeric._setting import PAIR_NAMES, Estimate, Setting
 from fptheory.numeric._windows import _log_add_at, check_linear_in_b, leading_order_windows, log_eps, log_floor, window_lengths_batch
 
 __all__ = ["rare_estimate"]

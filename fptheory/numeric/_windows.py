@@ -26,7 +26,7 @@ import sympy as sp
 
 from fptheory._checks import InputError, as_finite, check_nonzero
 from fptheory._typing import Float, Int
-from fptheory.numeric._sets import Setting
+from fptheory.numeric._setting import Setting
 from fptheory.numeric._stable import log_abs_sinh, log_sum_exp, network_transform, reduced_gradient_fns, reduced_phase, zcothz_minus_one
 from fptheory.symbolic._fourier import b as b_sym
 from fptheory.symbolic._network import reduced_gradient
