@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/decay_constants_theorem2.py [--samples N]
 
 Theorem 2's bad set (|∇L(k1)| < |∇L(k2)|) lies in ellipses around a = 0 and the open zeros b_n of the
-k1 factor of the neuron with the largest |w|, of area ∝ ε² (fptheory.numeric._ellipses): the predicted
+k1 factor of the neuron with the largest |w|, of area ∝ ε² (fptheory.numeric._rare_theorem2): the predicted
 constant is twice the smallest Theorem-1 window constant over the open a-windows,
 2 (π(k2-k1)/2) sqrt(1 + (ψ/k1)²). For each setting and m ∈ {1, 10}: the rare-event estimator at six δ
 with c_ellipse/δ = 12 … 60 (below 12 the set is broad, not ellipses), the weighted fit of

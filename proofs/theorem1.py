@@ -14,7 +14,7 @@ import sympy as sp
 
 from fptheory.numeric._ball import sample_ball
 from fptheory.numeric._fit import fit_decay
-from fptheory.numeric._rare import rare_estimate
+from fptheory.numeric._rare_theorem1 import rare_estimate
 from fptheory.numeric._setting import Setting
 from fptheory.numeric._stable import network_transform
 from fptheory.proof import Proof, Step, StepFailed, interval_bound, sympy_identity

@@ -103,7 +103,7 @@ def test_complex_fhat_window_at_b_zero():
 
 def _proposal_draws(setting: Setting, delta: float, count: int, seed: int = 0) -> list:
     """(a0, w0, R, others) of ``count`` draws of the Theorem 1 estimator's initial proposal."""
-    from fptheory.numeric import _rare as rare
+    from fptheory.numeric import _rare_theorem1 as rare
     from fptheory.numeric._importance import draw_rests
 
     m = setting.m
@@ -165,7 +165,7 @@ def test_rare_refuses_delta_below_its_range():
 def test_rare_refuses_a_width_beyond_its_memory_before_work():
     """One sample holds m neurons at about 500 bytes each (494 MB at m = 10^6), so m = 10^8 would need ~50 GB;
     both rare estimators refuse it before the pilot (issue 38, item 11)."""
-    from fptheory.numeric._ellipses import rare_estimate_theorem2
+    from fptheory.numeric._rare_theorem2 import rare_estimate_theorem2
 
     with pytest.raises(ValueError, match="single sample of the rare-event estimators; m must be at most 7158278"):
         rare_estimate(Setting(1, 1.0, 3.0, 10**8), 1.0, 10, seed=0)
@@ -340,7 +340,7 @@ def test_batched_windows_equal_each_sample_alone(setting, delta):
 def test_pick_draws_each_samples_items_in_proportion():
     """_pick, the union's point for S: over 40,000 draws each item's frequency is within 5 standard errors of its
     weight's share of its sample; a sample without items gets -1, and so does every sample when there is none."""
-    from fptheory.numeric._rare import _pick
+    from fptheory.numeric._rare_theorem1 import _pick
 
     s = np.array([0, 0, 0, 2, 2])
     weights = np.array([0.2, 0.5, 0.3, 0.9, 0.1])

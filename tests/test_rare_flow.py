@@ -10,8 +10,8 @@ import pytest
 
 from fptheory.numeric import bad_ellipses, rare_estimate_theorem2
 from fptheory.numeric._bad_sets import bad_theorem2
-from fptheory.numeric._ellipses import bad_area_batch
 from fptheory.numeric._plain import plain_estimate
+from fptheory.numeric._rare_theorem2 import bad_area_batch
 from fptheory.numeric._setting import Setting
 from fptheory.reference import mp_loss_gradient, mp_theorem2_area_m1
 

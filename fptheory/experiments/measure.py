@@ -17,10 +17,10 @@ from fptheory._checks import SEED_LIMIT, InputError, check_backend, check_seed
 from fptheory._io import save_figure_atomic
 from fptheory._json import jsonable
 from fptheory.experiments._common import write_result
-from fptheory.numeric._ellipses import rare_estimate_theorem2
 from fptheory.numeric._fit import DecayFit, fit_decay_log
 from fptheory.numeric._plain import check_width, plain_estimate
-from fptheory.numeric._rare import rare_estimate
+from fptheory.numeric._rare_theorem1 import rare_estimate
+from fptheory.numeric._rare_theorem2 import rare_estimate_theorem2
 from fptheory.numeric._setting import Estimate, Setting, check_delta
 
 __all__ = ["Config", "MeasureConfig", "MeasureResult", "Result", "make_config", "run", "save", "plot"]

@@ -15,7 +15,6 @@
 from fptheory.numeric._bad_sets import bad_pairs, bad_theorem2, theorem2_by_definition
 from fptheory.numeric._ball import sample_ball
 from fptheory.numeric._binomial import clopper_pearson, wilson
-from fptheory.numeric._ellipses import Ellipse, bad_area, bad_ellipses, rare_estimate_theorem2
 from fptheory.numeric._fit import DecayFit, fit_decay, fit_decay_log
 from fptheory.numeric._importance import weight_diagnostics
 from fptheory.numeric._plain import plain_estimate
@@ -30,7 +29,8 @@ from fptheory.numeric._poisson import (
     solve_poisson,
     solve_poisson_2d,
 )
-from fptheory.numeric._rare import rare_estimate
+from fptheory.numeric._rare_theorem1 import rare_estimate
+from fptheory.numeric._rare_theorem2 import Ellipse, bad_area, bad_ellipses, rare_estimate_theorem2
 from fptheory.numeric._setting import PLAIN_MAX_K_OVER_DELTA, RARE_MAX_EXPONENT, Estimate, Setting, check_delta
 from fptheory.numeric._stable import (
     log_abs_E,

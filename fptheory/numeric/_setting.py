@@ -127,7 +127,7 @@ class Setting:
 class Estimate:
     """A measured fraction μ(set ∩ B_δ)/μ(B_δ) with its 95% interval.
 
-    Rare-event estimates also carry the importance weights' diagnostics (:func:`fptheory.numeric._rare.
+    Rare-event estimates also carry the importance weights' diagnostics (:func:`fptheory.numeric._rare_theorem1.
     weight_diagnostics`): ``ess``, ``max_share`` and ``pareto_k``; ``warning`` says when they make the
     interval untrustworthy."""
 

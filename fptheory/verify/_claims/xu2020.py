@@ -155,7 +155,7 @@ DECAY_WINDOW = Threshold(
 
 
 def _expected_c(theorem: int, k1: float, k2: float) -> float:
-    from fptheory.numeric._rare import leading_order_windows
+    from fptheory.numeric._rare_theorem1 import leading_order_windows
     from fptheory.numeric._setting import Setting
 
     windows = leading_order_windows(Setting(theorem, k1, k2, 1))

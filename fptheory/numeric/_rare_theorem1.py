@@ -171,7 +171,7 @@ def rare_estimate(
         pair Q_lj, equal for all j; ``per_pair["sum"]`` = m Σ_l).
     """
     if setting.theorem != 1:
-        raise InputError("rare_estimate covers Theorem 1; Theorem 2 has rare_estimate_theorem2 (fptheory.numeric._ellipses)")
+        raise InputError("rare_estimate covers Theorem 1; Theorem 2 has rare_estimate_theorem2 (fptheory.numeric._rare_theorem2)")
     check_linear_in_b()
 
     def draw(proposal: Proposal, rng: np.random.Generator, count: int) -> np.ndarray:

@@ -6,7 +6,7 @@ bad inequality by sinh²z1 (z = πk/(2w_0)), with ε = |sinh z1/sinh z2| ≈ e^{
 
     Σ_l T_l(k1; a, b)² < ε² Σ_l T_l(k2; a, b)² + sinh²z1 (N2 - N1),
 
-with T_l the reduced gradients of neuron 0 (as in :mod:`fptheory.numeric._rare`) and N_k = |∇_{others} L(k)|².
+with T_l the reduced gradients of neuron 0 (as in :mod:`fptheory.numeric._rare_theorem1`) and N_k = |∇_{others} L(k)|².
 The a and w gradients of a neuron vanish with its output weight (P_w, P_b ∝ a), so the left side is small
 only near a = 0 and a zero b_n of ``T_a(k1; 0, b)``. There, to leading order, the left side is the
 quadratic form ``(T' x + κ a)² + Q² a²`` (x = b - b_n, T' = ∂T_a/∂b, κ = ∂T_a/∂a, Q = |(T_w, T_b)|/a) and
