@@ -215,13 +215,15 @@ def _mp_root(f: Callable[[mpmath.mpf], mpmath.mpf], lo: mpmath.mpf, hi: mpmath.m
     return _mp_bisect(f, lo, hi, width)
 
 
-def _mp_bisect(f: Callable[[mpmath.mpf], mpmath.mpf], lo: mpmath.mpf, hi: mpmath.mpf, width: Any) -> mpmath.mpf:
+def _mp_bisect(f: Callable[[mpmath.mpf], mpmath.mpf], lo: mpmath.mpf, hi: mpmath.mpf, width: Any,
+               relative: Any = 0) -> mpmath.mpf:
     """A zero of ``f`` between ``lo`` and ``hi`` (either order; f changes sign there, or is 0 at an end), by
-    bisection until the bracket is below ``width``."""
+    bisection until the bracket is below ``width``, or below ``relative`` times |lo + hi| (a zero's own size, for
+    zeros near 0)."""
     f_lo = f(lo)
     if f_lo == 0:
         return lo
-    while abs(hi - lo) > width:
+    while abs(hi - lo) > max(width, relative * abs(lo + hi)):
         mid = (lo + hi) / 2
         f_mid = f(mid)
         if f_mid == 0:

@@ -367,21 +367,6 @@ def test_window_lengths_refuses_bad_input_in_one_line(a0, w0, R, message):
         window_lengths(Setting(1, 1.0, 3.0, 1), a0, w0, ((), (), ()), R)
 
 
-def _mp_zero(grad, lo: mpmath.mpf, hi: mpmath.mpf) -> mpmath.mpf:
-    """The zero of ``grad`` in [lo, hi] (a sign change), by bisection to 1e-30 of its size (or of the bracket)."""
-    g_lo = grad(lo)
-    while hi - lo > mpmath.mpf(10) ** -30 * max(abs(lo + hi), mpmath.mpf(10) ** -300):
-        mid = (lo + hi) / 2
-        g_mid = grad(mid)
-        if g_mid == 0:
-            return mid
-        if (g_mid > 0) == (g_lo > 0):
-            lo, g_lo = mid, g_mid
-        else:
-            hi = mid
-    return (lo + hi) / 2
-
-
 def _mp_union_length(intervals: list[tuple[mpmath.mpf, mpmath.mpf]]) -> mpmath.mpf:
     total, end = mpmath.mpf(0), None
     for lo, hi in sorted(intervals):
@@ -403,6 +388,7 @@ def test_the_union_of_a_draws_windows_against_mpmath_zeros_on_random_settings():
     kept only the longer window (issue 35: union 24% low below δ ≈ 0.042). Here they are disjoint and the union is
     their sum."""
     from fptheory.numeric._windows import window_lengths_batch
+    from fptheory.reference import _mp_bisect
 
     rng = np.random.default_rng(35)
     checked = deep = 0
@@ -430,7 +416,7 @@ def test_the_union_of_a_draws_windows_against_mpmath_zeros_on_random_settings():
                 grad = lambda b, l=l: mp_loss_gradient(k1, [a0], [w0], [b], complex(fhat[0]), 0)[l]
                 bracket = (mpmath.mpf(c) - 0.05 * period, mpmath.mpf(c) + 0.05 * period)
                 assert (grad(bracket[0]) > 0) != (grad(bracket[1]) > 0)
-                zero = _mp_zero(grad, *bracket)
+                zero = _mp_bisect(grad, *bracket, mpmath.mpf(10) ** -330, relative=mpmath.mpf(10) ** -30)
                 half = mpmath.exp(mpmath.mpf(log_len)) / 2
                 intervals.append((zero - half, zero + half))
             expected = _mp_union_length(intervals)

@@ -183,8 +183,8 @@ def test_log_sum_exp_against_scipy(rng):
 # --- The whole float64 range (issue 38, item 1) ---------------------------------------------------------------
 # Each input is drawn log-uniform in magnitude over [1e-300, 1e300] with a random sign (b = 0 and real, imaginary
 # or zero f̂ with their own chances, as the structural zeros are where a rounded zero would hide a true gradient).
-# The reference is the polar form of the paper (reference.mp_loss_gradient) at enough digits to reduce b·k/w
-# (up to 1e600) mod 2π. An output agrees when it lies within the forward error bound of float64 arithmetic on
+# The reference is the Cartesian form (_mp_gradient: conj(D) expanded over the neurons and f̂), at digits doubled
+# until two precisions agree to 30 digits. An output agrees when it lies within the forward error bound of float64 arithmetic on
 # the same terms, or the call was refused; the refusals must be exactly the documented ones.
 
 _EPS = np.finfo(float).eps

@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from functools import cache
+from functools import cache, wraps
 from pathlib import Path
 from typing import Any
 
@@ -81,15 +81,12 @@ def stored(name: str) -> Callable[[Callable[[], Any]], Callable[[], Any]]:
         _DERIVATIONS[name] = derive
 
         @cache
+        @wraps(derive)
         def result() -> Any:
             entry = _load().get("results", {}).get(name)
             return _decode(entry) if entry is not None else derive()
 
         result.derive = derive  # type: ignore[attr-defined]
-        result.__doc__ = derive.__doc__
-        result.__name__ = derive.__name__
-        result.__qualname__ = derive.__qualname__
-        result.__module__ = derive.__module__
         return result
 
     return wrap
