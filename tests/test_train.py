@@ -1,6 +1,10 @@
 """The training engine: models, the scanned loop against a step-by-step loop, vmap over seeds, divergence,
 mini-batches, and the per-frequency measures."""
 
+import dataclasses
+from collections.abc import Callable
+from typing import Any
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -104,6 +108,7 @@ def test_float32_runs_do_not_depend_on_the_x64_flag():
     assert all(v.dtype == np.float32 for v in jax.tree_util.tree_leaves(hist.params))
 
 
+@pytest.mark.slow
 def test_vmapped_seeds_equal_single_runs():
     x, y = _data()
     model = MLP((1, 8, 1), "tanh")
@@ -115,6 +120,7 @@ def test_vmapped_seeds_equal_single_runs():
     np.testing.assert_allclose(together.loss[2], alone.loss[0], rtol=1e-12)
 
 
+@pytest.mark.slow
 def test_seed_blocks_are_runs_of_their_own():
     """With seed_block G the runs go in blocks of G consecutive keys, each block its own vmapped program: rows 0-1
     and 2-3 of five keys in blocks of two are, bit for bit (float32, minibatch SGD), the runs of those two keys
@@ -210,6 +216,7 @@ def test_seed_keys_are_the_per_seed_keys():
         seed_keys(2**32 - 2, 3)
 
 
+@pytest.mark.slow
 def test_library_leaves_jax_precision_as_it_found_it():
     """The library changes no process-wide state: after float64 work (the plain counter, a float64 training run,
     the filtering method) a user's jnp.ones(2) is still float32, and the theory's jax backend refuses, in one
@@ -237,3 +244,53 @@ def test_memory_sizes_are_written_in_a_unit_that_shows_them(count, text):
     from fptheory.train._loop import byte_size
 
     assert byte_size(count) == text
+
+
+def _compilations(run: Callable[[], Any]) -> list[str]:
+    """The XLA programs ``run()`` compiles, by name (jax's backend-compile event; a program jit already holds is
+    not compiled again)."""
+    from jax._src.dispatch import BACKEND_COMPILE_EVENT
+
+    names: list[str] = []
+
+    def listener(event: str, duration: float, **kw: Any) -> None:
+        if event == BACKEND_COMPILE_EVENT:
+            names.append(str(kw.get("fun_name")))
+
+    jax.monitoring.register_event_duration_secs_listener(listener)
+    try:
+        run()
+    finally:
+        jax.monitoring.unregister_event_duration_listener(listener)
+    return names
+
+
+def test_train_compiles_once_per_model_spec_and_shapes():
+    """A second call with an equal model (another object) compiles nothing; one with the same spec but twice the
+    steps (chunks of the same shape: two records each) and other keys compiles no training program; a repeated
+    call gives the first call's run, bit for bit; a call with another learning rate or objective is not served the
+    first call's programs: its own learning rate gives other losses, and half the loss gives half the losses (Adam's
+    steps do not depend on the loss's scale, up to its ε)."""
+    x, y = _data()
+    model = lambda: MLP((1, 12, 1), "tanh")
+    spec = TrainSpec(steps=40, record_every=10, learning_rate=1e-2, dtype="float64")
+    keys = jax.random.split(jax.random.PRNGKey(11), 2)
+
+    def run(keys: Any = keys, spec: TrainSpec = spec, **more: Any) -> Any:
+        m = model()
+        return train(m.apply, m.init, x[:, None], y, keys=keys, spec=spec, eval_x=x[:, None], eval_points=x,
+                     frequencies=np.array([1.0, 3.0]), chunk_records=2, **more)
+
+    half_mse = lambda p, xb, yb: 0.25 * jnp.mean((model().apply(p, xb) - yb) ** 2)
+    first = run()
+    assert _compilations(run) == []
+    other = jax.random.split(jax.random.PRNGKey(12), 2)
+    longer = dataclasses.replace(spec, steps=80)
+    # twice the steps: only the split of the keys into twice as many step keys (an eager jax.random op) is new
+    assert [name for name in _compilations(lambda: run(other, longer)) if "threefry" not in name] == []
+    np.testing.assert_array_equal(run().loss, first.loss)
+    faster = run(spec=dataclasses.replace(spec, learning_rate=2e-2))
+    halved = run(objective=half_mse)
+    assert not np.array_equal(faster.loss[:, 1:], first.loss[:, 1:])
+    np.testing.assert_allclose(halved.loss[:, 0], first.loss[:, 0] / 2, rtol=1e-12)
+    np.testing.assert_allclose(halved.loss, first.loss / 2, rtol=1e-4)  # Adam's steps change with the scale by its ε only

@@ -11,6 +11,8 @@ the records before it and ``diverged_at`` names the step.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import functools
 import math
 import os
 import time
@@ -120,6 +122,98 @@ def _mse(apply: Callable, params: Any, x: Any, y: Any) -> Any:
     return 0.5 * jnp.mean((apply(params, x) - y) ** 2)
 
 
+_PROGRAMS = 32  # compiled training programs kept per process (each holds its XLA executables)
+
+
+def _programs(apply: Callable, init: Callable, objective: Callable | None, spec: TrainSpec, record_params: bool,
+              single: bool) -> tuple[Callable, Callable, Callable]:
+    """(start, jitted start over runs, jitted chunk over runs) for one model, objective and spec: built once per
+    process and kept (``_PROGRAMS`` of them, least recently used dropped), so a second call of :func:`train` with
+    the same model, objective and spec reuses the compiled programs (jax.jit keys them further on shapes and
+    dtypes). A model or objective that cannot be hashed gets programs of its own, compiled for that call."""
+    # the programs depend on the optimizer, learning rate, batch size and dtype, not on the run's length (the scans'
+    # lengths are the key arrays' shapes)
+    key = (_Same(apply), _Same(init), objective, dataclasses.replace(spec, steps=1, record_every=1), record_params, single)
+    try:
+        hash(key)
+    except TypeError:
+        return _build_programs(apply, init, *key[2:])
+    return _cached_programs(*key)
+
+
+class _Same:
+    """A function as a cache key: a bound method (``model.apply``) is the same function as another of an equal
+    model (Python compares bound methods by their object's identity; frozen dataclass models compare by value)."""
+
+    def __init__(self, fn: Callable) -> None:
+        self.fn = fn
+        bound = getattr(fn, "__self__", None)
+        self._key = (fn.__func__, bound) if bound is not None and hasattr(fn, "__func__") else (fn,)
+
+    def __hash__(self) -> int:
+        return hash(self._key)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Same) and self._key == other._key
+
+
+def _cached_build(apply: _Same, init: _Same, objective: Callable | None, spec: TrainSpec, record_params: bool,
+                  single: bool) -> tuple[Callable, Callable, Callable]:
+    return _build_programs(apply.fn, init.fn, objective, spec, record_params, single)
+
+
+def _build_programs(apply: Callable, init: Callable, objective: Callable | None, spec: TrainSpec, record_params: bool,
+                    single: bool) -> tuple[Callable, Callable, Callable]:
+    dtype = jnp.float32 if spec.dtype == "float32" else jnp.float64
+    loss_of = objective or (lambda p, xb, yb: _mse(apply, p, xb, yb))
+    optimizer = make_optimizer(spec)
+
+    # The data travel as arguments of the jitted functions, not as constants closed over: XLA would
+    # otherwise fold them into the program (a CNN's first layer on every image, at compile time).
+    def step(data: tuple, carry: tuple, key: Any) -> tuple:
+        x = data[0]
+        params, state, y_s = carry
+        if spec.batch_size is None:
+            xb, yb = x, y_s
+        else:
+            idx = jax.random.choice(key, x.shape[0], (spec.batch_size,), replace=False)
+            xb, yb = x[idx], y_s[idx]
+        grads = jax.grad(loss_of)(params, xb, yb)
+        updates, state = optimizer.update(grads, state, params)
+        return (optax.apply_updates(params, updates), state, y_s), None
+
+    def observe(data: tuple, params: Any, y_s: Any) -> tuple:
+        x, eval_x, eval_points, frequencies = data
+        out = apply(params, eval_x)
+        values = out.T if out.ndim == 2 else out  # several outputs: spectrum per output, shape (c, K)
+        return loss_of(params, x, y_s), out, dft(values, eval_points, frequencies, backend="jax")
+
+    def record(data: tuple, carry: tuple, keys_r: Any) -> tuple:
+        carry, _ = jax.lax.scan(lambda c, k: step(data, c, k), carry, keys_r)
+        obs = observe(data, carry[0], carry[2])
+        return carry, (obs, carry[0] if record_params else None)
+
+    def chunk(data: tuple, carry: tuple, keys_c: Any) -> tuple:
+        return jax.lax.scan(lambda c, k: record(data, c, k), carry, keys_c)
+
+    def start(data: tuple, key: Any, y_s: Any) -> tuple:
+        params = jax.tree_util.tree_map(lambda v: jnp.asarray(v, dtype=dtype), init(key=key, dtype=dtype))
+        return (params, optimizer.init(params), y_s), observe(data, params, y_s), params
+
+    if single:  # no vmap: a batch axis of one makes XLA's CPU matmuls batched and slower (2-3x)
+        squeeze = lambda t: jax.tree_util.tree_map(lambda v: v[0], t)
+        expand = lambda t: jax.tree_util.tree_map(lambda v: v[None], t)
+        start_v = jax.jit(lambda d, k, y_s: expand(start(d, k[0], y_s[0])))
+        chunk_v = jax.jit(lambda d, c, k_c: expand(chunk(d, squeeze(c), k_c[0])))
+    else:
+        start_v = jax.jit(jax.vmap(start, in_axes=(None, 0, 0)))
+        chunk_v = jax.jit(jax.vmap(chunk, in_axes=(None, 0, 0)))
+    return start, start_v, chunk_v
+
+
+_cached_programs = functools.lru_cache(maxsize=_PROGRAMS)(_cached_build)
+
+
 def train(
     apply: Callable[[Any, Any], Any],
     init: Callable[..., Any],
@@ -197,56 +291,13 @@ def train(
             raise InputError("eval_x and eval_points must have the same number of points")
         if spec.batch_size is not None and spec.batch_size > x.shape[0]:
             raise InputError(f"batch_size must be at most the number of points ({x.shape[0]}); got {spec.batch_size}")
-        loss_of = objective or (lambda p, xb, yb: _mse(apply, p, xb, yb))
-        optimizer = make_optimizer(spec)
-        n = x.shape[0]
-
-        # The data travel as arguments of the jitted functions, not as constants closed over: XLA would
-        # otherwise fold them into the program (a CNN's first layer on every image, at compile time).
-        def step(data: tuple, carry: tuple, key: Any) -> tuple:
-            x, _ = data
-            params, state, y_s = carry
-            if spec.batch_size is None:
-                xb, yb = x, y_s
-            else:
-                idx = jax.random.choice(key, n, (spec.batch_size,), replace=False)
-                xb, yb = x[idx], y_s[idx]
-            grads = jax.grad(loss_of)(params, xb, yb)
-            updates, state = optimizer.update(grads, state, params)
-            return (optax.apply_updates(params, updates), state, y_s), None
-
-        def observe(data: tuple, params: Any, y_s: Any) -> tuple:
-            x, eval_x = data
-            out = apply(params, eval_x)
-            values = out.T if out.ndim == 2 else out  # several outputs: spectrum per output, shape (c, K)
-            return loss_of(params, x, y_s), out, dft(values, eval_points, frequencies, backend="jax")
-
-        def record(data: tuple, carry: tuple, keys_r: Any) -> tuple:
-            carry, _ = jax.lax.scan(lambda c, k: step(data, c, k), carry, keys_r)
-            obs = observe(data, carry[0], carry[2])
-            return carry, (obs, carry[0] if record_params else None)
-
-        def chunk(data: tuple, carry: tuple, keys_c: Any) -> tuple:
-            return jax.lax.scan(lambda c, k: record(data, c, k), carry, keys_c)
-
-        def start(data: tuple, key: Any, y_s: Any) -> tuple:
-            params = jax.tree_util.tree_map(lambda v: jnp.asarray(v, dtype=dtype), init(key=key, dtype=dtype))
-            return (params, optimizer.init(params), y_s), observe(data, params, y_s), params
-
         block = seeds if seed_block is None else seed_block
         blocks = -(-seeds // block)
         padded = blocks * block  # the last block filled with copies of the last run, dropped from the history
-        if block == 1:  # no vmap: a batch axis of one makes XLA's CPU matmuls batched and slower (2-3x)
-            squeeze = lambda t: jax.tree_util.tree_map(lambda v: v[0], t)
-            expand = lambda t: jax.tree_util.tree_map(lambda v: v[None], t)
-            start_v = jax.jit(lambda d, k, y_s: expand(start(d, k[0], y_s[0])))
-            chunk_v = jax.jit(lambda d, c, k_c: expand(chunk(d, squeeze(c), k_c[0])))
-        else:
-            start_v = jax.jit(jax.vmap(start, in_axes=(None, 0, 0)))
-            chunk_v = jax.jit(jax.vmap(chunk, in_axes=(None, 0, 0)))
-        data = (x, eval_x)
+        start, start_v, chunk_v = _programs(apply, init, objective, spec, record_params, block == 1)
+        data = (x, eval_x, eval_points, frequencies)
         n_records = spec.steps // spec.record_every
-        check_memory(jax.eval_shape(lambda d, k, y_s: start(d, k, y_s), data, keys[0], ys[0]), padded, n_records, spec,
+        check_memory(jax.eval_shape(start, data, keys[0], ys[0]), padded, n_records, spec,
                      record_params)
         fill = padded - seeds
         keys = jnp.concatenate([keys, jnp.repeat(keys[-1:], fill, axis=0)]) if fill else keys
