@@ -11,7 +11,7 @@ nvidia-smi --query-gpu=name,memory.total --format=csv,noheader
 python3 benchmarks/gpu_plain.py
 python3 benchmarks/gpu_layout.py
 [ "${PLAIN_ONLY:-0}" = 1 ] && exit 0
-python3 -m pytest -p no:cacheprovider -q -n 0 tests/test_fused.py tests/test_train.py tests/test_stable.py tests/test_dft.py \
+python3 -m pytest -p no:cacheprovider -q -n 0 -m "not full" tests/test_fused.py tests/test_train.py tests/test_stable.py tests/test_dft.py \
     tests/test_compiled.py tests/test_network.py tests/test_theory_vs_training.py 2>&1 | tail -15
 for platform in cuda cpu; do
     began=$(date +%s%N)

@@ -23,12 +23,21 @@ _owner = pytest.StashKey[str]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """One JAX persistent compilation cache per test run, shared by pytest-xdist's workers and by the CLI
-    subprocesses the tests start (they inherit the environment): a kernel one of them compiled, the others
-    load. The run's first process makes the folder; the library itself never configures a cache."""
+    """One JAX persistent compilation cache for the test runs, shared by pytest-xdist's workers and by the CLI
+    subprocesses the tests start (they inherit the environment): a kernel one of them compiled, the others load.
+
+    It persists between runs in pytest's own cache folder (``.pytest_cache/d/fptheory-jax``, removed by
+    ``pytest --cache-clear`` or by deleting the folder), so a second run loads what the first compiled; XLA's
+    programs are keyed by their own text, the jax version and the flags, so an edit to the code compiles afresh.
+    With pytest's cache plugin off (``-p no:cacheprovider``), the run has a temporary cache of its own, deleted at
+    its end. The library itself never configures a cache."""
     if _CACHE not in os.environ:
-        os.environ[_CACHE] = tempfile.mkdtemp(prefix="fptheory-test-jax-cache-")
-        config.stash[_owner] = os.environ[_CACHE]
+        cache = getattr(config, "cache", None)
+        if cache is not None:
+            os.environ[_CACHE] = str(cache.mkdir("fptheory-jax"))
+        else:
+            os.environ[_CACHE] = tempfile.mkdtemp(prefix="fptheory-test-jax-cache-")
+            config.stash[_owner] = os.environ[_CACHE]
     os.environ["JAX_COMPILATION_CACHE_DIR"] = os.environ[_CACHE]
     os.environ["JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS"] = "0"
     jax.config.update("jax_compilation_cache_dir", os.environ[_CACHE])
@@ -58,9 +67,15 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """The claims' quick runs first (each takes seconds to tens of seconds; the tests that inspect their results
+    """Every test that judges or inspects a claim's quick run (the ``quick_claim`` fixture) is in the ``claims``
+    tier (``pytest -m claims``), not the default one.
+
+    The claims' quick runs go first (each takes seconds to tens of seconds; the tests that inspect their results
     wait on them): pytest-xdist's workers then end the run on short tests, not one of them on a long one
     (longest-processing-time-first scheduling)."""
+    for item in items:
+        if "quick_claim" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.claims)
     items.sort(key=lambda item: not item.nodeid.startswith("tests/test_claims.py::test_claim_holds_at_quick_scale"))
 
 

@@ -185,6 +185,7 @@ def test_out_where_permissions_say_yes_but_the_file_system_says_no(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_results_page_from_a_run(tmp_path):
     done = run("verify", "--only", "proof-eq26", "--quick", "--jobs", "1", "--out", tmp_path / "run")
     assert done.returncode == 0, done.stderr
@@ -309,6 +310,7 @@ def test_user_data_is_checked(tmp_path, case):
     assert done.returncode == 2 and needle in done.stderr, done.stderr
 
 
+@pytest.mark.slow
 def test_ctrl_c_in_measure_ends_on_the_interrupted_line(tmp_path):
     """Ctrl-C while measure's progress bar shows: exit 130, nothing written, and "fptheory: interrupted" is the last
     thing on stderr. Before, the bar was closed after the message (at exit) and wrote a blank line over it (issue 38)."""

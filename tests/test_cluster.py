@@ -36,6 +36,7 @@ def _killer(marker: Path) -> Claim:
                  lambda pid: Evidence(True, f"first worker {int(pid)} died", {"pid": int(pid)}))
 
 
+@pytest.mark.slow
 def test_a_local_cluster_decides_as_in_process_and_retries_a_dead_worker(tmp_path):
     import cloudpickle
 
@@ -55,6 +56,7 @@ def test_a_local_cluster_decides_as_in_process_and_retries_a_dead_worker(tmp_pat
     assert not hidden, hidden
 
 
+@pytest.mark.slow
 def test_an_address_with_no_scheduler_is_one_clear_error(tmp_path, monkeypatch):
     from fptheory.verify import _cluster
 
@@ -63,6 +65,7 @@ def test_an_address_with_no_scheduler_is_one_clear_error(tmp_path, monkeypatch):
         verify([load_builtin()["parseval"]], quick=True, out=tmp_path, scheduler="tcp://127.0.0.1:1", use_cache=False)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("reply", ["http", "silent", "huge-frame"])
 def test_a_server_that_is_not_a_scheduler_is_one_clear_error_within_the_timeout(monkeypatch, reply):
     """An HTTP server, one that accepts and never answers, and one whose first 8 bytes read as a Dask frame length
@@ -106,6 +109,7 @@ def test_a_server_that_is_not_a_scheduler_is_one_clear_error_within_the_timeout(
     assert "\n" not in str(caught.value)
 
 
+@pytest.mark.slow
 def test_a_sweep_gives_the_same_table_in_process_in_local_workers_and_on_dask():
     from fptheory.verify._sweep import decay_cells, decay_sweep
 

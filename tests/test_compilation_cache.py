@@ -8,6 +8,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 
 def python(code: str, **env: str) -> str:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("JAX_COMPILATION_CACHE", "JAX_PERSISTENT_CACHE", "FPTHEORY_"))}
@@ -16,6 +18,7 @@ def python(code: str, **env: str) -> str:
     return done.stdout.strip()
 
 
+@pytest.mark.slow
 def test_the_command_caches_its_kernels_in_the_named_folder(tmp_path):
     folder = tmp_path / "cache"
     code = ("from fptheory.cli import main; import sys; sys.exit(main(['measure', '--theorem', '1', '--k1', '1', '--k2', '3', "
@@ -30,6 +33,7 @@ def test_the_user_cache_folder_is_the_default_and_off_turns_it_off(tmp_path):
     assert python(code, FPTHEORY_COMPILATION_CACHE="off", XDG_CACHE_HOME=str(tmp_path)) == "None"
 
 
+@pytest.mark.slow
 def test_importing_the_library_sets_up_no_cache():
     code = "import fptheory.train, fptheory.monitor, jax; print(jax.config.jax_compilation_cache_dir)"
     assert python(code) == "None"

@@ -15,6 +15,7 @@ from fptheory.symbolic._compiled import (
 pytestmark = pytest.mark.usefixtures("x64")  # the theory's jax backend computes in float64
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("activation", ACTIVATIONS)
 def test_numpy_and_jax_agree(rng, activation):
     a, b = rng.normal(size=(2, 7, 5))

@@ -67,6 +67,7 @@ def test_missing_and_malformed_files(tmp_path):
         load("imagenet")
 
 
+@pytest.mark.slow
 def test_shipped_sets():
     d = digits()
     assert d.X.shape == (1797, 64) and d.X.max() == 1.0 and d.classes == 10
@@ -75,6 +76,7 @@ def test_shipped_sets():
     assert camera().shape == (512, 512)
 
 
+@pytest.mark.slow
 def test_mnist1d_offline_and_reproducible():
     a, b = mnist1d(seed=0), mnist1d(seed=0)
     assert a.X.shape == (4000, 40) and np.array_equal(a.X, b.X)

@@ -52,6 +52,7 @@ def test_split_errors(rng):
     assert math.isclose(e_low, 0.2 * math.sqrt(120) / np.linalg.norm(low), rel_tol=1e-10)
 
 
+@pytest.mark.slow
 def test_blocked_smoothing_equals_the_dense_formula(rng):
     """n = 20,000 points of dimension 784 would need 3.2 GB as a full distance matrix; blocks of rows keep it at
     block × n. The blocks (256 rows, the last one padded) give the dense formula Σ_j y_j G(x_i - x_j) / Σ_j G,

@@ -32,6 +32,7 @@ def test_derivative_rule_on_gaussian():
     assert sp.simplify(lhs - rhs) == 0
 
 
+@pytest.mark.slow
 def test_scaling_rule_by_quadrature():
     """FT[sech²(wx+b)](k) by 30-digit quadrature equals e^{ibk/w}/|w| · FT[sech²](k/w), both signs of w."""
     factor = sp.lambdify((k, w, b), scaling_shift_factor(), modules="mpmath")

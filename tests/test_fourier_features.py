@@ -10,6 +10,7 @@ from fptheory._checks import InputError
 from fptheory.train import MLP, FourierFeatures
 
 
+@pytest.mark.slow
 def test_small_sigma_tends_to_the_plain_model(x64):
     """B = σ B0 with the sin-half of the first layer's weights scaled by 1/σ: cos(2πσB0v) = 1 - O(σ²) and
     sin(2πσB0v)/σ = 2πB0v - O(σ²), so the network equals the plain MLP with first layer W' = 2π B0ᵀ W_sin and bias
@@ -31,6 +32,7 @@ def test_small_sigma_tends_to_the_plain_model(x64):
     assert errors[1] < 1e-4 * float(jnp.max(jnp.abs(reference)))
 
 
+@pytest.mark.slow
 def test_positional_encoding_is_the_log_linear_ladder():
     """σ = 8, m = 3, d = 2: B's rows are 1, 2, 4 times e_x, then e_y, and γ(v) = [cos 2πBv, sin 2πBv]."""
     model = FourierFeatures(d_in=2, features=3, sigma=8.0, hidden=(4,), mapping="positional")
@@ -43,6 +45,7 @@ def test_positional_encoding_is_the_log_linear_ladder():
     assert model.width == 12
 
 
+@pytest.mark.slow
 def test_b_is_not_trained():
     model = FourierFeatures(d_in=1, features=8, sigma=10.0, hidden=(8,))
     params = model.init(key=jax.random.PRNGKey(1))

@@ -9,6 +9,7 @@ import math
 
 import jax
 import numpy as np
+import pytest
 
 from fptheory.numeric._bad_sets import bad_pairs, bad_theorem2
 from fptheory.numeric._ball import sample_ball
@@ -41,11 +42,13 @@ def _compare_on_random_settings(theorem: int, rng: np.random.Generator) -> tuple
     return compared, bad
 
 
+@pytest.mark.slow
 def test_fused_verdicts_equal_the_reference_on_random_settings(rng, x64):
     compared, bad = _compare_on_random_settings(1, rng)
     assert compared > 10**6 and 0.01 * compared < bad < 0.9 * compared  # both verdicts well represented
 
 
+@pytest.mark.slow
 def test_fused_theorem2_verdicts_equal_the_reference_on_random_settings(rng, x64):
     compared, bad = _compare_on_random_settings(2, rng)
     assert compared > 10**5 and 200 < bad < compared - 200  # Theorem 2's bad set is the rarer: a few per thousand
@@ -58,6 +61,7 @@ def test_sincos_agrees_with_numpy_to_rounding(x64):
     assert sin[-2] == 1e-300 and cos[-3] == 1.0  # exact where the angle is tiny
 
 
+@pytest.mark.slow
 def test_jax_counter_counts_what_numpy_counts_on_the_same_points(rng):
     """The jitted counter (sampling and the fused kernel in one kernel) against numpy's evaluator on the points it
     drew, redrawn by the same jax calls outside the kernel."""
@@ -73,6 +77,7 @@ def test_jax_counter_counts_what_numpy_counts_on_the_same_points(rng):
     assert estimate.per_pair["b"] == pairs[2].sum() / (5000 * 3)
 
 
+@pytest.mark.slow
 def test_width_leading_counter_draws_and_counts_what_the_row_counter_does(x64):
     """The counter with its arrays laid out width first (a GPU's choice at small m) draws the transpose of the
     row counter's points, to rounding, and counts the same hits on them, for both theorems."""

@@ -97,6 +97,7 @@ def test_light_tails_and_equal_weights():
     (Setting(1, 0.71, 2.905, 2, 0.54 + 0.45j, 1.17 + 0.49j), 1.0),
     (Setting(2, 1.642, 2.979, 3, 2.80 - 0.89j, 0.18 + 0.46j), 9.46),
 ])
+@pytest.mark.slow
 def test_pilot_hits_weigh_to_the_plain_fraction(setting, delta):
     """Σ weights / samples (before the subset kept) is the bad fraction itself (Theorem 1: Σ_j 1_{U_j}/S = 1 on the union; Theorem 2:
     one largest-|w| neuron per bad point): it agrees with an independent plain estimate within 4 standard
@@ -109,6 +110,7 @@ def test_pilot_hits_weigh_to_the_plain_fraction(setting, delta):
     assert np.all((pilot.u >= 0) & (pilot.u <= 1) & (pilot.t >= 0) & (pilot.t <= 1))
 
 
+@pytest.mark.slow
 def test_pilot_work_is_bounded_at_any_width():
     """The pilot draws 20,000 points (180,000 more on few hits) up to width 100, and no more than 2e6 (1.8e7)
     neuron-samples beyond; a wide network's pilot still runs and weighs to a fraction in [0, 1]."""
@@ -144,6 +146,7 @@ def _reference_pilot(setting: Setting, delta: float, key) -> tuple[np.ndarray, n
     return u, t, weight, done
 
 
+@pytest.mark.slow
 def test_jax_pilot_decides_as_the_reference_on_its_points():
     """On settings drawn at random (both theorems, δ from c/8 to c, twice that for Theorem 2, so that some pilots hit
     often and some hardly), the JAX pilot finds the same carrying neurons as the reference evaluator on the same
@@ -170,6 +173,7 @@ def test_jax_pilot_decides_as_the_reference_on_its_points():
     assert total > 50  # something to compare
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("theorem, estimator", [(1, rare_estimate), (2, rare_estimate_theorem2)])
 def test_rare_with_the_jax_pilot_agrees_with_plain_on_random_settings(theorem, estimator):
     """Property test (default tier, 2 draws per theorem): with backend "jax" (the pilot's points from JAX's generator,
@@ -263,6 +267,7 @@ def test_draw_rests_weighs_by_scipy_densities_and_draws_choices_bins(dim, integr
     (Setting(1, 0.71, 2.905, 1, 0.54 + 0.45j, 1.17 + 0.49j), 1.0, rare_estimate),
     (Setting(2, 3.216, 3.543, 3, -2.66 + 1.25j, 0.15 - 0.46j), 6.5, rare_estimate_theorem2),
 ])
+@pytest.mark.slow
 def test_rare_where_the_leading_order_misses_the_set(setting, delta, estimator):
     rare = estimator(setting, delta, 400, seed=11)
     plain = plain_estimate(setting, delta, 400_000, seed=12)

@@ -22,6 +22,7 @@ def _damped(n: int, s: float, xi: float, eps: float) -> complex:
     return complex(np.exp(-z * s) / z if n == 0 else np.exp(-z * s) * (s / z + 1 / z**2))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("draw", range(3))
 def test_gradient_transforms_against_damped_integrals(draw):
     """The hand formulas match mpmath quadrature at ε = 0.7, and sympy's limits (ε → 0) match them at ε = 0 (the
@@ -50,6 +51,7 @@ def _tangent_kernel(x, w, a, b):
     return theta / w.size
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("draw", range(3))
 def test_multiplier_against_the_tangent_kernel(draw):
     """On Gaussian data (σ drawn in [0.7, 1.3]) and a random wide network (σ_a drawn in [0.5, 1.5], b uniform on

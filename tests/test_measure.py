@@ -81,6 +81,7 @@ def test_plain_counts_are_exact_at_float64_extremes(theorem):
     assert plain_estimate(setting, np.float32(0.5), 2000, seed=1) == plain_estimate(setting, 0.5, 2000, seed=1)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("theorem", [1, 2])
 def test_jax_counter_agrees_with_the_log_domain_sets_over_its_range(theorem, rng):
     """The fused jax counter (plain float64, for speed) gives the log-domain sets' verdicts sample by sample at the
@@ -174,6 +175,7 @@ def test_jax_cpu_batches_hold_a_cache_sized_number_of_sample_neuron_pairs():
         assert size < 8 or size % 8 == 0
 
 
+@pytest.mark.slow
 def test_accelerator_chunks_are_bounded_by_their_own_budget(monkeypatch):
     """On a GPU the jax counter's batches grow to ACCELERATOR_CHUNK_BYTES (at most 2^23 samples); numpy's and
     a CPU's stay as they are; and an explicit chunk gives the same count whatever the default."""
@@ -191,6 +193,7 @@ def test_accelerator_chunks_are_bounded_by_their_own_budget(monkeypatch):
     assert counts == {sets.plain_estimate(setting, 1.0, 3000, seed=4, chunk=1000, backend="jax").hits}
 
 
+@pytest.mark.slow
 def test_measure_passes_its_backend_to_the_rare_estimators():
     """`fptheory measure --method rare --backend jax` estimates with the JAX pilot: the experiment's point is the
     estimator's own with backend "jax" (seed and δ as the experiment sets them), not numpy's; an unknown backend

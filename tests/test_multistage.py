@@ -73,6 +73,7 @@ def test_dominant_frequency_refuses_bad_input():
         dominant_frequency(np.zeros(10), 0.0)
 
 
+@pytest.mark.slow
 def test_fit_stage_is_float64_and_leaves_the_flag_alone():
     """Parameters and losses in float64 whatever jax's flag, which stays as it was; L-BFGS lowers Adam's loss on a
     one-sine target by at least three orders."""
@@ -91,6 +92,7 @@ def quick(quick_claim):
     return quick_claim("multistage-machine-precision")
 
 
+@pytest.mark.claims
 def test_every_stage_lowers_the_error(quick):
     """The method's premise: each stage fits what the others left, so the test error falls stage by stage, and the
     stages end below the single network of the same size and budget."""

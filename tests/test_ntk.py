@@ -66,6 +66,7 @@ def test_linearised_gd_is_exact_for_a_linear_model(rng):
     np.testing.assert_allclose(history.outputs[0] - y, predicted, rtol=1e-10, atol=1e-10)
 
 
+@pytest.mark.slow
 def test_linearised_gd_improves_with_width(rng):
     """Two-layer tanh networks in the NTK parametrisation (h = Σ a_j tanh(w_j x + b_j)/√m): the relative gap between
     real gradient descent and its linearisation after 400 steps shrinks as m grows (mean over 3 seeds, m = 16 and

@@ -63,6 +63,7 @@ def quick_2d(tmp_path_factory):
     return result, folder
 
 
+@pytest.mark.claims
 def test_2d_dnn_low_first_and_jacobi_high_first(quick_2d):
     """On the unit square at quick scale: the DNN converges the planted modes in order of |(p, q)| (at least the
     two lowest), Jacobi in the opposite order (all three); Jacobi's per-mode error from u = 0 is |λ_pq|^t exactly,

@@ -80,6 +80,7 @@ def test_bad_input_is_refused(call, needle):
     assert needle in str(info.value)
 
 
+@pytest.mark.slow
 def test_ritz_energy_2d_is_stationary_at_the_solution_with_the_dirichlet_curvature(x64):
     """On the unit square, u = sin(πx) sin(2πy) (g = 5π² u, written out here) and v vanishing on the boundary:
     E(u + θv) is exactly quadratic with second difference Σ |∇v|² Δx² (1e-9 relative); its slope at θ = 0 vanishes

@@ -15,6 +15,7 @@ from fptheory.numeric._stable import log_abs_loss_gradient
 from fptheory.reference import mp_loss_gradient
 
 
+@pytest.mark.slow
 def test_window_lengths_against_a_fine_grid():
     """Moderate ε ≈ 0.04 (wide windows): the lengths equal the share of a 4e5-point grid of b in the set."""
     setting = Setting(1, 1.0, 2.0, 3, 1.0 + 0.5j, 0.7 - 0.2j)
@@ -65,6 +66,7 @@ def test_narrow_window_against_mpmath_edges():
 Z_MAX = 3.5  # combined standard errors
 
 
+@pytest.mark.slow
 def test_rare_agrees_with_plain_on_random_settings():
     """Property test (default tier, 2 draws): k1 < k2 ≤ 4, m in 1..4, f̂(k1), f̂(k2) with random moduli and
     phases, δ where plain Monte Carlo sees ≥ 300 events: the union's rare estimate within 3.5 combined
@@ -111,6 +113,7 @@ def _proposal_draws(setting: Setting, delta: float, count: int, seed: int = 0) -
     return [(y[i, 0], w0[i], R[i], (y[i, 1:m], y[i, m : 2 * m - 1], y[i, 2 * m - 1 :])) for i in range(count)]
 
 
+@pytest.mark.slow
 def test_certified_windows_against_a_grid_on_proposal_draws():
     """Conditional lengths on draws of the estimator's own proposal (where its mass is, near the shell), for the
     complex-f̂ setting: each pair's length equals the share of a 20001-point grid of b in the bad set
@@ -379,6 +382,7 @@ def _mp_union_length(intervals: list[tuple[mpmath.mpf, mpmath.mpf]]) -> mpmath.m
     return total
 
 
+@pytest.mark.slow
 def test_the_union_of_a_draws_windows_against_mpmath_zeros_on_random_settings():
     """m = 1, real f̂: the union of the three pairs' windows in b_0 that Theorem 1's estimator averages, against
     the union of the same windows placed at their zeros found by bisection (at e^{-z1}'s digits + 60) of mpmath's gradients

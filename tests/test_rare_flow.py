@@ -35,6 +35,7 @@ def test_ellipse_area_matches_mpmath(k1, k2, fhat1, fhat2, w0):
     assert float(exact) == pytest.approx(math.exp(e.log_area), rel=1e-7)
 
 
+@pytest.mark.slow
 def test_batched_bad_area_against_hit_or_miss_of_the_disc():
     """The batched conditional area (ellipses, boxes and disc points for many samples at once) against plain
     hit-or-miss: on random settings and random draws of the rest, where a screen of 10,000 uniform points of the
@@ -107,6 +108,7 @@ def test_closed_zeros_leave_no_bad_set(k1, k2):
     "k1, k2, m, delta, plain_samples, backend",
     [(2.0, 3.0, 1, 1.5, 2_000_000, "numpy"), (1.0, 3.0, 1, 2.0, 400_000, "numpy"), (1.0, 2.0, 10, 3.0, 200_000, "jax")],
 )
+@pytest.mark.slow
 def test_rare_agrees_with_plain(k1, k2, m, delta, plain_samples, backend):
     """Where p >= 1e-4 the rare estimate agrees with plain Monte Carlo within 3.5 combined standard errors:
     (2,3) in the ellipse regime, (1,3) and m = 10 where the bad set is broad (the disc samples carry it)."""
@@ -117,6 +119,7 @@ def test_rare_agrees_with_plain(k1, k2, m, delta, plain_samples, backend):
     assert abs(helpers.z_score(rare.fraction, helpers.rare_se(rare, plain.fraction), plain.fraction, helpers.plain_se(plain))) <= 3.5
 
 
+@pytest.mark.slow
 def test_rare_agrees_with_plain_on_random_settings():
     """Property test (default tier, 2 draws): k1 < k2 ≤ 4, m in 1..4, f̂ with random moduli and phases, δ where
     plain Monte Carlo sees ≥ 300 events: within 3.5 combined standard errors."""

@@ -12,6 +12,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 CODE = """
 import json, jax
 from fptheory.numeric._plain import plain_estimate, _jax_counter
@@ -74,6 +76,7 @@ def run_on(devices: int, code: str = CODE) -> dict:
     return json.loads(done.stdout)
 
 
+@pytest.mark.slow
 def test_plain_counter_on_two_devices_counts_what_one_device_counts():
     one, two = run_on(1), run_on(2)
     assert one["devices"] == 1 and two["devices"] == 2
@@ -85,6 +88,7 @@ def test_plain_counter_on_two_devices_counts_what_one_device_counts():
         assert one[theorem][0] > 0 and one[theorem][3] > 0  # something to count
 
 
+@pytest.mark.slow
 def test_seed_blocks_on_two_devices_train_what_one_device_trains():
     """Five runs in blocks of two (and of one), full-batch Adam and minibatch SGD in float32: on two devices the
     blocks alternate between them, and every run's losses, spectra and final weights equal the one-device run's."""
@@ -95,6 +99,7 @@ def test_seed_blocks_on_two_devices_train_what_one_device_trains():
         assert two[way][1:] == one[way][1:], way
 
 
+@pytest.mark.slow
 def test_rare_pilot_on_two_devices_finds_what_one_device_finds():
     """The rare estimators' JAX pilot (backend "jax") splits its batches across two devices and finds the same
     carrying neurons with the same u, t and weights as on one; both estimates (Theorems 1 and 2) are the same."""

@@ -104,6 +104,7 @@ def test_eq31_factor_grows_polynomially(param, power):
     assert -np.pi * k / 2e-8 < log_grad < -np.pi * k / 2e-8 + 100
 
 
+@pytest.mark.slow
 def test_naive_gradients_nan_stable_finite(rng):
     """In the unit ball of R^3 (m = 1, k = 3), jax.grad of the plain formula is NaN for some samples and
     silently wrong (sign included) for others once z = π|k|/(2|w|) > 300 (sinh² near overflow). The stable
@@ -138,6 +139,7 @@ def test_naive_gradients_nan_stable_finite(rng):
                 assert abs(derived[l, idx, 0] - ref[l]) <= 1e-11 * abs(ref[l])
 
 
+@pytest.mark.slow
 def test_jax_backend_matches_numpy(rng):
     a, b = rng.normal(size=(2, 30, 4))
     w = 10 ** rng.uniform(-8, 1, (30, 4)) * rng.choice([-1, 1], (30, 4))
@@ -348,6 +350,7 @@ def test_log_gradient_whole_float64_range_large():
     assert checked >= 10_000 and loose <= 0.02 * checked and unsettled <= 0.01 * checked
 
 
+@pytest.mark.slow
 def test_jax_backend_whole_float64_range():
     """On concrete arrays (60 draws) the jax backend gives the numpy backend's answers over the whole range (to 1e-12), and
     refuses the same inputs, plus |bk/w| > 2^50, which it cannot reduce."""

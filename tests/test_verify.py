@@ -133,6 +133,7 @@ def test_a_changed_check_is_recomputed(tmp_path, monkeypatch):
     sys.modules.pop("changing_claim", None)
 
 
+@pytest.mark.slow
 def test_cli_runs_claims_in_worker_processes(tmp_path, capsys):
     """Two proofs in two spawned workers; then a second run from the cache; an unknown pattern is an error."""
     from fptheory.cli import main
@@ -186,6 +187,7 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
 def test_interrupt_stops_the_workers_at_once(tmp_path, sig):
     """Ctrl-C (SIGINT) or SIGTERM during a run: the workers are killed at once (no orphan keeps computing), the
@@ -265,6 +267,7 @@ def test_job_progress_in_process(tmp_path):
     assert calls == [True, False]
 
 
+@pytest.mark.slow
 def test_job_progress_from_worker_processes(tmp_path):
     """Two quick training claims in two spawned workers: each one's training steps reach the parent while it runs,
     under its own id, increasing to the total."""
