@@ -234,6 +234,8 @@ def _cmd_measure(args: argparse.Namespace) -> int:
     if result.fit is not None:
         f = result.fit
         print(f"fit: c = {f.c:.4g} [{f.c_ci[0]:.4g}, {f.c_ci[1]:.4g}], alpha = {f.alpha:.3g}, log C = {f.log_C:.3g}")
+    for note in result.notes:  # why there is no fit, where there is none
+        print(f"note: {note}")
     print(f"proof's c = π(k2 - k1)/2 = {result.predicted_c:.4g}; wrote {out / 'result.json'}")
     return 0
 
@@ -305,7 +307,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
         raise CLIError(f"fptheory sweep: --jobs must be >= 1; got {args.jobs}")
     cells = decay_cells(theorem=args.theorem, k1=args.k1, k2=args.k2, m=args.m, samples=args.samples, seed=args.seed)
     where = f"on Dask ({args.scheduler})" if args.scheduler else f"{args.jobs} at a time"
-    print(f"fptheory sweep decay: {len(cells)} cells (k1 < k2), {args.samples} rare samples per δ, {where}", flush=True)
+    banner = f"fptheory sweep decay: {len(cells)} cells (k1 < k2), {args.samples} rare samples per δ, {where}"
 
     running = JobsLine()
 
@@ -315,7 +317,8 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
         print(f"[{done:>2}/{total}] k1 = {row['k1']:g}, k2 = {row['k2']:g}, m = {row['m']}: fitted c {c} "
               f"(proof's {row['proof_c']:.3f})  ({row['seconds']:.0f} s)", flush=True)
 
-    rows = decay_sweep(cells, workers=args.jobs, scheduler=args.scheduler, progress=show, job_progress=running)
+    rows = decay_sweep(cells, workers=args.jobs, scheduler=args.scheduler, progress=show, job_progress=running,
+                       started=lambda: print(banner, flush=True))
     write_sweep(rows, out, {"sweep": "decay", "theorem": args.theorem, "samples": args.samples, "seed": args.seed,
                             "scheduler": args.scheduler})
     print(decay_table(rows), end="")

@@ -127,7 +127,7 @@ def test_measure_rare_single_delta_has_no_fit(tmp_path):
 
 def test_measure_repeated_delta_writes_its_estimates_without_a_fit(tmp_path):
     """One δ three times (rare, so the estimation is the long part): the estimates are written and the note says the
-    fit needs three distinct δ; no NaN interval, no traceback, exit status 0."""
+    fit needs three distinct δ, in result.json and on the screen; no NaN interval, no traceback, exit status 0."""
     done = run("measure", "--theorem", "1", "--k1", "1", "--k2", "3", "--delta", "0.5", "--delta", "0.5", "--delta",
                "0.5", "--method", "rare", "--samples", "40", "--out", str(tmp_path), "--json")
     assert done.returncode == 0, done.stderr
@@ -136,6 +136,9 @@ def test_measure_repeated_delta_writes_its_estimates_without_a_fit(tmp_path):
     assert any("at least 3 distinct deltas" in note and "got 1 distinct of 3" in note for note in data["notes"])
     assert json.loads((tmp_path / "result.json").read_text())["fit"] is None
     assert "nan" not in done.stdout.lower() and "Traceback" not in done.stderr
+    shown = run("measure", "--theorem", "1", "--k1", "1", "--k2", "3", "--delta", "0.5", "--delta", "0.5", "--method",
+                "rare", "--samples", "40", "--out", str(tmp_path / "screen"))
+    assert shown.returncode == 0 and "note: no fit: the decay fit needs at least 3 distinct deltas" in shown.stdout, shown
 
 
 def test_measure_tiny_delta(tmp_path):

@@ -65,6 +65,20 @@ def test_an_address_with_no_scheduler_is_one_clear_error(tmp_path, monkeypatch):
         verify([load_builtin()["parseval"]], quick=True, out=tmp_path, scheduler="tcp://127.0.0.1:1", use_cache=False)
 
 
+def test_a_sweep_refused_its_scheduler_prints_no_banner(tmp_path, monkeypatch, capsys):
+    """`fptheory sweep --scheduler ADDRESS` with nothing there: exit 2 and the one-line reason, with no banner
+    announcing cells "on Dask" before it, and nothing written."""
+    from fptheory.cli import main
+    from fptheory.verify import _cluster
+
+    monkeypatch.setattr(_cluster, "CONNECT_TIMEOUT_S", 3.0)
+    code = main(["sweep", "decay", "--k1", "1", "--k2", "3", "--m", "1", "--samples", "100", "--out", str(tmp_path / "s"),
+                 "--scheduler", "tcp://127.0.0.1:1"])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == "" and "no Dask scheduler answer" in err and err.count("\n") == 1, (out, err)
+    assert not (tmp_path / "s" / "result.json").exists()
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("reply", ["http", "silent", "huge-frame"])
 def test_a_server_that_is_not_a_scheduler_is_one_clear_error_within_the_timeout(monkeypatch, reply):

@@ -111,7 +111,7 @@ def run(config: MeasureConfig, *, progress: Callable[[str, int, int], None] | No
                    "rare samples resolve: nothing near the leading-order windows or ellipses")
             )
     hit = [(p.delta, *p.log_interval) for p in points if p.log_interval is not None]
-    if len(points) >= 3:
+    if len(points) >= 2:  # several δ ask for the decay fit; one δ asks for its fraction only
         distinct = len({d for d, *_ in hit})
         if distinct >= 3:
             fit = fit_decay_log(*zip(*hit))

@@ -131,17 +131,22 @@ def _labelled(fn: Callable[..., Any], label: str, *args: Any) -> Any:
 
 
 def map_jobs(fn: Callable[..., Any], args: list[tuple], *, workers: int, scheduler: str | None,
-             labels: list[str] | None = None, job_progress: JobProgress | None = None) -> Iterator[tuple[int, Any]]:
+             labels: list[str] | None = None, job_progress: JobProgress | None = None,
+             started: Callable[[], None] | None = None) -> Iterator[tuple[int, Any]]:
     """``(i, fn(*args[i]))`` for every i, as each finishes: on Dask when ``scheduler`` is given (see
     :func:`client_for`; a dead worker's job runs again), else in ``workers`` local processes (one BLAS/OpenMP thread
     each; 1: in this process). Closing the iterator early (Ctrl-C) cancels what has not finished. Local jobs report
-    their steps (:func:`fptheory.verify._jobs.step_progress`) to ``job_progress`` under ``labels[i]``."""
+    their steps (:func:`fptheory.verify._jobs.step_progress`) to ``job_progress`` under ``labels[i]``. ``started()``
+    is called once the scheduler has answered (at once without one), before any job: a caller's banner then never
+    precedes a refused ``--scheduler``."""
     from fptheory.verify._jobs import reporting, worker_pool
 
     names = labels if labels is not None else [str(i) for i in range(len(args))]
     if scheduler is not None:
         distributed = _require_distributed()
         with client_for(scheduler, workers) as client:
+            if started:
+                started()
             futures = {client.submit(fn, *a, pure=False): i for i, a in enumerate(args)}
             try:
                 for future in distributed.as_completed(list(futures)):
@@ -150,6 +155,8 @@ def map_jobs(fn: Callable[..., Any], args: list[tuple], *, workers: int, schedul
                 client.cancel(list(futures), force=True)
                 raise
         return
+    if started:
+        started()
     if workers == 1 or len(args) <= 1:
         with reporting(job_progress):
             for i, a in enumerate(args):

@@ -73,16 +73,16 @@ def cell_label(k1: float, k2: float, m: int) -> str:
 
 def decay_sweep(cells: list[MeasureConfig], *, workers: int = 2, scheduler: str | None = None,
                 progress: Callable[[dict[str, Any], int, int], None] | None = None,
-                job_progress: JobProgress | None = None) -> list[dict[str, Any]]:
+                job_progress: JobProgress | None = None, started: Callable[[], None] | None = None) -> list[dict[str, Any]]:
     """Every cell's row (in the order of ``cells``), computed by ``workers`` local processes or on Dask. ``progress``
     is called after each cell; ``job_progress(label, done, total, eta)`` while cells run (samples drawn; not on
-    Dask), with labels from :func:`cell_label`."""
+    Dask), with labels from :func:`cell_label`; ``started()`` once the scheduler has answered, before any cell."""
     from fptheory.verify._cluster import map_jobs
 
     check_counts(workers=workers)
     rows: list[dict[str, Any] | None] = [None] * len(cells)
     jobs = map_jobs(decay_cell, [(c,) for c in cells], workers=workers, scheduler=scheduler,
-                    labels=[cell_label(c.k1, c.k2, c.m) for c in cells], job_progress=job_progress)
+                    labels=[cell_label(c.k1, c.k2, c.m) for c in cells], job_progress=job_progress, started=started)
     for done, (i, row) in enumerate(jobs, 1):
         rows[i] = row
         if progress:
