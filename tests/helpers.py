@@ -116,6 +116,25 @@ def assert_calibrated(draws: list[Draw], family_level: float = 0.01) -> None:
     assert all(abs(d.z) <= bound for d in draws) and beyond <= 0.10, f"bound {bound:.2f}, beyond 1.96: {beyond:.1%}; " + describe(draws)
 
 
+def assert_covers(draws: list[Draw], level: float = 0.01) -> None:
+    """Intervals that cover (issue 35 item 4): among n draws, the share whose reference lies within the rare
+    estimate's 95% interval, widened by the plain reference's own standard error (|z| ≤ 1.96, z against the side
+    of the skewness-corrected interval the reference lies on), is consistent with 95% (two-sided exact binomial
+    test at ``level``), and the mean z lies within 3/√n of 0 (an estimator that reads low on average, even by less
+    than its error, shows here)."""
+    from scipy.stats import binomtest
+
+    n = len(draws)
+    z = np.array([d.z for d in draws])
+    covered = int(np.sum(np.abs(z) <= 1.959963984540054))
+    p_value = binomtest(covered, n, 0.95).pvalue
+    inside = sum(d.rare.ci_low <= d.plain.fraction <= d.rare.ci_high for d in draws)
+    summary = (f"covered {covered}/{n} ({covered / n:.1%}; binomial p = {p_value:.3g}), plain point inside the rare "
+               f"interval {inside}/{n}, mean z {z.mean():+.3f} (bound ±{3 / math.sqrt(n):.3f})")
+    print(summary)
+    assert p_value >= level and abs(z.mean()) <= 3 / math.sqrt(n), summary + "\n" + describe(draws)
+
+
 def describe(draws: list[Draw]) -> str:
     """One line per draw, worst |z| first (printed by the property tests; shown with pytest -s)."""
     rows = sorted(draws, key=lambda d: -abs(d.z))

@@ -273,3 +273,42 @@ def test_rare_where_the_leading_order_misses_the_set(setting, delta, estimator):
     plain = plain_estimate(setting, delta, 400_000, seed=12)
     z = helpers.z_score(rare.fraction, helpers.rare_se(rare, plain.fraction), plain.fraction, helpers.plain_se(plain))
     assert abs(z) <= 3.5, (rare, plain)
+
+
+def test_skew_index_is_the_sample_skewness_over_root_n(rng):
+    """γ̂/√n of exp(log_values), against scipy's biased sample skewness, whatever the common scale (log values
+    shifted by ±700, where exp itself would overflow or underflow); None where it is undefined."""
+    from scipy.stats import skew
+
+    from fptheory.numeric._importance import skew_index
+
+    for n in (2, 7, 300):
+        x = rng.lognormal(0.0, 1.3, n)
+        expected = skew(x, bias=True) / math.sqrt(n)
+        for shift in (0.0, 700.0, -700.0):
+            assert math.isclose(skew_index(np.log(x) + shift), expected, rel_tol=1e-9, abs_tol=1e-12)
+    assert skew_index(np.array([0.5])) is None and skew_index(np.full(4, -np.inf)) is None
+    assert skew_index(np.zeros(5)) is None
+
+
+def test_skewed_estimates_warn_where_the_corrected_interval_stops_covering():
+    """SKEW_WARN's reason, measured (benchmarks/skew_coverage.py has the whole table): lognormal σ = 0.5 at n = 800
+    has median γ̂/√n far below the threshold and its corrected interval covers at 95% (at least 0.935 of 2,000);
+    σ = 2 at n = 200 is above it and covers under 0.92. An estimate warns above the threshold, not below."""
+    from fptheory.numeric._importance import skew_corrected_interval, skew_index
+    from fptheory.numeric._setting import SKEW_WARN, Estimate
+
+    rng = np.random.default_rng(35)
+    for sigma, n, covers in ((0.5, 800, lambda c: c >= 0.935), (2.0, 200, lambda c: c < 0.92)):
+        mean, hits, skews = math.exp(sigma**2 / 2), 0, []
+        for _ in range(2000):
+            x = rng.lognormal(0.0, sigma, n)
+            _, low, high = skew_corrected_interval(x)
+            hits += low <= mean <= high
+            skews.append(skew_index(np.log(x)))
+        assert covers(hits / 2000), (sigma, n, hits / 2000)
+        assert (np.median(skews) > SKEW_WARN) == (sigma == 2.0), (sigma, n, np.median(skews))
+    plain = dict(delta=1.0, fraction=1e-3, ci_low=9e-4, ci_high=1.1e-3, samples=400, method="rare", ess=300.0,
+                 pareto_k=0.2)
+    assert Estimate(**plain, skew=SKEW_WARN * 0.9).warning is None
+    assert "γ̂/√n = 0.28 > 0.25" in Estimate(**plain, skew=0.28).warning

@@ -394,6 +394,21 @@ def mean_ci(log_values: Float[np.ndarray, " n"]) -> tuple[float, float, float, f
     return log_mean, max(0.0, float(low / mean)), float(high / mean), rel
 
 
+def skew_index(log_values: Float[np.ndarray, " n"]) -> float | None:
+    """γ̂/√n of x_i = exp(log_values): the sample skewness m₃/m₂^{3/2} over √n, the size of the first-order term
+    that :func:`skew_corrected_interval` corrects (Edgeworth: P(T ≤ t) = Φ(t) + γ(2t² + 1)φ(t)/(6√n) + O(1/n)).
+    Scale-free, so computed on exp(log_values - max). None with fewer than 2 values, nothing hit, or all equal."""
+    finite = np.isfinite(log_values)
+    if log_values.size < 2 or not finite.any():
+        return None
+    scaled = np.where(finite, np.exp(log_values - log_values[finite].max()), 0.0)
+    centred = scaled - scaled.mean()
+    m2 = float(np.mean(centred**2))
+    if m2 == 0:
+        return None
+    return float(np.mean(centred**3)) / m2**1.5 / math.sqrt(log_values.size)
+
+
 def weight_diagnostics(log_values: Float[np.ndarray, " n"]) -> tuple[float | None, float | None, float | None]:
     """Diagnostics of an importance-sampling mean of x_i = exp(log_values): (ESS, max share, Pareto k̂).
 
@@ -508,4 +523,5 @@ def make_estimate(delta: float, samples: int, m: int, log_values: np.ndarray, pe
         ess=ess,
         max_share=share,
         pareto_k=pareto_k,
+        skew=skew_index(log_values),
     )
