@@ -265,6 +265,11 @@ def train(
         parameters, the step where a run's loss first became non-finite (records stop before it), seconds,
         and the number of devices used.
         ``InputError`` before any compilation for bad shapes, non-finite data, or a run too large for memory.
+
+    The compiled programs are kept for the process, keyed on ``apply``, ``init``, ``objective``, the spec less its
+    length, and the shapes: a second call with an equal model compiles nothing. ``apply``, ``init`` and
+    ``objective`` must therefore be pure: a function that reads state it does not take as an argument, changed
+    between two calls, is served the first call's program (pass a new function instead).
     """
     with contextlib.ExitStack() as scope:
         # the run's own precision, whatever the caller's jax settings (optax's bias correction, for one, computes
