@@ -358,10 +358,8 @@ def skew_corrected_interval(x: Float[np.ndarray, " n"], z: float = Z95) -> tuple
     """
     n = x.size
     mean = float(x.mean())
-    centred = x - mean
-    m2 = float(np.mean(centred**2))
-    se = math.sqrt(m2 / (n - 1))  # s/√n, s with ddof = 1
-    gamma = float(np.mean(centred**3)) / m2**1.5 if m2 > 0 else 0.0
+    se = math.sqrt(float(np.mean((x - mean) ** 2)) / (n - 1))  # s/√n, s with ddof = 1
+    gamma = sample_skewness(x) or 0.0
     a, b = gamma / (3 * math.sqrt(n)), gamma / (6 * math.sqrt(n))
 
     def g_inverse(q: float) -> float:
@@ -374,17 +372,33 @@ def skew_corrected_interval(x: Float[np.ndarray, " n"], z: float = Z95) -> tuple
     return mean, mean - se * g_inverse(z), mean - se * g_inverse(-z)
 
 
+def sample_skewness(x: Float[np.ndarray, " n"]) -> float | None:
+    """γ̂ = m₃/m₂^{3/2} of the values x (central sample moments); None where they are all equal."""
+    centred = x - x.mean()
+    m2 = float(np.mean(centred**2))
+    return float(np.mean(centred**3)) / m2**1.5 if m2 > 0 else None
+
+
+def _scaled(log_values: Float[np.ndarray, " n"]) -> tuple[float, Float[np.ndarray, " n"]] | None:
+    """(top, exp(log_values - top)) with top the largest finite log value (non-finite ones give 0); None where
+    none is finite."""
+    finite = np.isfinite(log_values)
+    if not finite.any():
+        return None
+    top = float(log_values[finite].max())
+    return top, np.where(finite, np.exp(log_values - top), 0.0)
+
+
 def mean_ci(log_values: Float[np.ndarray, " n"]) -> tuple[float, float, float, float]:
     """Mean of exp(log_values) with its 95% interval (:func:`skew_corrected_interval`), in log-safe form:
     (log mean, low / mean, high / mean, relative standard error s/(√n mean)). The interval is
     mean · [low / mean, high / mean], the lower factor clipped at 0; with n = 1 or nothing hit, the factors are
     (0, inf) and the relative error inf."""
     n = log_values.size
-    finite = np.isfinite(log_values)
-    if not finite.any():
+    found = _scaled(log_values)
+    if found is None:
         return -math.inf, 0.0, math.inf, math.inf
-    top = log_values[finite].max()
-    scaled = np.where(finite, np.exp(log_values - top), 0.0)
+    top, scaled = found
     mean = scaled.mean()
     log_mean = top + math.log(mean)
     if n < 2:
@@ -398,15 +412,9 @@ def skew_index(log_values: Float[np.ndarray, " n"]) -> float | None:
     """γ̂/√n of x_i = exp(log_values): the sample skewness m₃/m₂^{3/2} over √n, the size of the first-order term
     that :func:`skew_corrected_interval` corrects (Edgeworth: P(T ≤ t) = Φ(t) + γ(2t² + 1)φ(t)/(6√n) + O(1/n)).
     Scale-free, so computed on exp(log_values - max). None with fewer than 2 values, nothing hit, or all equal."""
-    finite = np.isfinite(log_values)
-    if log_values.size < 2 or not finite.any():
-        return None
-    scaled = np.where(finite, np.exp(log_values - log_values[finite].max()), 0.0)
-    centred = scaled - scaled.mean()
-    m2 = float(np.mean(centred**2))
-    if m2 == 0:
-        return None
-    return float(np.mean(centred**3)) / m2**1.5 / math.sqrt(log_values.size)
+    found = _scaled(log_values)
+    gamma = sample_skewness(found[1]) if found is not None and log_values.size >= 2 else None
+    return None if gamma is None else gamma / math.sqrt(log_values.size)
 
 
 def weight_diagnostics(log_values: Float[np.ndarray, " n"]) -> tuple[float | None, float | None, float | None]:
