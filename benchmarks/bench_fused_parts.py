@@ -25,7 +25,7 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 
-from fptheory.numeric._ball import sample_ball_jax
+from fptheory.numeric._ball import sample_ball_hashed, stream_words
 from fptheory.numeric._fused import bad_pairs_fused, sincos
 from fptheory.numeric._plain import pair_counts, plain_chunk
 from fptheory.numeric._setting import split_parameters
@@ -51,7 +51,8 @@ def main() -> None:
     print(f"load average before the run (1, 5, 15 min): {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
     with jax.enable_x64(True):
         size = plain_chunk(M, "jax")
-        theta = sample_ball_jax(jax.random.PRNGKey(0), size, 3 * M, 0.5)
+        words = jnp.asarray(stream_words(0), dtype=jnp.uint64)
+        theta = sample_ball_hashed(words, jnp.uint64(0), size, 3 * M, 0.5)
         parts = lambda fn: (lambda th: fn(*split_parameters(th, M)))
         rows = {
             "phase b k/w (double-double), both k": parts(lambda a, w, b: [_reduced_phase_dd(b, k, w, jnp) for k in K]),
@@ -63,8 +64,8 @@ def main() -> None:
                 lambda a, w, b: pair_counts(bad_pairs_fused(*K, 1.0, 1.0, a, w, b), jnp)),
         }
         rates = {name: _rate(fn, theta, size) for name, fn in rows.items()}
-        rates["drawing the points alone"] = _rate(lambda key: sample_ball_jax(key, size, 3 * M, 0.5).sum(),
-                                                  jax.random.PRNGKey(1), size)
+        rates["drawing the points alone"] = _rate(lambda first: sample_ball_hashed(words, first, size, 3 * M, 0.5).sum(),
+                                                  jnp.uint64(size), size)
     print(f"fused kernel's parts, Theorem 1, m = {M}, batches of {size} points")
     print("| part | samples/s | ratio to drawing alone |\n|---|---|---|")
     for name, rate in rates.items():

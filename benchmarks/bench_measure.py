@@ -40,18 +40,17 @@ def _rate(setting: Setting, backend: str, samples: int) -> float:
 
 
 def _timed_rate(batch: Callable, samples: int, size: int) -> float:
-    """Samples per second of the jitted ``batch(key)`` (``size`` samples each), compiled before timing, over
-    ``samples`` samples with fresh keys."""
+    """Samples per second of the jitted ``batch(first)`` (points first .. first + size - 1 of a stream), compiled
+    before timing, over ``samples`` samples."""
     import jax
+    import jax.numpy as jnp
 
     from fptheory.numeric._ball import chunks
 
-    jax.block_until_ready(batch(jax.random.PRNGKey(0)))
+    jax.block_until_ready(batch(jnp.uint64(0)))
     start = time.perf_counter()
-    key = jax.random.PRNGKey(1)
-    for _ in chunks(samples, size):
-        key, sub = jax.random.split(key)
-        jax.block_until_ready(batch(sub))
+    for i, _ in enumerate(chunks(samples, size)):
+        jax.block_until_ready(batch(jnp.uint64((i + 1) * size)))
     return samples / (time.perf_counter() - start)
 
 
@@ -59,13 +58,15 @@ def _batches_rate(m: int, samples: int, kernel: Callable, size: int | None = Non
     """Samples per second of ``kernel(theta)`` on the ball's points, drawn and decided in one jitted float64 function
     per batch of ``size`` (by default the counter's), ``samples`` in all."""
     import jax
+    import jax.numpy as jnp
 
-    from fptheory.numeric._ball import sample_ball_jax
+    from fptheory.numeric._ball import sample_ball_hashed, stream_words
     from fptheory.numeric._plain import plain_chunk
 
     with jax.enable_x64(True):
         size = size or plain_chunk(m, "jax")
-        return _timed_rate(jax.jit(lambda key: kernel(sample_ball_jax(key, size, 3 * m, 0.5))), samples, size)
+        words = jnp.asarray(stream_words(1), dtype=jnp.uint64)
+        return _timed_rate(jax.jit(lambda first: kernel(sample_ball_hashed(words, first, size, 3 * m, 0.5))), samples, size)
 
 
 def _byte_bound(m: int) -> int:
@@ -86,12 +87,16 @@ def _sampling_rate(m: int, samples: int) -> float:
 def _counter_rate(setting: Setting, samples: int, size: int) -> float:
     """The jax counter (:func:`fptheory.numeric._plain._jax_counter`) alone, batches of ``size``, at δ = 0.5."""
     import jax
+    import jax.numpy as jnp
 
+    from fptheory.numeric._ball import stream_words
+    from fptheory.numeric._fused import tail_only
     from fptheory.numeric._plain import _jax_counter
 
     with jax.enable_x64(True):
-        count = _jax_counter(setting, size)
-        return _timed_rate(lambda key: count(key, 0.5), samples, size)
+        count = _jax_counter(setting, size, tail=tail_only(setting.k1, 0.5))
+        words = jnp.asarray(stream_words(1), dtype=jnp.uint64)
+        return _timed_rate(lambda first: count(words, first, 0.5), samples, size)
 
 
 def _batch_sizes(m: int) -> dict[str, int]:

@@ -94,7 +94,7 @@ def test_complex_fhat_window_at_b_zero():
     a window narrower than its grid's spacing around b = 0 (open for complex f̂) made the midpoint rule count
     the whole [-R, R]. Per pair too: a, w and b within 3.5 combined standard errors."""
     setting = Setting(1, 1.0, 2.0, 3, 1.0, 0.5 + 0.5j)
-    plain = plain_estimate(setting, 0.5, 400_000, seed=12)
+    plain = plain_estimate(setting, 0.5, 400_000, seed=12, pairs=True)
     rare = rare_estimate(setting, 0.5, 400, seed=11)
     assert plain.hits >= 2000
     assert abs(helpers.z_score(rare.fraction, helpers.rare_se(rare, plain.fraction), plain.fraction, helpers.plain_se(plain))) <= Z_MAX

@@ -1,6 +1,6 @@
 """The jitted plain Monte-Carlo counter splits its samples across all local JAX devices, and counts exactly the hits
-of the single-device run for the same seed (JAX's partitionable generator draws the same values however they are
-split). The rare estimators' JAX pilot finds the same neurons on two devices as on one. Training in seed blocks
+of the single-device run for the same seed (each point depends on its index only, however the points are split).
+The rare estimators' JAX pilot finds the same neurons on two devices as on one. Training in seed blocks
 spreads the blocks over the devices and gives each run's records bit for bit as on one device. CPU devices stand in
 for accelerators: XLA_FLAGS=--xla_force_host_platform_device_count=2, in a fresh interpreter since XLA reads its
 flags at start."""
@@ -15,18 +15,20 @@ import sys
 import pytest
 
 CODE = """
-import json, jax
+import json, jax, jax.numpy as jnp
+from fptheory.numeric._ball import stream_words
 from fptheory.numeric._plain import plain_estimate, _jax_counter
 from fptheory.numeric._setting import Setting
 out = {"devices": len(jax.local_devices())}
 for theorem, m, delta in ((1, 4, 1.0), (2, 3, 4.0)):
     s = Setting(theorem, 1.0, 3.0, m, 1.0, 0.5 + 0.5j)
-    e = plain_estimate(s, delta, 3 * 2**12 + 7, seed=3, backend="jax", chunk=2**12)  # the last chunk: 7 samples, unsplit
+    e = plain_estimate(s, delta, 3 * 2**12 + 7, seed=3, backend="jax", chunk=2**12, pairs=True)  # last chunk: 7, unsplit
     with jax.enable_x64(True):
-        text = _jax_counter(s, 2**12).lower(jax.random.PRNGKey(0), delta).compile().as_text()
+        words, first = jnp.asarray(stream_words(5), dtype=jnp.uint64), jnp.uint64(0)
+        text = _jax_counter(s, 2**12).lower(words, first, delta).compile().as_text()
         # the width-first layout (a GPU's choice at small m), split the other way
-        leading = _jax_counter(s, 2**12, True)(jax.random.PRNGKey(5), delta)
-        text_leading = _jax_counter(s, 2**12, True).lower(jax.random.PRNGKey(0), delta).compile().as_text()
+        leading = _jax_counter(s, 2**12, True, True)(words, first, delta)
+        text_leading = _jax_counter(s, 2**12, True, True).lower(words, first, delta).compile().as_text()
     out[theorem] = [e.hits, e.per_pair, "num_partitions=2" in text, int(leading[0]), [int(x) for x in leading[1]],
                     "num_partitions=2" in text_leading]
 print(json.dumps(out))

@@ -17,7 +17,15 @@ import numpy as np
 from fptheory._checks import InputError
 from fptheory._typing import Array, Float
 
-__all__ = ["sample_ball", "sample_ball_jax", "sphere_points", "chunks", "log_coordinate_density"]
+__all__ = [
+    "sample_ball",
+    "sample_ball_jax",
+    "sample_ball_hashed",
+    "stream_words",
+    "sphere_points",
+    "chunks",
+    "log_coordinate_density",
+]
 
 
 def sphere_points(n: int, dim: int, rng: np.random.Generator) -> Float[np.ndarray, "n dim"]:
@@ -58,6 +66,97 @@ def sample_ball_jax(key: Any, n: int, dim: int, radius: Any, *, transposed: bool
         direction, u = direction.T, u.T
     direction = direction / jnp.linalg.norm(direction, axis=0 if transposed else 1, keepdims=True)
     return direction * radius * u ** (1.0 / dim)
+
+
+_MASK64 = (1 << 64) - 1
+#: SplitMix64's constants (Steele, Lea, Flood 2014, "Fast splittable pseudorandom number generators", OOPSLA;
+#: the finaliser's multipliers are Stafford's "Mix13" variant of MurmurHash3's).
+_GOLDEN_GAMMA = 0x9E3779B97F4A7C15
+_MIX_MULTIPLIERS = (0xBF58476D1CE4E5B9, 0x94D049BB133111EB)
+_MIX_SHIFTS = (30, 27, 31)
+
+
+def _mix64_int(x: int) -> int:
+    """SplitMix64's finaliser on a Python int (host side: deriving a stream's words from its seed)."""
+    (m1, m2), (s1, s2, s3) = _MIX_MULTIPLIERS, _MIX_SHIFTS
+    x = ((x ^ (x >> s1)) * m1) & _MASK64
+    x = ((x ^ (x >> s2)) * m2) & _MASK64
+    return x ^ (x >> s3)
+
+
+def stream_words(seed: int) -> tuple[int, int]:
+    """The two 64-bit words of seed's stream for :func:`sample_ball_hashed`: an origin and an odd increment γ, each
+    SplitMix64's finaliser of the seed (as SplittableRandom derives a split's seed and gamma), γ's bits made to
+    change often enough (SplittableRandom's ``mixGamma``: fewer than 24 changes between neighbouring bits, xor
+    0xAAAA...): different seeds walk the counter space with different increments, so their streams are not
+    shifted copies of one sequence."""
+    origin = _mix64_int((seed * _GOLDEN_GAMMA) & _MASK64)
+    gamma = _mix64_int((seed * _GOLDEN_GAMMA + _GOLDEN_GAMMA * 2 + 0x5851F42D4C957F2D) & _MASK64) | 1
+    if bin(gamma ^ (gamma >> 1)).count("1") < 24:
+        gamma ^= 0xAAAAAAAAAAAAAAAA
+    return origin, gamma
+
+
+def _mix64(x: Any) -> Any:
+    """SplitMix64's finaliser on a jax uint64 array (wrapping arithmetic)."""
+    (m1, m2), (s1, s2, s3) = _MIX_MULTIPLIERS, _MIX_SHIFTS
+    x = (x ^ (x >> np.uint64(s1))) * np.uint64(m1)
+    x = (x ^ (x >> np.uint64(s2))) * np.uint64(m2)
+    return x ^ (x >> np.uint64(s3))
+
+
+def normal_pairs(dim: int) -> int:
+    """Box-Muller pairs :func:`sample_ball_hashed` draws per point of R^dim: ⌈(dim + 2) / 2⌉."""
+    return (dim + 3) // 2
+
+
+def sample_ball_hashed(
+    words: Any, first: Any, n: int, dim: int, radius: Any, *, transposed: bool = False
+) -> Float[Array, "n dim"]:
+    """Uniform points of the ball B_radius ⊂ R^dim from a counter-based hash, for use inside jitted float64 jax code:
+    point ``first + i`` (i < n) depends on the stream's words and its index only, never on how the points are
+    batched or split across devices.
+
+    Bits: the c-th 64-bit word of point i is SplitMix64's finaliser (:func:`_mix64`) of ``origin + x γ`` (mod 2^64),
+    ``x = i S + c``, S = 2 :func:`normal_pairs` (dim) words per point; ``(origin, γ)`` = :func:`stream_words` (seed).
+    Uniforms: ``u = (⌊word / 2^11⌋ + ½) 2^-53`` in (0, 1), never 0 or 1. Normals: Box-Muller on the words
+    (2j, 2j + 1): ``sqrt(-2 log u_2j) (cos θ, sin θ)``, ``θ = 2π u_2j+1 - π``, cos and sin by the fused kernel's
+    polynomials (:func:`fptheory.numeric._fused.sincos`). Ball: the first dim of dim + 2 normals, divided by the
+    norm of all dim + 2 and times ``radius``: the first d coordinates of a point uniform on the sphere S^{d+1} ⊂
+    R^{d+2} are uniform in the ball B^d (Voelker, Gosmann, Stewart 2017, "Efficiently sampling vectors and
+    coordinates from the n-sphere and n-ball"), so no radius U^{1/d} is drawn.
+
+    Args:
+        words: uint64 array (2,): the stream's origin and γ.
+        first: uint64 scalar: the index of the batch's first point.
+        n: points in the batch.
+        dim: the ball's dimension (3m).
+        radius: the ball's radius (a float64 scalar).
+        transposed: return the (dim, n) transpose, computed column-wise (a GPU normalises columns faster);
+            the same points to rounding.
+
+    Returns:
+        float64, shape (n, dim), or (dim, n) ``transposed``.
+    """
+    import jax.numpy as jnp
+
+    from fptheory.numeric._fused import sincos
+
+    pairs = normal_pairs(dim)
+    slots = 2 * pairs
+    index = first + jnp.arange(n, dtype=jnp.uint64)
+    slot = jnp.arange(slots, dtype=jnp.uint64)
+    x = index[None, :] * np.uint64(slots) + slot[:, None] if transposed else index[:, None] * np.uint64(slots) + slot
+    bits = _mix64(words[0] + x * words[1])
+    u = ((bits >> np.uint64(11)).astype(jnp.float64) + 0.5) * 2.0**-53
+    axis = 0 if transposed else 1
+    u_r, u_t = (u[:pairs], u[pairs:]) if transposed else (u[:, :pairs], u[:, pairs:])
+    r = jnp.sqrt(-2.0 * jnp.log(u_r))
+    cos, sin = sincos(2 * math.pi * u_t - math.pi)
+    normals = jnp.concatenate([r * cos, r * sin], axis=axis)
+    scale = radius / jnp.sqrt(jnp.sum(normals[: dim + 2] * normals[: dim + 2] if transposed else
+                                      normals[:, : dim + 2] * normals[:, : dim + 2], axis=axis, keepdims=True))
+    return normals[:dim] * scale if transposed else normals[:, :dim] * scale
 
 
 def chunks(total: int, size: int) -> Iterator[int]:

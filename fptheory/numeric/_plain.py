@@ -14,9 +14,9 @@ import numpy as np
 from fptheory._checks import InputError, check_backend, check_seed
 from fptheory._typing import Array, Bool
 from fptheory.numeric._bad_sets import bad_pairs, bad_theorem2
-from fptheory.numeric._ball import chunks, sample_ball, sample_ball_jax
+from fptheory.numeric._ball import chunks, sample_ball, sample_ball_hashed, sample_ball_jax, stream_words
 from fptheory.numeric._binomial import clopper_pearson
-from fptheory.numeric._fused import bad_pairs_fused, bad_theorem2_fused
+from fptheory.numeric._fused import bad_pairs_fused, bad_theorem2_fused, bad_union_fused, tail_only
 from fptheory.numeric._setting import PAIR_NAMES, Estimate, Setting, check_delta, split_parameters
 
 __all__ = ["plain_estimate", "check_width", "plain_chunk", "jax_cpu_chunk", "ball_batch_jax", "pair_counts"]
@@ -35,6 +35,20 @@ def _count_numpy(setting: Setting, theta: np.ndarray) -> tuple[int, np.ndarray]:
     return int(np.count_nonzero(bad_theorem2(setting, a, w, b))), np.zeros(3, dtype=int)
 
 
+def _samples_sharding(size: int, width_leading: bool) -> Any:
+    """A sharding of a batch's (size, dim) points, or (dim, size) ``width_leading``, along the samples over all local
+    JAX devices, or None on one device or where size does not divide evenly among them."""
+    import jax
+
+    devices = jax.local_devices()
+    if len(devices) < 2 or size % len(devices):
+        return None
+    from jax.sharding import Mesh, NamedSharding, PartitionSpec
+
+    spec = PartitionSpec(None, "samples") if width_leading else PartitionSpec("samples", None)
+    return NamedSharding(Mesh(np.array(devices), ("samples",)), spec)
+
+
 def ball_batch_jax(dim: int, size: int, width_leading: bool = False) -> Callable[[Any, Any], Any]:
     """``draw(key, delta)``: ``size`` uniform points of B_δ ⊂ R^dim (:func:`fptheory.numeric.sample_ball_jax`), shape
     (size, dim), or (dim, size) ``width_leading``, for use inside jitted code, split across all local JAX devices
@@ -42,13 +56,7 @@ def ball_batch_jax(dim: int, size: int, width_leading: bool = False) -> Callable
     are split, so the points (and whatever is decided on them) are those of the one-device run."""
     import jax
 
-    devices = jax.local_devices()
-    sharding = None
-    if len(devices) > 1 and size % len(devices) == 0:
-        from jax.sharding import Mesh, NamedSharding, PartitionSpec
-
-        spec = PartitionSpec(None, "samples") if width_leading else PartitionSpec("samples", None)
-        sharding = NamedSharding(Mesh(np.array(devices), ("samples",)), spec)
+    sharding = _samples_sharding(size, width_leading)
 
     def draw(key: Any, delta: Any) -> Any:
         theta = sample_ball_jax(key, size, dim, delta, transposed=width_leading)
@@ -57,28 +65,52 @@ def ball_batch_jax(dim: int, size: int, width_leading: bool = False) -> Callable
     return draw
 
 
+def ball_batch_hashed(dim: int, size: int, width_leading: bool = False) -> Callable[[Any, Any, Any], Any]:
+    """``draw(words, first, delta)``: points ``first .. first + size - 1`` of a counter-based stream in B_δ ⊂ R^dim
+    (:func:`fptheory.numeric._ball.sample_ball_hashed`), shape (size, dim), or (dim, size) ``width_leading``, for
+    use inside jitted code, split across all local JAX devices where ``size`` divides evenly among them. Each point
+    depends on its index only, so the split changes nothing but where it is computed."""
+    import jax
+
+    sharding = _samples_sharding(size, width_leading)
+
+    def draw(words: Any, first: Any, delta: Any) -> Any:
+        theta = sample_ball_hashed(words, first, size, dim, delta, transposed=width_leading)
+        return theta if sharding is None else jax.lax.with_sharding_constraint(theta, sharding)
+
+    return draw
+
+
 @cache
-def _jax_counter(setting: Setting, size: int, width_leading: bool = False) -> Callable:
-    """The jitted counter of a batch of ``size`` points: it draws them and decides them in one kernel (by
-    :mod:`fptheory.numeric._fused`: the reference's verdicts with few transcendentals). With ``width_leading`` the
-    points and the kernel's arrays are laid out (3m, size) and (m, size), not (size, 3m) and (size, m): the same
-    points (to rounding) and verdicts, several times faster on a GPU at small m (:func:`width_leads`)."""
+def _jax_counter(
+    setting: Setting, size: int, width_leading: bool = False, pairs: bool = False, tail: bool = False
+) -> Callable:
+    """The jitted counter of a batch: ``count(words, first, delta)`` draws the stream's points first .. first +
+    size - 1 (:func:`ball_batch_hashed`) and decides them in one kernel (by :mod:`fptheory.numeric._fused`: the
+    reference's verdicts with few transcendentals); it returns the hits and, for Theorem 1 with ``pairs``, the bad
+    pairs per parameter type (zeros otherwise: counting them costs about a sixth of the kernel at m = 1). ``tail``
+    compiles the kernel's faster form for δ where every |z| > 1/2 (:func:`fptheory.numeric._fused.tail_only`:
+    the caller checks it for each δ it passes). With
+    ``width_leading`` the points and the kernel's arrays are laid out (3m, size) and (m, size), not (size, 3m) and
+    (size, m): the same points (to rounding) and verdicts, several times faster on a GPU at small m
+    (:func:`width_leads`)."""
     import jax
     import jax.numpy as jnp
 
     m = setting.m
     axis = 0 if width_leading else -1
-    draw = ball_batch_jax(3 * m, size, width_leading)
+    draw = ball_batch_hashed(3 * m, size, width_leading)
 
     @jax.jit
-    def count(key: Any, delta: Any) -> tuple[Any, Any]:
-        theta = draw(key, delta)
+    def count(words: Any, first: Any, delta: Any) -> tuple[Any, Any]:
+        theta = draw(words, first, delta)
         a, w, b = theta.reshape(3, m, size) if width_leading else split_parameters(theta, m)
         fhats = complex(setting.fhat1), complex(setting.fhat2)
-        if setting.theorem == 1:
-            pairs = bad_pairs_fused(setting.k1, setting.k2, *fhats, a, w, b, width_axis=axis)
-            return pair_counts(pairs.swapaxes(1, 2) if width_leading else pairs, jnp)
-        bad = bad_theorem2_fused(setting.k1, setting.k2, *fhats, a, w, b, width_axis=axis)
+        if setting.theorem == 1 and pairs:
+            bad = bad_pairs_fused(setting.k1, setting.k2, *fhats, a, w, b, width_axis=axis, tail=tail)
+            return pair_counts(bad.swapaxes(1, 2) if width_leading else bad, jnp)
+        fused = bad_union_fused if setting.theorem == 1 else bad_theorem2_fused
+        bad = fused(setting.k1, setting.k2, *fhats, a, w, b, width_axis=axis, tail=tail)
         return jnp.count_nonzero(bad), jnp.zeros(3, dtype=int)
 
     return count
@@ -167,6 +199,7 @@ def plain_estimate(
     seed: int,
     chunk: int | None = None,
     backend: str = "numpy",
+    pairs: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> Estimate:
     """Plain Monte Carlo: the fraction of ``samples`` uniform points of B_δ ⊂ R^{3m} in the theorem's bad set
@@ -179,15 +212,17 @@ def plain_estimate(
         samples: number of points (≥ 1).
         seed: in [0, 2^32).
         chunk: samples per batch; by default sized by bytes (:func:`plain_chunk`), so memory stays bounded for
-            any sample count and any m. The jax backend draws each batch from its own key, so its sample for a
-            seed depends on the batch size, which is larger on a GPU: pass ``chunk`` to get the same sample on
-            every device (the CPU and an H100 then count the same hits).
+            any sample count and any m. The jax backend's i-th point depends on the seed and i only
+            (:func:`fptheory.numeric._ball.sample_ball_hashed`), so its sample for a seed is the same for every
+            batch size and device (the CPU and a GPU count the same hits); numpy's depends on the batch size.
         backend: "numpy" or "jax" (a jitted counter, float64 in its own scope).
+        pairs: for Theorem 1, also count the bad pairs per parameter type (``per_pair``; the jax counter then
+            runs slower, by about a sixth at m = 1).
         progress: called as ``progress(done, samples)``.
 
     Returns:
-        an :class:`Estimate` with ``hits``, the Clopper-Pearson 95% interval and, for Theorem 1, ``per_pair``:
-        the fraction of (sample, j) in Q_lj for each l (the same for every j by symmetry).
+        an :class:`Estimate` with ``hits``, the Clopper-Pearson 95% interval and, for Theorem 1 with ``pairs``,
+        ``per_pair``: the fraction of (sample, j) in Q_lj for each l (the same for every j by symmetry).
     """
     check_backend(backend)
     delta = check_delta(setting, delta, "plain", backend)
@@ -209,14 +244,16 @@ def plain_estimate(
                 progress(done, samples)
     else:  # "jax"
         import jax
+        import jax.numpy as jnp
 
-        leading = width_leads(setting.m)
+        leading, count_pairs = width_leads(setting.m), pairs and setting.theorem == 1
+        tail = tail_only(setting.k1, delta)
 
         def dispatched() -> Iterator[tuple[Any, int]]:
-            key = jax.random.PRNGKey(seed)
+            words, first = jnp.asarray(stream_words(seed), dtype=jnp.uint64), 0
             for size in chunks(samples, chunk):
-                key, sub = jax.random.split(key)
-                yield _jax_counter(setting, size, leading)(sub, delta), size
+                yield _jax_counter(setting, size, leading, count_pairs, tail)(words, jnp.uint64(first), delta), size
+                first += size
 
         with jax.enable_x64(True):  # the counter computes in float64; the caller's jax settings stay as they are
             batches = dispatched()
@@ -229,7 +266,9 @@ def plain_estimate(
                     progress(done, samples)
     low, high = clopper_pearson(hits, samples)
     fraction = hits / samples
-    per_pair = {name: float(pair_hits[i] / (samples * setting.m)) for i, name in enumerate(PAIR_NAMES)} if setting.theorem == 1 else {}
+    per_pair = {}
+    if setting.theorem == 1 and pairs:
+        per_pair = {name: float(pair_hits[i] / (samples * setting.m)) for i, name in enumerate(PAIR_NAMES)}
     return Estimate(
         delta=float(delta),
         fraction=fraction,
