@@ -98,7 +98,8 @@ def test_jax_counter_counts_what_numpy_counts_on_the_same_points(rng):
 @pytest.mark.slow
 def test_width_leading_counter_draws_and_counts_what_the_row_counter_does(x64):
     """The counter with its arrays laid out width first (a GPU's choice at small m) draws the transpose of the
-    row counter's points, to rounding, and counts the same hits on them, for both theorems."""
+    row counter's points, to rounding, and counts the same hits on them, for both theorems, with and without the
+    pair counts."""
     import jax.numpy as jnp
 
     from fptheory.numeric._ball import sample_ball_hashed, stream_words
@@ -114,3 +115,6 @@ def test_width_leading_counter_draws_and_counts_what_the_row_counter_does(x64):
         by_rows, by_width = (_jax_counter(setting, 4000, leading, True)(words, first, delta) for leading in (False, True))
         assert int(by_rows[0]) == int(by_width[0]) > 20
         assert np.array_equal(np.asarray(by_rows[1]), np.asarray(by_width[1]))
+        for tail in {False, tail_only(1.0, delta)}:  # the union alone, in the general and (where δ allows) tail form
+            union = [int(_jax_counter(setting, 4000, leading, False, tail)(words, first, delta)[0]) for leading in (False, True)]
+            assert union == [int(by_rows[0])] * 2
