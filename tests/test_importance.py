@@ -312,3 +312,18 @@ def test_skewed_estimates_warn_where_the_corrected_interval_stops_covering():
                  pareto_k=0.2)
     assert Estimate(**plain, skew=SKEW_WARN * 0.9).warning is None
     assert "γ̂/√n = 0.28 > 0.25" in Estimate(**plain, skew=0.28).warning
+
+
+def test_a_rare_estimate_of_zero_warns():
+    """Importance draws that all miss the set give the fraction 0 with the interval [0, 0]: a bound the estimator
+    does not have (a random Theorem 2 setting at m = 6 read 0 where the set is not empty), so it warns; a plain
+    estimate of 0 carries its own binomial interval and does not."""
+    from fptheory.numeric._importance import make_estimate
+
+    zero = make_estimate(1.0, 400, 3, np.full(400, -np.inf))
+    assert zero.fraction == 0.0 and zero.ci_high == 0.0
+    assert "no importance draw found the set" in zero.warning
+    some = make_estimate(1.0, 400, 3, np.log(np.random.default_rng(1).uniform(0.5, 1.5, 400)) - 20)
+    assert some.fraction > 0 and some.warning is None
+    plain = plain_estimate(Setting(1, 1.0, 3.0, 1), 0.05, 1000, seed=0)
+    assert plain.hits == 0 and plain.ci_high > 0 and plain.warning is None

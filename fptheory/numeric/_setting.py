@@ -165,9 +165,13 @@ class Estimate:
 
     @property
     def warning(self) -> str | None:
-        """Why the interval may be too narrow (heavy-tailed weights, a few samples carrying the estimate, or values too
-        skewed for the interval's first-order skewness correction)."""
+        """Why the interval may be too narrow (heavy-tailed weights, a few samples carrying the estimate, values too
+        skewed for the interval's first-order skewness correction, or a rare-event estimate of 0: no draw found the
+        set, so its interval [0, 0] bounds nothing)."""
         reasons = []
+        if self.method == "rare" and self.fraction == 0:
+            reasons.append("no importance draw found the set (0 here is no bound: the set may lie where the draws "
+                           "do not look, or be smaller than they resolve)")
         if self.pareto_k is not None and self.pareto_k > 0.7:
             reasons.append(f"heavy-tailed weights (Pareto k̂ = {self.pareto_k:.2f} > 0.7)")
         if self.ess is not None and self.ess < 20:
