@@ -119,9 +119,11 @@ def sample_ball_hashed(
 
     Bits: the c-th 64-bit word of point i is SplitMix64's finaliser (:func:`_mix64`) of ``origin + x γ`` (mod 2^64),
     ``x = i S + c``, S = 2 :func:`normal_pairs` (dim) words per point; ``(origin, γ)`` = :func:`stream_words` (seed).
-    Uniforms: ``u = (⌊word / 2^11⌋ + ½) 2^-53`` in (0, 1), never 0 or 1. Normals: Box-Muller on the words
-    (2j, 2j + 1): ``sqrt(-2 log u_2j) (cos θ, sin θ)``, ``θ = 2π u_2j+1 - π``, cos and sin by the fused kernel's
-    polynomials (:func:`fptheory.numeric._fused.sincos`). Ball: the first dim of dim + 2 normals, divided by the
+    Uniforms: ``u_c = (⌊word_c / 2^11⌋ + ½) 2^-53`` in (0, 1), never 0 or 1. Normals: Box-Muller with P =
+    :func:`normal_pairs` (dim) pairs, the radii from words 0 … P-1 and the angles from words P … 2P-1:
+    ``r_j = sqrt(-2 log u_j)``, ``θ_j = 2π u_{P+j} - π``, normal j is ``r_j cos θ_j`` and normal P + j is
+    ``r_j sin θ_j``, cos and sin by the fused kernel's polynomials (:func:`fptheory.numeric._fused.sincos`).
+    Ball: the first dim of dim + 2 normals (in that order), divided by the
     norm of all dim + 2 and times ``radius``: the first d coordinates of a point uniform on the sphere S^{d+1} ⊂
     R^{d+2} are uniform in the ball B^d (Voelker, Gosmann, Stewart 2017, "Efficiently sampling vectors and
     coordinates from the n-sphere and n-ball"), so no radius U^{1/d} is drawn.
