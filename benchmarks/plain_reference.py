@@ -66,8 +66,8 @@ def reference_points(words: Any, first: Any, n: int, dim: int, radius: float) ->
     return g[:, :dim] * (radius / jnp.sqrt(jnp.sum(g * g, axis=1, keepdims=True)))
 
 
-def _parts(k: float, fhat: complex, a: Any, w: Any, b: Any) -> tuple[Any, Any, Any, Any, Any]:
-    """X, Y, g, ψ (unreduced) and |z| at frequency k, each (n, m)."""
+def _parts(k: float, fhat: complex, a: Any, w: Any, b: Any) -> tuple[Any, Any, Any, Any, Any, Any]:
+    """X, Y, g, ψ (unreduced), |z| and ε at frequency k, each (n, m)."""
     az = math.pi * k / 2 / jnp.abs(w)
     e = jnp.exp(-az)
     eps = 1.0 - e * e

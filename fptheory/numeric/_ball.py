@@ -77,11 +77,8 @@ _MIX_SHIFTS = (30, 27, 31)
 
 
 def _mix64_int(x: int) -> int:
-    """SplitMix64's finaliser on a Python int (host side: deriving a stream's words from its seed)."""
-    (m1, m2), (s1, s2, s3) = _MIX_MULTIPLIERS, _MIX_SHIFTS
-    x = ((x ^ (x >> s1)) * m1) & _MASK64
-    x = ((x ^ (x >> s2)) * m2) & _MASK64
-    return x ^ (x >> s3)
+    """SplitMix64's finaliser (:func:`_mix64`) on a Python int below 2^64 (host side: a stream's words from its seed)."""
+    return int(_mix64(np.array([x], dtype=np.uint64))[0])
 
 
 def stream_words(seed: int) -> tuple[int, int]:
@@ -98,7 +95,7 @@ def stream_words(seed: int) -> tuple[int, int]:
 
 
 def _mix64(x: Any) -> Any:
-    """SplitMix64's finaliser on a jax uint64 array (wrapping arithmetic)."""
+    """SplitMix64's finaliser on a uint64 array, numpy or jax (wrapping arithmetic)."""
     (m1, m2), (s1, s2, s3) = _MIX_MULTIPLIERS, _MIX_SHIFTS
     x = (x ^ (x >> np.uint64(s1))) * np.uint64(m1)
     x = (x ^ (x >> np.uint64(s2))) * np.uint64(m2)
@@ -141,24 +138,23 @@ def sample_ball_hashed(
         float64, shape (n, dim), or (dim, n) ``transposed``.
     """
     import jax.numpy as jnp
+    from jax import lax
 
     from fptheory.numeric._fused import sincos
 
     pairs = normal_pairs(dim)
     slots = 2 * pairs
-    index = first + jnp.arange(n, dtype=jnp.uint64)
-    slot = jnp.arange(slots, dtype=jnp.uint64)
-    x = index[None, :] * np.uint64(slots) + slot[:, None] if transposed else index[:, None] * np.uint64(slots) + slot
-    bits = _mix64(words[0] + x * words[1])
+    axis = 0 if transposed else 1  # the axis of a point's words, normals and coordinates
+    index = jnp.expand_dims(first + jnp.arange(n, dtype=jnp.uint64), axis)
+    slot = jnp.expand_dims(jnp.arange(slots, dtype=jnp.uint64), 1 - axis)
+    bits = _mix64(words[0] + (index * np.uint64(slots) + slot) * words[1])
     u = ((bits >> np.uint64(11)).astype(jnp.float64) + 0.5) * 2.0**-53
-    axis = 0 if transposed else 1
-    u_r, u_t = (u[:pairs], u[pairs:]) if transposed else (u[:, :pairs], u[:, pairs:])
-    r = jnp.sqrt(-2.0 * jnp.log(u_r))
-    cos, sin = sincos(2 * math.pi * u_t - math.pi)
+    r = jnp.sqrt(-2.0 * jnp.log(lax.slice_in_dim(u, 0, pairs, axis=axis)))
+    cos, sin = sincos(2 * math.pi * lax.slice_in_dim(u, pairs, slots, axis=axis) - math.pi)
     normals = jnp.concatenate([r * cos, r * sin], axis=axis)
-    scale = radius / jnp.sqrt(jnp.sum(normals[: dim + 2] * normals[: dim + 2] if transposed else
-                                      normals[:, : dim + 2] * normals[:, : dim + 2], axis=axis, keepdims=True))
-    return normals[:dim] * scale if transposed else normals[:, :dim] * scale
+    used = lax.slice_in_dim(normals, 0, dim + 2, axis=axis)
+    scale = radius / jnp.sqrt(jnp.sum(used * used, axis=axis, keepdims=True))
+    return lax.slice_in_dim(normals, 0, dim, axis=axis) * scale
 
 
 def chunks(total: int, size: int) -> Iterator[int]:

@@ -35,18 +35,19 @@ def _count_numpy(setting: Setting, theta: np.ndarray) -> tuple[int, np.ndarray]:
     return int(np.count_nonzero(bad_theorem2(setting, a, w, b))), np.zeros(3, dtype=int)
 
 
-def _samples_sharding(size: int, width_leading: bool) -> Any:
-    """A sharding of a batch's (size, dim) points, or (dim, size) ``width_leading``, along the samples over all local
-    JAX devices, or None on one device or where size does not divide evenly among them."""
+def _split_over_devices(points: Callable[..., Any], size: int, width_leading: bool) -> Callable[..., Any]:
+    """``points`` (a batch of ``size`` points, (size, dim), or (dim, size) ``width_leading``), its result constrained
+    to be split along the samples across all local JAX devices where ``size`` divides evenly among them."""
     import jax
 
     devices = jax.local_devices()
     if len(devices) < 2 or size % len(devices):
-        return None
+        return points
     from jax.sharding import Mesh, NamedSharding, PartitionSpec
 
     spec = PartitionSpec(None, "samples") if width_leading else PartitionSpec("samples", None)
-    return NamedSharding(Mesh(np.array(devices), ("samples",)), spec)
+    sharding = NamedSharding(Mesh(np.array(devices), ("samples",)), spec)
+    return lambda *args: jax.lax.with_sharding_constraint(points(*args), sharding)
 
 
 def ball_batch_jax(dim: int, size: int, width_leading: bool = False) -> Callable[[Any, Any], Any]:
@@ -54,15 +55,8 @@ def ball_batch_jax(dim: int, size: int, width_leading: bool = False) -> Callable
     (size, dim), or (dim, size) ``width_leading``, for use inside jitted code, split across all local JAX devices
     where ``size`` divides evenly among them. JAX's partitionable generator draws the same values however they
     are split, so the points (and whatever is decided on them) are those of the one-device run."""
-    import jax
-
-    sharding = _samples_sharding(size, width_leading)
-
-    def draw(key: Any, delta: Any) -> Any:
-        theta = sample_ball_jax(key, size, dim, delta, transposed=width_leading)
-        return theta if sharding is None else jax.lax.with_sharding_constraint(theta, sharding)
-
-    return draw
+    return _split_over_devices(lambda key, delta: sample_ball_jax(key, size, dim, delta, transposed=width_leading),
+                               size, width_leading)
 
 
 def ball_batch_hashed(dim: int, size: int, width_leading: bool = False) -> Callable[[Any, Any, Any], Any]:
@@ -70,15 +64,9 @@ def ball_batch_hashed(dim: int, size: int, width_leading: bool = False) -> Calla
     (:func:`fptheory.numeric._ball.sample_ball_hashed`), shape (size, dim), or (dim, size) ``width_leading``, for
     use inside jitted code, split across all local JAX devices where ``size`` divides evenly among them. Each point
     depends on its index only, so the split changes nothing but where it is computed."""
-    import jax
-
-    sharding = _samples_sharding(size, width_leading)
-
-    def draw(words: Any, first: Any, delta: Any) -> Any:
-        theta = sample_ball_hashed(words, first, size, dim, delta, transposed=width_leading)
-        return theta if sharding is None else jax.lax.with_sharding_constraint(theta, sharding)
-
-    return draw
+    return _split_over_devices(
+        lambda words, first, delta: sample_ball_hashed(words, first, size, dim, delta, transposed=width_leading),
+        size, width_leading)
 
 
 @cache
@@ -90,10 +78,9 @@ def _jax_counter(
     reference's verdicts with few transcendentals); it returns the hits and, for Theorem 1 with ``pairs``, the bad
     pairs per parameter type (zeros otherwise: counting them costs about a sixth of the kernel at m = 1). ``tail``
     compiles the kernel's faster form for δ where every |z| > 1/2 (:func:`fptheory.numeric._fused.tail_only`:
-    the caller checks it for each δ it passes). With
-    ``width_leading`` the points and the kernel's arrays are laid out (3m, size) and (m, size), not (size, 3m) and
-    (size, m): the same points (to rounding) and verdicts, several times faster on a GPU at small m
-    (:func:`width_leads`)."""
+    the caller checks it for each δ it passes). With ``width_leading`` the points and the kernel's arrays are laid
+    out (3m, size) and (m, size), not (size, 3m) and (size, m): the same points (to rounding) and verdicts,
+    several times faster on a GPU at small m (:func:`width_leads`)."""
     import jax
     import jax.numpy as jnp
 
