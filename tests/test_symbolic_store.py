@@ -8,9 +8,11 @@ import pytest
 import sympy as sp
 
 from fptheory.symbolic import _stored
+from fptheory.symbolic._lfp import gradient_powers
 from fptheory.symbolic._network import reduced_gradient, scaled_reduced_gradient
 
-STORED = {"reduced_gradient": reduced_gradient, "scaled_reduced_gradient": scaled_reduced_gradient}
+STORED = {"reduced_gradient": reduced_gradient, "scaled_reduced_gradient": scaled_reduced_gradient,
+          "lfp_gradient_powers": gradient_powers}
 
 
 def test_the_store_ships_and_is_current():

@@ -34,6 +34,8 @@ from functools import cache
 import numpy as np
 import sympy as sp
 
+from fptheory.symbolic._stored import stored
+
 __all__ = ["gradient_transforms", "gradient_powers", "lfp_multiplier", "gaussian_data_rate"]
 
 _x, _s, _eps, _xi = sp.symbols("x s epsilon xi", positive=True)
@@ -52,9 +54,10 @@ def gradient_transforms() -> dict[str, sp.Expr]:
     return {"a": _transform(_x - _s), "b": _transform(sp.Integer(1)), "w": _transform(_x)}
 
 
-@cache
+@stored("lfp_gradient_powers")
 def gradient_powers() -> dict[str, sp.Expr]:
-    """|transform|² of each gradient (module docstring), simplified: the per-neuron contributions to γ²(ξ)."""
+    """|transform|² of each gradient (module docstring), simplified: the per-neuron contributions to γ²(ξ). Stored
+    (:mod:`fptheory.symbolic._stored`): the integrals take 4 s in every process's first call."""
     return {name: sp.simplify(sp.expand(e * sp.conjugate(e))) for name, e in gradient_transforms().items()}
 
 
