@@ -18,6 +18,7 @@ from fptheory._checks import InputError
 from fptheory._io import write_json_atomic, write_text_atomic
 from fptheory.verify._conditions import all_hold
 from fptheory.verify._jobs import JobProgress, reporting, worker_pool
+from fptheory.verify._order import longest_first
 from fptheory.verify._outcome import Outcome, code_unchanged, run_claim
 from fptheory.verify._registry import CLAIMS, Claim, load_builtin
 from fptheory.verify._thresholds import ledger_rows
@@ -195,6 +196,8 @@ def _verify(claims: list[Claim], *, quick: bool, out: Path, jobs: int, use_cache
                 progress(hit, len(outcomes), len(claims))
         else:
             todo.append((claim, settings, entry))
+    if jobs > 1 and len(todo) > 1:  # the longest expected first, so that the workers finish together (_order)
+        todo = [todo[i] for i in longest_first([claim.id for claim, _, _ in todo], quick=quick, cache=out / "cache")]
 
     def finish(outcome: Outcome, entry: Path) -> None:
         outcomes[outcome.id] = outcome
