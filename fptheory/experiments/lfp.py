@@ -111,8 +111,8 @@ class Config:
 
 
 def make_config(*, quick: bool = False, seed: int = 0, seeds: int | None = None) -> Config:
-    if quick:
-        return Config(widths=(1024, 4096), points=800, seed=seed, seeds=seeds or 2)
+    if quick:  # the claim is decided at the largest width; 400 points move its ratios by 0.01 from 800's
+        return Config(widths=(4096,), points=400, seed=seed, seeds=seeds or 2)
     return Config(seed=seed, seeds=seeds or 3)
 
 

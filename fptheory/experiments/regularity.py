@@ -99,7 +99,7 @@ class Config:
 
 def make_config(*, quick: bool = False, seed: int = 0, seeds: int | None = None) -> Config:
     if quick:
-        return Config(width=200, steps=5000, seed=seed, seeds=seeds or 2)
+        return Config(width=200, steps=5000, records=2, seed=seed, seeds=seeds or 2)  # the laws at start, middle, end
     return Config(seed=seed, seeds=seeds or 4)
 
 

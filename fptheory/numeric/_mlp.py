@@ -32,7 +32,7 @@ def mlp_values(layers: list[dict[str, Any]], x: np.ndarray, activation: str = "r
     """
     if activation not in NUMPY_ACTIVATIONS:
         raise InputError(f"activation must be one of {sorted(NUMPY_ACTIVATIONS)}; got {activation!r}")
-    sigma = NUMPY_ACTIVATIONS[activation]
+    sigma = _IN_PLACE[activation]
     weights = [(np.asarray(layer["W"], dtype=np.float64), np.asarray(layer["b"], dtype=np.float64)) for layer in layers]
     points = np.asarray(x, dtype=np.float64)
     points = points[:, None] if points.ndim == 1 else points
@@ -40,6 +40,20 @@ def mlp_values(layers: list[dict[str, Any]], x: np.ndarray, activation: str = "r
     for i in range(0, points.shape[0], _CHUNK):
         h = points[i : i + _CHUNK]
         for W, b in weights[:-1]:
-            h = sigma(h @ W + b)
+            # into a fresh block, in place after: the same operations and bits as sigma(h @ W + b), without the
+            # temporaries (a product with one input column is the outer product h W: no sum to round)
+            z = np.multiply(h, W) if W.shape[0] == 1 else h @ W
+            np.add(z, b, out=z)
+            h = sigma(z)
         out[i : i + _CHUNK] = (h @ weights[-1][0] + weights[-1][1])[:, 0]
     return out
+
+
+def _relu2_in_place(z: np.ndarray) -> np.ndarray:
+    np.maximum(z, 0.0, out=z)
+    return np.square(z, out=z)
+
+
+#: the activations of NUMPY_ACTIVATIONS, overwriting their argument
+_IN_PLACE: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+    "tanh": lambda z: np.tanh(z, out=z), "relu": lambda z: np.maximum(z, 0.0, out=z), "relu2": _relu2_in_place}
