@@ -10,9 +10,10 @@ import sympy as sp
 from fptheory.symbolic import _stored
 from fptheory.symbolic._lfp import gradient_powers
 from fptheory.symbolic._network import reduced_gradient, scaled_reduced_gradient
+from fptheory.symbolic._polygon import edge_integrals
 
 STORED = {"reduced_gradient": reduced_gradient, "scaled_reduced_gradient": scaled_reduced_gradient,
-          "lfp_gradient_powers": gradient_powers}
+          "lfp_gradient_powers": gradient_powers, "polygon_edge_integrals": edge_integrals}
 
 
 def test_the_store_ships_and_is_current():

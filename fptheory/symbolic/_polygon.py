@@ -25,6 +25,8 @@ from functools import cache
 import numpy as np
 import sympy as sp
 
+from fptheory.symbolic._stored import stored
+
 __all__ = ["edge_integrals", "edge_integral_fns", "divergence_identity_holds", "SERIES_BELOW"]
 
 alpha = sp.Symbol("alpha", real=True)
@@ -36,9 +38,10 @@ SERIES_BELOW = 0.5
 _ORDER = 26
 
 
-@cache
+@stored("polygon_edge_integrals")
 def edge_integrals() -> tuple[sp.Expr, sp.Expr, sp.Expr, sp.Expr]:
-    """(E0, E1) in closed form for α ≠ 0 and their Taylor polynomials about α = 0, all derived by sympy."""
+    """(E0, E1) in closed form for α ≠ 0 and their Taylor polynomials about α = 0, all derived by sympy. Stored
+    (:mod:`fptheory.symbolic._stored`): 3 s of every process's first call otherwise."""
     closed = [sp.simplify(sp.integrate(s**n * sp.exp(-sp.I * alpha * s), (s, 0, 1), conds="none")) for n in (0, 1)]
     series = [sp.expand(sp.integrate(sp.series(s**n * sp.exp(-sp.I * alpha * s), alpha, 0, _ORDER).removeO(), (s, 0, 1)))
               for n in (0, 1)]

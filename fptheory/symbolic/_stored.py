@@ -95,7 +95,10 @@ def stored(name: str) -> Callable[[Callable[[], Any]], Callable[[], Any]]:
 def write_store(path: Path = STORE) -> Path:
     """Derive every registered result afresh and write them with the running code's key (temporary file, then
     rename)."""
-    import fptheory.symbolic._lfp  # noqa: F401 - registers every stored derivation: the package's, and _lfp's
+    import importlib
+
+    for module in ("fptheory.symbolic", "fptheory.symbolic._lfp", "fptheory.symbolic._polygon"):
+        importlib.import_module(module)  # registers every stored derivation (the package does not import the last two)
 
     data = {"key": code_key(), "sympy": sp.__version__,
             "results": {name: _encode(derive()) for name, derive in sorted(_DERIVATIONS.items())}}
