@@ -82,7 +82,8 @@ class Config:
 
 def make_config(*, quick: bool = False, seed: int = 0, seeds: int | None = None) -> Config:
     if quick:
-        return Config(hidden=(16, 16), steps=2000, seed=seed, seeds=seeds or 2)
+        # 1200 samples per ray: the fitted slopes stay within 0.05 of their laws (tolerance 0.15), as with 2400
+        return Config(hidden=(16, 16), steps=2000, samples=1200, seed=seed, seeds=seeds or 2)
     return Config(seed=seed, seeds=seeds or 4)
 
 
