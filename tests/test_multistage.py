@@ -87,6 +87,23 @@ def test_fit_stage_is_float64_and_leaves_the_flag_alone():
     assert losses.dtype == np.float64 and losses[-1] < 1e-3 * losses[199]
 
 
+def test_stages_of_one_form_share_their_compiled_programs():
+    """Two sin stages with different κ and data compile each phase's scan once (the data and κ are arguments, not
+    constants), and a phase's chunks are equal (20 steps in chunks of at most 15: two of 10, one program; the first
+    chunk's optimiser state has no weak types, or it would compile a second one)."""
+    from fptheory.train import _multistage
+
+    _multistage._phase.cache_clear()
+    x = np.linspace(-1, 1, 64)
+    fits = [fit_stage(StageNetwork(8, 2, kappa), x, np.sin(kappa * x), key=jax.random.PRNGKey(1), adam_steps=10,
+                      lbfgs_steps=20, chunk=15) for kappa in (3.0, 7.0)]
+    assert _multistage._phase.cache_info().misses == 2  # (adam, 10) and (lbfgs, 10)
+    programs = [_multistage._phase(StageNetwork(8, 2, 1.0), phase, 1e-3, 50, 10)[0] for phase in ("adam", "lbfgs")]
+    assert [p._cache_size() for p in programs] == [1, 1]
+    assert all(losses.shape == (30,) and np.all(np.isfinite(losses)) for _, losses in fits)
+    assert not np.allclose(fits[0][1], fits[1][1])  # different κ and data: a different fit
+
+
 @pytest.fixture
 def quick(quick_claim):
     return quick_claim("multistage-machine-precision")

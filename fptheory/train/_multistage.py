@@ -11,6 +11,7 @@ float64 with full-batch Adam, then L-BFGS (optax), on the mean squared error.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 from collections.abc import Callable
@@ -62,9 +63,15 @@ class StageNetwork:
 
     def apply(self, params: list[dict[str, Any]], x: Any) -> Any:
         """Outputs (n,) at inputs x of shape (n, 1)."""
-        z = x @ params[0]["W"] + params[0]["b"]
-        h = jnp.tanh(z) if self.kappa is None else jnp.sin(self.kappa * z)
-        return dense_layers(params[1:], h, jnp.tanh, squeeze=True)
+        return _apply(self, params, x, self.kappa)
+
+
+def _apply(model: StageNetwork, params: list[dict[str, Any]], x: Any, kappa: Any) -> Any:
+    """:meth:`StageNetwork.apply` with the sin layer's scale given apart (a traced number, so that the stages of one
+    form share a compiled program); ``model.kappa`` only says whether there is a sin layer."""
+    z = x @ params[0]["W"] + params[0]["b"]
+    h = jnp.tanh(z) if model.kappa is None else jnp.sin(kappa * z)
+    return dense_layers(params[1:], h, jnp.tanh, squeeze=True)
 
 
 def dominant_frequency(values: np.ndarray, spacing: float) -> float:
@@ -92,52 +99,64 @@ def fit_stage(model: StageNetwork, x: np.ndarray, target: np.ndarray, *, key: An
         x: (n,) inputs; target: (n,) values (a stage's normalised residual).
         key: the initialisation key (keyword-only).
         adam_steps, lbfgs_steps: the two phases' iterations (Adam at ``learning_rate``; L-BFGS with ``memory``
-            pairs and optax's zoom line search), run as jitted scans of ``chunk`` iterations, so that Ctrl-C stops
-            between chunks.
+            pairs and optax's zoom line search), run as jitted scans of at most ``chunk`` iterations (equal ones),
+            so that Ctrl-C stops between chunks.
         progress: called with the iterations done after each chunk.
 
     Returns:
         The fitted parameters (float64 arrays) and the loss before each iteration, shape (adam_steps + lbfgs_steps,).
     """
-    import optax
-
     check_counts(adam_steps=adam_steps, lbfgs_steps=lbfgs_steps, memory=memory, chunk=chunk)
+    form = model if model.kappa is None else dataclasses.replace(model, kappa=1.0)  # what the program depends on
     with jax.enable_x64(True):  # float64 for this fit only; the caller's jax settings stay as they are
         inputs = jnp.asarray(np.asarray(x, dtype=np.float64)[:, None])
         values = jnp.asarray(np.asarray(target, dtype=np.float64))
-
-        def loss(params: Any) -> Any:
-            return jnp.mean((model.apply(params, inputs) - values) ** 2)
-
-        adam = optax.adam(learning_rate)
-        lbfgs = optax.lbfgs(memory_size=memory)
-        value_and_grad = optax.value_and_grad_from_state(loss)
-
-        def adam_step(carry: Any, _: Any) -> tuple[Any, Any]:
-            p, state = carry
-            value, grad = jax.value_and_grad(loss)(p)
-            updates, state = adam.update(grad, state, p)
-            return (optax.apply_updates(p, updates), state), value
-
-        def lbfgs_step(carry: Any, _: Any) -> tuple[Any, Any]:
-            p, state = carry
-            value, grad = value_and_grad(p, state=state)
-            updates, state = lbfgs.update(grad, state, p, value=value, grad=grad, value_fn=loss)
-            return (optax.apply_updates(p, updates), state), value
-
+        kappa = jnp.asarray(0.0 if model.kappa is None else model.kappa, dtype=jnp.float64)
         params = model.init(key=key, dtype=jnp.float64)
         losses: list[np.ndarray] = []
-        for step, optimizer, steps in ((adam_step, adam, adam_steps), (lbfgs_step, lbfgs, lbfgs_steps)):
-            carry = (params, optimizer.init(params))
-            scans = {length: jax.jit(functools.partial(jax.lax.scan, step, xs=None, length=length))
-                     for length in {min(chunk, steps), steps % chunk or min(chunk, steps)}}
-            done = 0
+        for phase, steps in (("adam", adam_steps), ("lbfgs", lbfgs_steps)):
+            carry = None
+            done, even = 0, -(-steps // -(-steps // chunk)) if steps else 0  # equal chunks: one program, not two
             while done < steps:
-                length = min(chunk, steps - done)
-                carry, chunk_losses = scans[length](carry)
+                length = min(even, steps - done)
+                scan, optimizer = _phase(form, phase, learning_rate, memory, length)
+                if carry is None:  # the optimiser's state without weak types, as the scan returns it: one program
+                    carry = jax.tree_util.tree_map(lambda a: jnp.asarray(a, dtype=a.dtype), (params, optimizer.init(params)))
+                carry, chunk_losses = scan(carry, inputs, values, kappa)
                 losses.append(np.asarray(chunk_losses))
                 done += length
                 if progress is not None:
                     progress(len(np.concatenate(losses)))
-            params = carry[0]
+            params = params if carry is None else carry[0]
         return jax.tree_util.tree_map(np.asarray, params), np.concatenate(losses)
+
+
+@functools.cache
+def _phase(form: StageNetwork, phase: str, learning_rate: float, memory: int, length: int) -> tuple[Any, Any]:
+    """(jitted scan, optimizer): ``scan(carry, inputs, values, kappa)`` runs ``length`` iterations of one phase
+    (Adam, or L-BFGS with ``memory`` pairs and optax's zoom line search) on the mean squared error of a network of
+    this form, returning the carry and the loss before each iteration. Built once per process for each form, phase
+    and length: the data and κ are arguments, not constants, so every stage and seed of a form reuses it."""
+    import optax
+
+    optimizer = optax.adam(learning_rate) if phase == "adam" else optax.lbfgs(memory_size=memory)
+
+    def scan(carry: Any, inputs: Any, values: Any, kappa: Any) -> tuple[Any, Any]:
+        def loss(params: Any) -> Any:
+            return jnp.mean((_apply(form, params, inputs, kappa) - values) ** 2)
+
+        value_and_grad = optax.value_and_grad_from_state(loss)
+
+        def step(carry: Any, _: Any) -> tuple[Any, Any]:
+            p, state = carry
+            if phase == "adam":
+                value, grad = jax.value_and_grad(loss)(p)
+                updates, state = optimizer.update(grad, state, p)
+            else:
+                value, grad = value_and_grad(p, state=state)
+                updates, state = optimizer.update(grad, state, p, value=value, grad=grad, value_fn=loss)
+            return (optax.apply_updates(p, updates), state), value
+
+        return jax.lax.scan(step, carry, xs=None, length=length)
+
+    return jax.jit(scan), optimizer
