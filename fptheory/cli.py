@@ -376,8 +376,12 @@ def _cmd_results(args: argparse.Namespace) -> int:
     runs = [load_run(folder) for folder in args.runs]
     scales = [run["scale"] for run in runs]
     if len(set(scales)) != len(scales):
-        raise CLIError(f"fptheory results: give at most one run per scale; got scales {scales}")
-    write_text_atomic(target, results_page(runs))
+        raise CLIError(f"fptheory results: give at most one run per scale (a rerun's time: --also); got scales {scales}")
+    also = [load_run(folder) for folder in args.also or ()]
+    unmatched = [str(folder) for folder, run in zip(args.also or (), also) if run["scale"] not in scales]
+    if unmatched:
+        raise CLIError(f"fptheory results: --also {unmatched[0]!r} is a run of a scale no run given has")
+    write_text_atomic(target, results_page(runs, also))
     print(f"wrote {target} from {len(runs)} run(s): {', '.join(scales)}")
     return 0
 
@@ -464,6 +468,9 @@ def _parser() -> _Parser:
     res = sub.add_parser("results", help="write the results page (docs/results.md) from verify runs' result.json")
     res.add_argument("runs", nargs="+", help="output folders of fptheory verify (one per scale)")
     res.add_argument("--out", help="the page to write, e.g. docs/results.md")
+    res.add_argument("--also", action="append", metavar="FOLDER",
+                     help="a rerun of one of those scales, listed by its wall time only (e.g. the quick run again, with "
+                          "a warm compilation cache); repeatable")
     res.set_defaults(func=_cmd_results)
     return parser
 

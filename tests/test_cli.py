@@ -198,6 +198,14 @@ def test_results_page_from_a_run(tmp_path):
     assert "fptheory verify --quick" in page and "proof-eq26" in page and "arXiv:1901.06523" in page
     done = run("results", tmp_path / "run", tmp_path / "run", "--out", tmp_path / "again.md")
     assert done.returncode == 2 and "one run per scale" in done.stderr
+    done = run("results", tmp_path / "run", "--also", tmp_path / "run", "--out", tmp_path / "again.md")
+    assert done.returncode == 0 and "`fptheory verify --quick` again: " in (tmp_path / "again.md").read_text()
+    full = tmp_path / "full"
+    full.mkdir()
+    data = json.loads((tmp_path / "run" / "result.json").read_text())
+    (full / "result.json").write_text(json.dumps({**data, "scale": "full"}))
+    done = run("results", tmp_path / "run", "--also", full, "--out", tmp_path / "again.md")
+    assert done.returncode == 2 and "no run given has" in done.stderr
 
 
 def test_measure_rare_theorem2(tmp_path):

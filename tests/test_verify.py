@@ -164,6 +164,36 @@ def test_results_page_is_written_from_the_runs(tmp_path):
     assert f"{runs[0]['wall_seconds']:.0f} s wall" in page
 
 
+def test_results_state_the_compilation_cache_and_list_a_rerun(tmp_path, monkeypatch):
+    """result.json records how many compiled programs the JAX cache held at the start (0: a cold run); the page says
+    cold or warm, and lists a rerun given as ``also`` by its summary line."""
+    jax_cache = tmp_path / "jax"
+    jax_cache.mkdir()
+    monkeypatch.setenv("JAX_COMPILATION_CACHE_DIR", str(jax_cache))
+    claims = _claims([])[:2]
+    verify(claims, quick=True, out=tmp_path / "cold", jobs=1)
+    cold = _run(tmp_path / "cold")
+    for name in ("a", "b"):
+        (jax_cache / name).write_bytes(b"program")
+    verify(claims, quick=True, out=tmp_path / "warm", jobs=1)
+    warm = _run(tmp_path / "warm")
+    assert cold["compilation_cache"] == {"folder": str(jax_cache), "programs_at_start": 0}
+    assert warm["compilation_cache"]["programs_at_start"] == 2
+    page = results_page([cold], also=[warm])
+    assert "JAX compilation cache cold (empty at the start)" in page
+    assert "- `fptheory verify --quick` again: " in page and "warm (2 compiled programs at the start)" in page
+    monkeypatch.delenv("JAX_COMPILATION_CACHE_DIR")
+    verify(claims, quick=True, out=tmp_path / "none", jobs=1)
+    assert _run(tmp_path / "none")["compilation_cache"] is None
+    assert "no persistent JAX compilation cache" in results_page([_run(tmp_path / "none")])
+    older = {k: v for k, v in cold.items() if k != "compilation_cache"}  # a run from before the field: silent
+    assert "compilation cache" not in results_page([older]).split("\n## ")[0]
+
+
+def _run(folder):
+    return json.loads((folder / "result.json").read_text())
+
+
 def test_verify_bad_input(tmp_path):
     with pytest.raises(ValueError, match="jobs must be an integer >= 1"):
         verify([], quick=True, out=tmp_path, jobs=0)

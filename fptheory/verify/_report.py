@@ -37,8 +37,20 @@ def _summary(run: dict[str, Any]) -> str:
     cached = f", {run['from_cache']} of them from the cache" if run.get("from_cache") else ""
     own = sum(c["seconds"] for c in run["claims"])
     return (f"{n['holds']} hold, {n['fails']} fail, {n['error']} errors ({run['scale']} scale, fptheory {run['version']}); "
-            f"{len(run['claims'])} claims in {run['wall_seconds']:.0f} s wall with {run['jobs']} worker(s){cached}; "
-            f"the claims' own times add up to {own:.0f} s")
+            f"{len(run['claims'])} claims in {run['wall_seconds']:.0f} s wall with {run['jobs']} worker(s){cached}"
+            f"{_compilation(run)}; the claims' own times add up to {own:.0f} s")
+
+
+def _compilation(run: dict[str, Any]) -> str:
+    """How warm the run's JAX compilation cache was (runs before it was recorded say nothing)."""
+    if "compilation_cache" not in run:
+        return ""
+    state = run["compilation_cache"]
+    if state is None:
+        return ", no persistent JAX compilation cache"
+    held = state["programs_at_start"]
+    return (", JAX compilation cache cold (empty at the start)" if held == 0 else
+            f", JAX compilation cache warm ({held} compiled programs at the start)")
 
 
 def _cell(text: str) -> str:
@@ -168,11 +180,12 @@ def load_run(folder: str | Path) -> dict[str, Any]:
     return json.loads(path.read_text())
 
 
-def results_page(runs: list[dict[str, Any]]) -> str:
+def results_page(runs: list[dict[str, Any]], also: list[dict[str, Any]] | None = None) -> str:
     """docs/results.md: every claim with its statement, source, statistic and threshold, and its verdict and key
     number in each run given (quick and full scale, as run), the derivation checks apart from the empirical
     claims; the findings with the condition that failed; the threshold ledger. Written only from the runs'
-    result.json."""
+    result.json. ``also``: reruns listed by their summary line only, after the run of their scale (the quick run
+    again with a warm compilation cache: its wall time)."""
     order = {"quick": 0, "full": 1}
     runs = sorted(runs, key=lambda r: order.get(r["scale"], 2))
     by_id = [{c["id"]: c for c in run["claims"]} for run in runs]
@@ -184,6 +197,7 @@ def results_page(runs: list[dict[str, Any]]) -> str:
     for run in runs:
         command = "fptheory verify --quick" if run["scale"] == "quick" else "fptheory verify"
         lines.append(f"- `{command}`: {_summary(run)}.")
+        lines += [f"- `{command}` again: {_summary(again)}." for again in also or () if again["scale"] == run["scale"]]
     header = " | ".join(f"{r['scale']} scale" for r in runs)
     for title, blurb, claims in _by_kind([latest[cid] for cid in ids]):
         if not claims:

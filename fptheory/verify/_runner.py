@@ -184,6 +184,7 @@ def _verify(claims: list[Claim], *, quick: bool, out: Path, jobs: int, use_cache
             progress: Callable[[Outcome, int, int], None] | None, scheduler: str | None,
             job_progress: JobProgress | None, notice: Callable[[str], None] | None, began: float) -> list[Outcome]:
     """:func:`verify`'s work, with the folder checked and locked."""
+    compilation_cache = compilation_cache_state()
     outcomes: dict[str, Outcome] = {}
     todo: list[tuple[Claim, dict[str, Any], Path]] = []
     for claim in claims:
@@ -235,9 +236,23 @@ def _verify(claims: list[Claim], *, quick: bool, out: Path, jobs: int, use_cache
     ordered = [outcomes[c.id] for c in claims]
     run = {"version": _version(), "scale": "quick" if quick else "full", "jobs": jobs, "scheduler": scheduler,
            "wall_seconds": time.perf_counter() - began, "from_cache": sum(o.cached for o in ordered),
-           "ledger": ledger_rows(claims)}
+           "compilation_cache": compilation_cache, "ledger": ledger_rows(claims)}
     write_reports(ordered, out, run)
     return ordered
+
+
+def compilation_cache_state() -> dict[str, Any] | None:
+    """The persistent JAX compilation cache this run's claims use (``JAX_COMPILATION_CACHE_DIR``, which the command
+    sets: :mod:`fptheory._compilation_cache`) and how many compiled programs it held at the start: 0 is a cold run,
+    which compiles everything. None where no persistent cache is in use."""
+    import os
+
+    folder = os.environ.get("JAX_COMPILATION_CACHE_DIR")
+    if not folder:
+        return None
+    path = Path(folder)
+    programs = sum(1 for entry in path.iterdir() if entry.is_file()) if path.is_dir() else 0
+    return {"folder": str(path), "programs_at_start": programs}
 
 
 def check_layout(out: Path, claim_ids: list[str]) -> None:
