@@ -14,8 +14,15 @@ from fptheory._typing import Float
 
 __all__ = ["mlp_values", "NUMPY_ACTIVATIONS"]
 
-NUMPY_ACTIVATIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
-    "tanh": np.tanh, "relu": lambda z: np.maximum(z, 0.0), "relu2": lambda z: np.maximum(z, 0.0) ** 2}
+
+def _relu2(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    out = np.maximum(z, 0.0, out=out)
+    return np.square(out, out=out)
+
+
+#: σ(z), or σ(z) written into ``out`` (``out=z`` overwrites its argument: no temporary)
+NUMPY_ACTIVATIONS: dict[str, Callable[..., np.ndarray]] = {
+    "tanh": np.tanh, "relu": lambda z, out=None: np.maximum(z, 0.0, out=out), "relu2": _relu2}
 _CHUNK = 4096  # points per block: memory bounded by 4096 × the widest layer
 
 
@@ -32,7 +39,7 @@ def mlp_values(layers: list[dict[str, Any]], x: np.ndarray, activation: str = "r
     """
     if activation not in NUMPY_ACTIVATIONS:
         raise InputError(f"activation must be one of {sorted(NUMPY_ACTIVATIONS)}; got {activation!r}")
-    sigma = _IN_PLACE[activation]
+    sigma = NUMPY_ACTIVATIONS[activation]
     weights = [(np.asarray(layer["W"], dtype=np.float64), np.asarray(layer["b"], dtype=np.float64)) for layer in layers]
     points = np.asarray(x, dtype=np.float64)
     points = points[:, None] if points.ndim == 1 else points
@@ -44,16 +51,7 @@ def mlp_values(layers: list[dict[str, Any]], x: np.ndarray, activation: str = "r
             # temporaries (a product with one input column is the outer product h W: no sum to round)
             z = np.multiply(h, W) if W.shape[0] == 1 else h @ W
             np.add(z, b, out=z)
-            h = sigma(z)
+            h = sigma(z, out=z)
         out[i : i + _CHUNK] = (h @ weights[-1][0] + weights[-1][1])[:, 0]
     return out
 
-
-def _relu2_in_place(z: np.ndarray) -> np.ndarray:
-    np.maximum(z, 0.0, out=z)
-    return np.square(z, out=z)
-
-
-#: the activations of NUMPY_ACTIVATIONS, overwriting their argument
-_IN_PLACE: dict[str, Callable[[np.ndarray], np.ndarray]] = {
-    "tanh": lambda z: np.tanh(z, out=z), "relu": lambda z: np.maximum(z, 0.0, out=z), "relu2": _relu2_in_place}
