@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -79,18 +81,13 @@ def test_a_sweep_refused_its_scheduler_prints_no_banner(tmp_path, monkeypatch, c
     assert not (tmp_path / "s" / "result.json").exists()
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("reply", ["http", "silent", "huge-frame"])
-def test_a_server_that_is_not_a_scheduler_is_one_clear_error_within_the_timeout(monkeypatch, reply):
-    """An HTTP server, one that accepts and never answers, and one whose first 8 bytes read as a Dask frame length
-    of 2^62 bytes: before, the first two waited for minutes despite Client's timeout and the third raised
-    MemoryError ("Unable to allocate 3.07 EiB"), issue 38 item 12."""
+@contextmanager
+def _not_a_scheduler(reply: str) -> Iterator[str]:
+    """The address of a local server that accepts connections and is no Dask scheduler: it answers as an HTTP server
+    ("http"), never answers ("silent"), or sends 8 bytes that read as a Dask frame length of 2^62 ("huge-frame")."""
     import socket
     import struct
     import threading
-    import time
-
-    from fptheory.verify import _cluster
 
     listener = socket.create_server(("127.0.0.1", 0))
     held = []
@@ -109,18 +106,58 @@ def test_a_server_that_is_not_a_scheduler_is_one_clear_error_within_the_timeout(
                 conn.sendall(struct.pack("<Q", 1) + struct.pack("<Q", 1 << 62) + b"x" * 64)
 
     threading.Thread(target=serve, daemon=True).start()
-    monkeypatch.setattr(_cluster, "CONNECT_TIMEOUT_S", 3.0)
-    began = time.monotonic()
     try:
-        with pytest.raises(InputError, match="--scheduler 'tcp://127.0.0.1:.*'") as caught:
-            with _cluster.client_for(f"tcp://127.0.0.1:{listener.getsockname()[1]}", 1):
-                pass
+        yield f"tcp://127.0.0.1:{listener.getsockname()[1]}"
     finally:
         listener.close()
         for conn in held:
             conn.close()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("reply", ["http", "silent", "huge-frame"])
+def test_a_server_that_is_not_a_scheduler_is_one_clear_error_within_the_timeout(monkeypatch, reply):
+    """An HTTP server, one that accepts and never answers, and one whose first 8 bytes read as a Dask frame length
+    of 2^62 bytes: before, the first two waited for minutes despite Client's timeout and the third raised
+    MemoryError ("Unable to allocate 3.07 EiB"), issue 38 item 12."""
+    import time
+
+    from fptheory.verify import _cluster
+
+    monkeypatch.setattr(_cluster, "CONNECT_TIMEOUT_S", 3.0)
+    began = time.monotonic()
+    with _not_a_scheduler(reply) as address, pytest.raises(InputError, match="--scheduler 'tcp://127.0.0.1:.*'") as caught:
+        with _cluster.client_for(address, 1):
+            pass
     assert time.monotonic() - began < 3.0 + 2.0
     assert "\n" not in str(caught.value)
+
+
+@pytest.mark.slow
+def test_refused_addresses_leave_nothing_that_hangs_a_later_cluster(monkeypatch):
+    """After the three servers above were refused in one process, every connection attempt ends, no client is left
+    unclosed, and a local cluster still starts. Before, the half-made client of a refused attempt was closed by the
+    garbage collector inside the next attempt's start, which held Dask's class-wide loop lock: that thread waited on
+    itself and every later Client or LocalCluster in the process waited for good (it hung CI's slow tier)."""
+    import gc
+    import threading
+    import time
+
+    import distributed
+
+    from fptheory.verify import _cluster
+
+    monkeypatch.setattr(_cluster, "CONNECT_TIMEOUT_S", 3.0)
+    for reply in ("http", "silent", "huge-frame"):
+        with _not_a_scheduler(reply) as address, pytest.raises(InputError):
+            _cluster._connect(distributed, address)
+    deadline = time.monotonic() + 30
+    while any(t.name == "fptheory-dask-connect" for t in threading.enumerate()) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not [t for t in threading.enumerate() if t.name == "fptheory-dask-connect"], "a connection attempt never ended"
+    assert not [c.status for c in gc.get_objects() if isinstance(c, distributed.Client) and c.status not in ("closed", "newly-created")]
+    with _cluster.client_for("local", 1) as client:
+        assert client.submit(sum, [1, 2], pure=False).result(timeout=60) == 3
 
 
 @pytest.mark.slow

@@ -10,6 +10,7 @@ mid-claim is replaced by Dask and its claim is run again on another worker (the 
 
 from __future__ import annotations
 
+import gc
 import shutil
 import tempfile
 import threading
@@ -67,27 +68,44 @@ def _connect(distributed: Any, scheduler: str) -> Any:
     ``distributed.Client(..., timeout=...)`` bounds the TCP connect but not every read after it: a server that accepts
     the connection and then answers something else (an HTTP server) left it waiting for minutes, and an answer
     read as a Dask frame length asked for exabytes (``MemoryError``). So the client is made in a daemon thread and
-    waited for with a deadline of our own; whatever it raises is the address's fault, said in one line."""
+    waited for with a deadline of our own; whatever it raises is the address's fault, said in one line.
+
+    A failed attempt leaves a half-made ``Client`` behind as garbage (its traceback held it). Its ``__del__`` closes it,
+    which takes Dask's class-wide loop lock (``distributed.utils.LoopRunner._lock``): run by the garbage collector
+    inside another thread's Client or LocalCluster start, which holds that lock, it waits on itself and hangs every
+    later start in the process (it hung a test run's local cluster for good). So the attempt keeps only the error's
+    text and collects that garbage itself, where the lock is free; a client made after the deadline is closed."""
     timeout_s = CONNECT_TIMEOUT_S
+    lock = threading.Lock()
     box: dict[str, Any] = {}
 
     def attempt() -> None:
         try:
-            box["client"] = distributed.Client(scheduler, timeout=f"{timeout_s:g}s")
+            made: tuple[str, Any] = ("client", distributed.Client(scheduler, timeout=f"{timeout_s:g}s"))
         except BaseException as err:  # reported to the caller below, in one line
-            box["error"] = err
+            made = ("error", (type(err).__name__, " ".join(str(err).split())[:200], isinstance(err, MemoryError)))
+        with lock:
+            late = "late" in box
+            box[made[0]] = made[1]
+        if made[0] == "client" and late:
+            made[1].close()
+        elif made[0] == "error":
+            gc.collect()
 
     thread = threading.Thread(target=attempt, name="fptheory-dask-connect", daemon=True)
     thread.start()
     thread.join(timeout_s)
-    if thread.is_alive():
+    with lock:
+        late = "client" not in box and "error" not in box
+        if late:
+            box["late"] = True  # the attempt closes a client it makes from now on
+    if late:
         raise InputError(f"--scheduler {scheduler!r}: no Dask scheduler answered there within {timeout_s:g} s")
     if "error" in box:
-        err = box["error"]
-        if isinstance(err, MemoryError):  # a reply read as a Dask frame's length
+        name, detail, memory = box["error"]
+        if memory:  # a reply read as a Dask frame's length
             raise InputError(f"--scheduler {scheduler!r}: something answered there, but not in Dask's protocol")
-        detail = " ".join(str(err).split())[:200]
-        raise InputError(f"--scheduler {scheduler!r}: no Dask scheduler answers there ({type(err).__name__}: {detail})")
+        raise InputError(f"--scheduler {scheduler!r}: no Dask scheduler answers there ({name}: {detail})")
     return box["client"]
 
 
