@@ -136,9 +136,10 @@ def test_a_server_that_is_not_a_scheduler_is_one_clear_error_within_the_timeout(
 @pytest.mark.slow
 def test_refused_addresses_leave_nothing_that_hangs_a_later_cluster(monkeypatch):
     """After the three servers above were refused in one process, every connection attempt ends, no client is left
-    unclosed, and a local cluster still starts. Before, the half-made client of a refused attempt was closed by the
-    garbage collector inside the next attempt's start, which held Dask's class-wide loop lock: that thread waited on
-    itself and every later Client or LocalCluster in the process waited for good (it hung CI's slow tier)."""
+    unclosed, a local cluster still starts and a scheduler at an address is used. Before, the half-made client of a
+    refused attempt was closed by the garbage collector inside the next attempt's start, which held Dask's class-wide
+    loop lock: that thread waited on itself and every later Client or LocalCluster in the process waited for good (it
+    hung CI's slow tier; a first fix that only collected the garbage left a client 'connecting' in CI)."""
     import gc
     import threading
     import time
@@ -156,8 +157,10 @@ def test_refused_addresses_leave_nothing_that_hangs_a_later_cluster(monkeypatch)
         time.sleep(0.2)
     assert not [t for t in threading.enumerate() if t.name == "fptheory-dask-connect"], "a connection attempt never ended"
     assert not [c.status for c in gc.get_objects() if isinstance(c, distributed.Client) and c.status not in ("closed", "newly-created")]
-    with _cluster.client_for("local", 1) as client:
-        assert client.submit(sum, [1, 2], pure=False).result(timeout=60) == 3
+    # a cluster still starts, and a scheduler at an address is connected to and used
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+        with _cluster.client_for(cluster.scheduler_address, 1) as client:
+            assert client.submit(sum, [1, 2], pure=False).result(timeout=60) == 3
 
 
 @pytest.mark.slow

@@ -10,13 +10,13 @@ mid-claim is replaced by Dask and its claim is run again on another worker (the 
 
 from __future__ import annotations
 
-import gc
 import shutil
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import asdict
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -70,27 +70,29 @@ def _connect(distributed: Any, scheduler: str) -> Any:
     read as a Dask frame length asked for exabytes (``MemoryError``). So the client is made in a daemon thread and
     waited for with a deadline of our own; whatever it raises is the address's fault, said in one line.
 
-    A failed attempt leaves a half-made ``Client`` behind as garbage (its traceback held it). Its ``__del__`` closes it,
-    which takes Dask's class-wide loop lock (``distributed.utils.LoopRunner._lock``): run by the garbage collector
-    inside another thread's Client or LocalCluster start, which holds that lock, it waits on itself and hangs every
-    later start in the process (it hung a test run's local cluster for good). So the attempt keeps only the error's
-    text and collects that garbage itself, where the lock is free; a client made after the deadline is closed."""
+    A failed attempt leaves a half-made ``Client`` behind, still 'connecting', which Dask closes only in its
+    ``__del__``. That close takes Dask's class-wide loop lock (``distributed.utils.LoopRunner._lock``): run by the
+    garbage collector inside another thread's Client or LocalCluster start, which holds that lock, it waits on itself
+    and every later start in the process hangs (it hung a test run's local cluster for good). So the attempt keeps
+    the client it is making (:func:`_client_class`) and closes it itself when the start fails, where the lock is
+    free, and keeps only the error's text; a client made after the deadline is closed too."""
     timeout_s = CONNECT_TIMEOUT_S
     lock = threading.Lock()
     box: dict[str, Any] = {}
 
     def attempt() -> None:
+        making: list[Any] = []
         try:
-            made: tuple[str, Any] = ("client", distributed.Client(scheduler, timeout=f"{timeout_s:g}s"))
+            made: tuple[str, Any] = ("client", _client_class(distributed)(making, scheduler, timeout=f"{timeout_s:g}s"))
         except BaseException as err:  # reported to the caller below, in one line
             made = ("error", (type(err).__name__, " ".join(str(err).split())[:200], isinstance(err, MemoryError)))
         with lock:
             late = "late" in box
             box[made[0]] = made[1]
-        if made[0] == "client" and late:
-            made[1].close()
-        elif made[0] == "error":
-            gc.collect()
+        if made[0] == "error" or late:
+            for client in making:
+                with suppress(Exception):
+                    client.close()
 
     thread = threading.Thread(target=attempt, name="fptheory-dask-connect", daemon=True)
     thread.start()
@@ -107,6 +109,23 @@ def _connect(distributed: Any, scheduler: str) -> Any:
             raise InputError(f"--scheduler {scheduler!r}: something answered there, but not in Dask's protocol")
         raise InputError(f"--scheduler {scheduler!r}: no Dask scheduler answers there ({name}: {detail})")
     return box["client"]
+
+
+@cache
+def _client_class(distributed: Any) -> Any:
+    """``distributed.Client`` that appends itself to the list given as its first argument before it starts
+    connecting, so that the maker holds a client whose start failed (the constructor raises, and returns nothing)."""
+
+    class TrackedClient(distributed.Client):
+        def __init__(self, making: list[Any], *args: Any, **kwargs: Any) -> None:
+            self._making = making
+            super().__init__(*args, **kwargs)
+
+        def start(self, **kwargs: Any) -> Any:
+            self._making.append(self)
+            return super().start(**kwargs)
+
+    return TrackedClient
 
 
 def _run_remote(claim: Any, settings: dict[str, Any]) -> tuple[dict[str, Any], dict[str, bytes]]:
