@@ -43,7 +43,7 @@ def client_for(scheduler: str, workers: int) -> Iterator[Any]:
         env = {name: "1" for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
         cluster = distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
                                            env=env)
-        client = distributed.Client(cluster)
+        client = _new_client(distributed, cluster)
         try:
             yield client
         finally:
@@ -73,26 +73,23 @@ def _connect(distributed: Any, scheduler: str) -> Any:
     A failed attempt leaves a half-made ``Client`` behind, still 'connecting', which Dask closes only in its
     ``__del__``. That close takes Dask's class-wide loop lock (``distributed.utils.LoopRunner._lock``): run by the
     garbage collector inside another thread's Client or LocalCluster start, which holds that lock, it waits on itself
-    and every later start in the process hangs (it hung a test run's local cluster for good). So the attempt keeps
-    the client it is making (:func:`_client_class`) and closes it itself when the start fails, where the lock is
-    free, and keeps only the error's text; a client made after the deadline is closed too."""
+    and every later start in the process hangs (it hung a test run's local cluster for good). So the client is made
+    by :func:`_new_client`, which closes one whose start failed, and the attempt keeps only the error's text; a
+    client made after the deadline is closed too."""
     timeout_s = CONNECT_TIMEOUT_S
     lock = threading.Lock()
     box: dict[str, Any] = {}
 
     def attempt() -> None:
-        making: list[Any] = []
         try:
-            made: tuple[str, Any] = ("client", _client_class(distributed)(making, scheduler, timeout=f"{timeout_s:g}s"))
+            made: tuple[str, Any] = ("client", _new_client(distributed, scheduler, timeout=f"{timeout_s:g}s"))
         except BaseException as err:  # reported to the caller below, in one line
             made = ("error", (type(err).__name__, " ".join(str(err).split())[:200], isinstance(err, MemoryError)))
         with lock:
             late = "late" in box
             box[made[0]] = made[1]
-        if made[0] == "error" or late:
-            for client in making:
-                with suppress(Exception):
-                    client.close()
+        if made[0] == "client" and late:
+            made[1].close()
 
     thread = threading.Thread(target=attempt, name="fptheory-dask-connect", daemon=True)
     thread.start()
@@ -111,19 +108,28 @@ def _connect(distributed: Any, scheduler: str) -> Any:
     return box["client"]
 
 
+def _new_client(distributed: Any, *args: Any, **kwargs: Any) -> Any:
+    """``distributed.Client(*args, **kwargs)``; where its start fails, the half-made client is closed here before the
+    error goes on, so that Dask's ``__del__`` never closes it later inside another start (:func:`_connect`)."""
+    making: list[Any] = []
+    try:
+        return _client_class(distributed)(making, *args, **kwargs)
+    except BaseException:
+        for client in making:
+            with suppress(Exception):
+                client.close()
+        raise
+
+
 @cache
 def _client_class(distributed: Any) -> Any:
-    """``distributed.Client`` that appends itself to the list given as its first argument before it starts
-    connecting, so that the maker holds a client whose start failed (the constructor raises, and returns nothing)."""
+    """``distributed.Client`` that appends itself to the list given as its first argument before it starts, so that
+    :func:`_new_client` holds a client whose constructor raised."""
 
     class TrackedClient(distributed.Client):
         def __init__(self, making: list[Any], *args: Any, **kwargs: Any) -> None:
-            self._making = making
+            making.append(self)
             super().__init__(*args, **kwargs)
-
-        def start(self, **kwargs: Any) -> Any:
-            self._making.append(self)
-            return super().start(**kwargs)
 
     return TrackedClient
 
